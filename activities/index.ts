@@ -1,0 +1,25 @@
+// The activity factory: every activity the workflows call, built from injected dependencies so
+// tests hand in fakes and the worker hands in the real calendar, mail transport and client.
+// Workflows import only the *type* Activities from here.
+import type { Client } from '@temporalio/client';
+import { createCalendarActivities } from './calendar/activities';
+import type { WorkingCalendar } from './calendar/working-calendar';
+import { createLedgerActivities } from './ledger';
+import { createNotificationActivities, type NotificationChannels } from './notifications';
+
+export interface ActivityDeps {
+  calendar: WorkingCalendar;
+  channels: NotificationChannels;
+  /** for activities that signal other workflows (ledger writes) */
+  client: Client;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createCalendarActivities(deps.calendar),
+    ...createNotificationActivities(deps.channels),
+    ...createLedgerActivities(deps.client),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,154 @@
+// All configuration, read once from the environment and validated at start-up: a bad value stops
+// the process with the variable's name instead of failing later in some request.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
+
+const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const TokenEntry = z.strictObject({
+  token: z.string().min(16, 'tokens must be at least 16 characters'),
+  actor: z.string().min(1).max(100),
+  role: z.enum(['staff', 'manager', 'ops']),
+});
+export type TokenEntry = z.infer<typeof TokenEntry>;
+
+const Env = z.object({
+  TEMPORAL_ADDRESS: z.string().min(3).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  DUBAN_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE_DEFAULT),
+  TEMPORAL_TLS: bool.optional(),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  DUBAN_API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DUBAN_API_HOST: z.string().default('0.0.0.0'),
+  DUBAN_TIME_ZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone'),
+  DUBAN_CALENDAR_OVERRIDES: z.string().optional(),
+  DUBAN_SMTP_URL: z.url().optional(),
+  DUBAN_SMTP_FROM: z.string().default('duban <duban@localhost>'),
+  DUBAN_WEBHOOK_URL: z.url().optional(),
+  DUBAN_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'a Standard Webhooks secret: whsec_ followed by base64')
+    .optional(),
+  DUBAN_API_TOKENS: z.string().optional(),
+  DUBAN_API_TOKENS_FILE: z.string().optional(),
+  DUBAN_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
+  DUBAN_SHUTDOWN_GRACE: z.string().default('10s'),
+  DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  DUBAN_WEB_UI_URL: z.string().default('http://localhost:8233'),
+});
+
+export type Config = {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    tls?: { serverName?: string; cert?: Buffer; key?: Buffer; ca?: Buffer };
+    apiKey?: string;
+  };
+  api: { port: number; host: string };
+  timeZone: string;
+  calendarOverridesFile?: string;
+  smtp?: { url: string; from: string };
+  webhook?: { url: string; secret: string };
+  maxCachedWorkflows: number;
+  shutdownGraceTime: string;
+  logLevel: string;
+  webUiUrl: string;
+  /** raw token settings; parsed by loadTokens() so only the API needs them */
+  tokens: { json?: string; file?: string };
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.DUBAN_WEBHOOK_URL && !e.DUBAN_WEBHOOK_SECRET) {
+    throw new ConfigError('invalid configuration:\n  DUBAN_WEBHOOK_SECRET: required when DUBAN_WEBHOOK_URL is set');
+  }
+  const read = (name: string, path?: string): Buffer | undefined => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  ${name}: cannot read ${path} (${(err as Error).message})`);
+    }
+  };
+  const tlsWanted = e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY);
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.DUBAN_TASK_QUEUE,
+      tls: tlsWanted
+        ? {
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+            cert: read('TEMPORAL_TLS_CERT', e.TEMPORAL_TLS_CERT),
+            key: read('TEMPORAL_TLS_KEY', e.TEMPORAL_TLS_KEY),
+            ca: read('TEMPORAL_TLS_CA', e.TEMPORAL_TLS_CA),
+          }
+        : undefined,
+      apiKey: e.TEMPORAL_API_KEY,
+    },
+    api: { port: e.DUBAN_API_PORT, host: e.DUBAN_API_HOST },
+    timeZone: e.DUBAN_TIME_ZONE,
+    calendarOverridesFile: e.DUBAN_CALENDAR_OVERRIDES,
+    smtp: e.DUBAN_SMTP_URL ? { url: e.DUBAN_SMTP_URL, from: e.DUBAN_SMTP_FROM } : undefined,
+    webhook:
+      e.DUBAN_WEBHOOK_URL && e.DUBAN_WEBHOOK_SECRET
+        ? { url: e.DUBAN_WEBHOOK_URL, secret: e.DUBAN_WEBHOOK_SECRET }
+        : undefined,
+    maxCachedWorkflows: e.DUBAN_MAX_CACHED_WORKFLOWS,
+    shutdownGraceTime: e.DUBAN_SHUTDOWN_GRACE,
+    logLevel: e.DUBAN_LOG_LEVEL,
+    webUiUrl: e.DUBAN_WEB_UI_URL,
+    tokens: { json: e.DUBAN_API_TOKENS, file: e.DUBAN_API_TOKENS_FILE },
+  };
+}
+
+/** Parses the API tokens; throws ConfigError naming the variable on any problem. */
+export function loadTokens(cfg: Config): TokenEntry[] {
+  const source = cfg.tokens.file ? 'DUBAN_API_TOKENS_FILE' : 'DUBAN_API_TOKENS';
+  let raw = cfg.tokens.json;
+  if (cfg.tokens.file) {
+    try {
+      raw = readFileSync(cfg.tokens.file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${source}: cannot read ${cfg.tokens.file} (${(err as Error).message})`);
+    }
+  }
+  if (!raw) throw new ConfigError('DUBAN_API_TOKENS or DUBAN_API_TOKENS_FILE must be set: the API refuses to start without tokens');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${source}: not valid JSON`);
+  }
+  const parsed = z.array(TokenEntry).min(1).safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${source}[${i.path.join('.')}]: ${i.message}`);
+    throw new ConfigError(`invalid tokens:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,317 @@
+// The one source of truth for every payload: zod schemas here give the API its validation, every
+// module its TypeScript types (z.infer), and the OpenAPI document its components. Workflows import
+// these *types only* (`import type`), so zod never enters the workflow bundle.
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+extendZodWithOpenApi(z);
+
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only, starting with a letter or digit');
+const text = (max: number) => z.string().trim().min(1).max(max);
+const isoInstant = z.iso.datetime({ offset: true }).openapi({ example: '2026-10-23T15:59:59.999Z' });
+const isoDate = z.iso.date().openapi({ example: '2026-09-28' });
+
+// ---------- people and units ----------
+
+export const Person = z
+  .strictObject({
+    id,
+    name: text(100),
+    email: z.email().max(254).optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 -]{5,20}$/)
+      .optional(),
+  })
+  .openapi('Person');
+export type Person = z.infer<typeof Person>;
+
+export const Unit = z
+  .strictObject({
+    id,
+    name: text(200),
+    liaison: Person.optional().openapi({ description: '督查联络员: the unit liaison officer who receives urges' }),
+  })
+  .openapi('Unit');
+export type Unit = z.infer<typeof Unit>;
+
+export const Responsible = z
+  .strictObject({
+    principal: Person.openapi({ description: '主要领导 (first responsible person)' }),
+    inCharge: Person.optional().openapi({ description: '分管领导' }),
+    direct: Person.optional().openapi({ description: '直接责任人' }),
+  })
+  .openapi('Responsible');
+export type Responsible = z.infer<typeof Responsible>;
+
+export const SourceKind = z.enum([
+  'leader_instruction', // 领导批示/交办
+  'meeting_decision', // 会议决定事项
+  'document', // 文件
+  'deputy_proposal', // 人大代表建议、政协委员提案
+  'inspection', // 明察暗访 / 巡视检查
+  'complaint', // 检举控告、投诉
+  'media', // 新闻媒体报道
+  'case_rectification', // 问责决定的限期整改 (S5 查→追→改)
+  'other',
+]);
+export const Source = z
+  .strictObject({ kind: SourceKind, reference: text(500).optional() })
+  .openapi('Source');
+export type Source = z.infer<typeof Source>;
+
+// ---------- time ----------
+
+export const Interval = z
+  .union([
+    z.strictObject({ workingDays: z.int().min(0).max(250) }),
+    z.strictObject({
+      duration: z
+        .string()
+        .regex(
+          /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
+          'an ISO 8601 duration such as PT5S, PT2H or P1D',
+        ),
+    }),
+  ])
+  .openapi('Interval', { description: 'working days on the calendar, or an ISO 8601 duration (drills)' });
+export type Interval = z.infer<typeof Interval>;
+
+export const Due = z
+  .union([
+    z.strictObject({ workingDays: z.int().min(1).max(250) }),
+    z.strictObject({ at: isoInstant }),
+    z.strictObject({
+      duration: z.string().regex(/^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/),
+    }),
+  ])
+  .openapi('Due', {
+    description: 'N working days after the assignment day, an explicit instant, or a duration (drills)',
+  });
+export type Due = z.infer<typeof Due>;
+
+// ---------- policies ----------
+
+export const MeasureCode = z
+  .enum([
+    'rectify_within_deadline', // 责令限期整改
+    'written_explanation', // 书面说明
+    'written_self_criticism', // 书面检查
+    'public_criticism', // 通报批评
+    'disqualify_awards', // 取消评优评先资格
+    'admonition_talk', // 诫勉谈话
+    'public_apology', // 公开道歉
+    'reassignment', // 调整工作岗位
+    'suspension', // 停职检查
+    'resignation', // 引咎辞职/责令辞职
+    'removal', // 免职
+    'dismissal', // 辞退/解聘
+    'demotion', // 降职/待岗
+    'disciplinary_recommendation', // 建议党纪政纪处分
+    'organizational_handling', // 组织处理
+    'fine', // 罚款
+  ])
+  .openapi('MeasureCode');
+export type MeasureCode = z.infer<typeof MeasureCode>;
+
+export const ProposedMeasure = z
+  .strictObject({
+    code: MeasureCode,
+    amount: z.number().positive().max(1_000_000).optional().openapi({ description: 'yuan, for fines' }),
+    appliesTo: z.enum(['unit', 'person']).optional(),
+  })
+  .openapi('ProposedMeasure');
+export type ProposedMeasure = z.infer<typeof ProposedMeasure>;
+
+export const Level = z
+  .strictObject({
+    name: text(50).optional().openapi({ example: '第一次催办' }),
+    after: Interval,
+    notice: z.strictObject({ by: text(100) }),
+    measures: z.array(ProposedMeasure).max(20),
+    openCase: z.boolean().optional(),
+    clause: text(200).optional().openapi({ description: 'the rule-book clause this level comes from' }),
+  })
+  .openapi('Level');
+export type Level = z.infer<typeof Level>;
+
+export const Cascade = z
+  .strictObject({
+    unitToLeaders: z.boolean().optional().openapi({ description: 'S3 §三: a unit measure may reach 主要领导/分管领导' }),
+    directToUnit: z.boolean().optional().openapi({ description: 'S3 §三: a 直接责任人 measure may reach the unit' }),
+    directToLeaders: z.boolean().optional(),
+  })
+  .openapi('Cascade');
+export type Cascade = z.infer<typeof Cascade>;
+
+export const Policy = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes'),
+    title: text(100).optional(),
+    source: text(300).optional(),
+    warnBefore: Interval.optional(),
+    reminders: z.array(Level).min(1, 'a policy needs at least one level').max(5),
+    clockStopsDuringReview: z.boolean().optional(),
+    unitMeasures: z.array(ProposedMeasure).max(20).optional(),
+    personMeasures: z.array(ProposedMeasure).max(20).optional(),
+    cascade: Cascade.optional(),
+    grounds: z.array(text(200)).max(30).optional(),
+  })
+  .openapi('Policy');
+export type Policy = z.infer<typeof Policy>;
+
+// ---------- items ----------
+
+export const StageInput = z.strictObject({ name: text(50), due: Due }).openapi('StageInput');
+export type StageInput = z.infer<typeof StageInput>;
+
+export const CreateItem = z
+  .strictObject({
+    id: id.optional().openapi({ description: 'client id; the same id with the same body is idempotent' }),
+    title: text(200),
+    description: text(5000).optional(),
+    source: Source,
+    leadUnit: Unit,
+    assistingUnits: z.array(Unit).max(20).optional(),
+    responsible: Responsible,
+    assignedAt: isoInstant.optional(),
+    due: Due.optional(),
+    stages: z
+      .array(StageInput)
+      .min(1)
+      .max(10)
+      .refine((s) => new Set(s.map((x) => x.name)).size === s.length, 'stage names must be unique')
+      .optional(),
+    policy: z.union([z.string().min(1).max(64), Policy]).optional(),
+    timeZone: z.string().min(1).max(64).optional(),
+  })
+  .openapi('CreateItem');
+export type CreateItem = z.infer<typeof CreateItem>;
+
+export const ReportInput = z
+  .strictObject({
+    kind: z.enum(['progress', 'final']),
+    summary: text(10_000),
+    signedBy: text(100).optional().openapi({ description: '签发人: required for a final report (S4)' }),
+    stage: text(50).optional(),
+  })
+  .refine((r) => r.kind !== 'final' || r.signedBy, {
+    message: 'a final report must name who signed it (签发)',
+    path: ['signedBy'],
+  })
+  .openapi('ReportInput');
+export type ReportInput = z.infer<typeof ReportInput>;
+
+export const ReviewInput = z
+  .strictObject({ decision: z.enum(['accept', 'return']), comment: text(5000) })
+  .openapi('ReviewInput');
+export type ReviewInput = z.infer<typeof ReviewInput>;
+
+export const CompleteInput = z
+  .strictObject({ comment: text(5000).optional(), stage: text(50).optional() })
+  .openapi('CompleteInput');
+export type CompleteInput = z.infer<typeof CompleteInput>;
+
+export const ExtensionRequestInput = z
+  .strictObject({
+    reason: text(5000),
+    due: z
+      .union([z.strictObject({ workingDays: z.int().min(1).max(250) }), z.strictObject({ at: isoInstant })])
+      .openapi({ description: 'extra working days after the current deadline, or a new instant' }),
+  })
+  .openapi('ExtensionRequestInput');
+export type ExtensionRequestInput = z.infer<typeof ExtensionRequestInput>;
+
+export const ExtensionDecisionInput = z
+  .strictObject({ decision: z.enum(['approve', 'reject']), comment: text(5000).optional() })
+  .openapi('ExtensionDecisionInput');
+export type ExtensionDecisionInput = z.infer<typeof ExtensionDecisionInput>;
+
+export const ReasonInput = z.strictObject({ reason: text(5000) }).openapi('ReasonInput');
+export type ReasonInput = z.infer<typeof ReasonInput>;
+
+export const ItemListQuery = z.strictObject({
+  status: z
+    .enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled'])
+    .optional(),
+  leadUnit: id.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+  pageToken: z.string().max(2000).optional(),
+});
+export type ItemListQuery = z.infer<typeof ItemListQuery>;
+
+// ---------- accountability cases ----------
+
+export const Subject = z
+  .strictObject({
+    kind: z.enum(['person', 'unit']),
+    id,
+    name: text(200),
+    unitId: id.optional().openapi({ description: 'for a person: the unit they belong to (S3 cascade)' }),
+    role: z.enum(['principal', 'in_charge', 'direct']).optional(),
+    email: z.email().optional(),
+  })
+  .openapi('Subject');
+export type Subject = z.infer<typeof Subject>;
+
+export const OpenCaseInput = z
+  .strictObject({
+    subjects: z.array(Subject).min(1).max(50),
+    grounds: z.array(text(500)).min(1).max(20),
+    source: Source,
+    itemId: id.optional(),
+    policy: z.union([z.string().min(1).max(64), Policy]).optional(),
+    evidence: z.array(text(2000)).max(50).optional(),
+  })
+  .openapi('OpenCaseInput');
+export type OpenCaseInput = z.infer<typeof OpenCaseInput>;
+
+export const InvestigationInput = z
+  .strictObject({ findings: text(20_000), evidence: z.array(text(2000)).max(50).optional() })
+  .openapi('InvestigationInput');
+export type InvestigationInput = z.infer<typeof InvestigationInput>;
+
+export const ImposedMeasure = z
+  .strictObject({
+    subjectId: id,
+    code: MeasureCode,
+    amount: z.number().positive().max(1_000_000).optional(),
+  })
+  .openapi('ImposedMeasure');
+export type ImposedMeasure = z.infer<typeof ImposedMeasure>;
+
+export const DecisionInput = z
+  .strictObject({
+    decision: z.enum(['impose', 'dismiss']),
+    measures: z.array(ImposedMeasure).max(50),
+    comment: text(5000).optional(),
+  })
+  .refine((d) => d.decision !== 'impose' || d.measures.length > 0, {
+    message: 'an impose decision needs at least one measure',
+    path: ['measures'],
+  })
+  .openapi('DecisionInput');
+export type DecisionInput = z.infer<typeof DecisionInput>;
+
+export const AppealInput = z.strictObject({ subjectId: id, reason: text(5000) }).openapi('AppealInput');
+export type AppealInput = z.infer<typeof AppealInput>;
+
+export const CaseReviewInput = z
+  .strictObject({
+    decision: z.enum(['uphold', 'revoke', 'amend']),
+    measures: z.array(ImposedMeasure).max(50).optional(),
+    comment: text(5000).optional(),
+  })
+  .refine((d) => d.decision !== 'amend' || (d.measures && d.measures.length > 0), {
+    message: 'an amend decision names the new measures',
+    path: ['measures'],
+  })
+  .openapi('CaseReviewInput');
+export type CaseReviewInput = z.infer<typeof CaseReviewInput>;
+
+export const LedgerQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() });

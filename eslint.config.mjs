@@ -1,0 +1,54 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+import { builtinModules } from 'node:module';
+
+// Workflow code is replayed: it must not reach Node built-ins, I/O, or wall-clock/random APIs
+// directly (the SDK's sandbox provides deterministic Date and Math.random), and must keep zod out.
+const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'tools/**', 'data/**', 'coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins.' })),
+            { name: 'zod', message: 'Validate at the API and activity boundary, not in the workflow bundle.' },
+            { name: '@temporalio/client', message: 'Workflows talk to Temporal through @temporalio/workflow.' },
+            { name: '@temporalio/activity', message: 'Import activities with `import type` only.' },
+          ],
+          patterns: [
+            { group: ['../activities', '../activities/*', '../api/*', '../worker/*'], allowTypeImports: true },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() in a loop from @temporalio/workflow.' },
+        { name: 'process', message: 'Workflow code has no process.' },
+        { name: 'fetch', message: 'I/O belongs in an activity.' },
+        { name: 'require', message: 'Import modules statically.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'performance', property: 'now', message: 'Use Date.now() (deterministic in workflows).' },
+        { object: 'crypto', property: 'randomUUID', message: 'Use uuid4() from @temporalio/workflow.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,17 @@
+// Names shared by the worker, the API and the workflows themselves.
+export const TASK_QUEUE_DEFAULT = 'duban';
+
+export const itemWorkflowId = (itemId: string): string => `supervision-${itemId}`;
+export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+export const ledgerWorkflowId = (subjectId: string, year: number): string => `ledger-${subjectId}-${year}`;
+
+/** the custom search attributes ops filter on in the Temporal UI (registered at server start) */
+export const SEARCH_ATTRIBUTES = {
+  SupervisionStatus: 'Keyword',
+  LeadUnit: 'Keyword',
+  DeadlineAt: 'Datetime',
+  UrgeCount: 'Int',
+  DeliveryFailures: 'Int',
+  CaseStage: 'Keyword',
+  CaseSubjects: 'KeywordList',
+} as const;

@@ -1,0 +1,74 @@
+// Every signal, query and update is defined here once; the API imports these definitions, so the
+// names and payload types can never drift apart. Actions that need an answer are Updates with
+// validators: a refusal reaches the caller as an ApplicationFailure carrying the reason.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type {
+  Actor,
+  CaseMeasure,
+  CaseState,
+  ExtensionRecord,
+  LedgerEvent,
+  LedgerState,
+  ReportRecord,
+  SupervisionState,
+} from './types';
+import type {
+  AppealInput,
+  CaseReviewInput,
+  CompleteInput,
+  DecisionInput,
+  ExtensionDecisionInput,
+  ExtensionRequestInput,
+  InvestigationInput,
+  ReasonInput,
+  ReportInput,
+  ReviewInput,
+} from '../domain/schemas';
+
+export type WithActor<T> = T & { actor: Actor };
+
+// ---------- supervision item (督办事项) ----------
+export const getItemState = defineQuery<SupervisionState>('getItemState');
+export const submitReport = defineUpdate<ReportRecord, [WithActor<ReportInput>]>('submitReport');
+export const reviewReport = defineUpdate<SupervisionState, [WithActor<ReviewInput>]>('reviewReport');
+export const completeItem = defineUpdate<SupervisionState, [WithActor<CompleteInput>]>('completeItem');
+export const requestExtension = defineUpdate<ExtensionRecord, [WithActor<ExtensionRequestInput>]>(
+  'requestExtension',
+);
+export const decideExtension = defineUpdate<SupervisionState, [WithActor<ExtensionDecisionInput>]>(
+  'decideExtension',
+);
+export const pauseItem = defineUpdate<SupervisionState, [WithActor<ReasonInput>]>('pauseItem');
+export const resumeItem = defineUpdate<SupervisionState, [WithActor<ReasonInput>]>('resumeItem');
+export const cancelItem = defineUpdate<SupervisionState, [WithActor<ReasonInput>]>('cancelItem');
+/** a case tells the item it was opened for it (links both ways) */
+export const caseLinked = defineSignal<[{ caseId: string }]>('caseLinked');
+
+// ---------- accountability case (问责) ----------
+export const getCaseState = defineQuery<CaseState>('getCaseState');
+export const submitInvestigation = defineUpdate<CaseState, [WithActor<InvestigationInput>]>(
+  'submitInvestigation',
+);
+export const decideCase = defineUpdate<CaseState, [WithActor<DecisionInput>]>('decideCase');
+export const fileAppeal = defineUpdate<CaseState, [WithActor<AppealInput>]>('fileAppeal');
+export const reviewAppeal = defineUpdate<CaseState, [WithActor<CaseReviewInput>]>('reviewAppeal');
+/** a rectification item reports back when it ends */
+export const rectificationFinished = defineSignal<
+  [{ itemId: string; measureId: string; status: 'completed' | 'cancelled' }]
+>('rectificationFinished');
+
+// ---------- ledger (台帐) ----------
+export const getLedger = defineQuery<LedgerState>('getLedger');
+/** deduplicated by measureId: a retried delivery never counts twice */
+export const recordLedgerEvent = defineSignal<[LedgerEvent]>('recordLedgerEvent');
+export const revokeLedgerEvent = defineSignal<[{ measureId: string }]>('revokeLedgerEvent');
+
+export type { CaseMeasure };
+
+// ---------- business refusal types (mapped to HTTP 409 by the API) ----------
+export const REFUSAL = {
+  invalidState: 'InvalidState',
+  tooLate: 'TooLate',
+  notFound: 'NotFound',
+  invalidInput: 'InvalidInput',
+} as const;

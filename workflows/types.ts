@@ -1,0 +1,425 @@
+// Plain types shared by the workflows, the activities and the API. Payload shapes come from the zod
+// schemas (types only: zod stays out of the workflow bundle); the rest describes workflow state.
+import type {
+  CreateItem,
+  Due,
+  ImposedMeasure,
+  Interval,
+  MeasureCode,
+  Person,
+  Policy,
+  ProposedMeasure,
+  Responsible,
+  Source,
+  Subject,
+  Unit,
+} from '../domain/schemas';
+
+export type {
+  Due,
+  ImposedMeasure,
+  Interval,
+  MeasureCode,
+  Person,
+  Policy,
+  ProposedMeasure,
+  Responsible,
+  Source,
+  Subject,
+  Unit,
+};
+
+export type Role = 'staff' | 'manager' | 'ops' | 'system';
+/** Who did something; carried into every message so the history says who acted. */
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+// ---------- working-day calendar ----------
+
+export interface CalendarInfo {
+  /** e.g. "chinese-days@1.5.7+overrides:3f2a…" */
+  version: string;
+  /** last date (YYYY-MM-DD) for which official holiday data exists */
+  coveredThrough: string;
+  /** set when a computation reached past coveredThrough and counted weekends only */
+  warning?: string;
+}
+
+export interface SkippedDay {
+  date: string; // YYYY-MM-DD
+  reason: 'weekend' | 'holiday' | 'override_holiday';
+  name?: string; // e.g. "National Day,国庆节"
+}
+
+export interface ReceiptAdjustment {
+  kind: 'extension' | 'pause' | 'review_clock_stop';
+  at: string; // when the deadline moved
+  from: string; // old deadline instant
+  to: string; // new deadline instant
+  detail: string; // human text, Chinese
+  by?: string; // actor id
+}
+
+/** 期限计算说明: why a deadline is where it is. */
+export interface DeadlineReceipt {
+  assignedAt: string;
+  rule: string; // e.g. "15个工作日（不含交办当日）" or "指定时间"
+  timeZone: string;
+  /** the working days counted, in order (YYYY-MM-DD) */
+  countedDays: string[];
+  skipped: SkippedDay[];
+  /** weekend days that counted because they are official 调休 make-up working days */
+  makeUpDays: string[];
+  adjustments: ReceiptAdjustment[];
+  /** short Chinese explanation, one line */
+  summary: string;
+}
+
+export interface Deadline {
+  at: string; // ISO instant
+  /** the local date of the last day (YYYY-MM-DD), for titles like "2026-10-23 23:59" */
+  localDate: string;
+  /** 'workingDays' deadlines move by working time when paused; 'elapsed' ones by wall time */
+  clock: 'workingDays' | 'elapsed';
+  /** for working-day deadlines: N, the ordinal of the last working day */
+  workingDays?: number;
+  receipt: DeadlineReceipt;
+  calendar: CalendarInfo;
+}
+
+export interface ComputeDeadlineRequest {
+  /** the assignment instant (the assignment day itself is not counted) */
+  from: string;
+  due: Due;
+  timeZone: string;
+}
+
+export interface AddIntervalRequest {
+  from: string; // ISO instant
+  interval: Interval;
+  /** -1 to go back (warnings before a deadline) */
+  direction: 1 | -1;
+  timeZone: string;
+}
+
+export interface AddIntervalResult {
+  at: string;
+  calendar: CalendarInfo;
+}
+
+export interface ShiftDeadlineRequest {
+  deadline: Deadline;
+  stoppedAt: string;
+  resumedAt: string;
+  kind: ReceiptAdjustment['kind'];
+  detail: string;
+  by?: string;
+  timeZone: string;
+}
+
+export interface ExtendDeadlineRequest {
+  deadline: Deadline;
+  due: { workingDays: number } | { at: string };
+  at: string;
+  by?: string;
+  reason: string;
+  timeZone: string;
+}
+
+// ---------- schedules ----------
+
+export interface ScheduledLevel {
+  level: number; // 1-based
+  name: string;
+  dueAt: string;
+}
+
+export interface Schedule {
+  deadlineAt: string;
+  warningAt?: string;
+  levels: ScheduledLevel[];
+}
+
+export interface PlanScheduleRequest {
+  deadlineAt: string;
+  policy: Policy;
+  timeZone: string;
+  /** levels already reached (e.g. a returned report counts as an urge), in order */
+  reached: { level: number; at: string }[];
+}
+
+// ---------- notifications ----------
+
+export type NoticeKind =
+  | 'warning' // 预警提醒
+  | 'urge' // 催办通知
+  | 'bulletin' // 督查通报
+  | 'case_opened' // 启动问责
+  | 'case_step_overdue' // 问责程序节点逾期提醒
+  | 'case_decision' // 问责决定
+  | 'appeal_result' // 申诉（复议复查）结果
+  | 'item_event'; // 退回重办、延期决定等
+
+export interface Recipient {
+  id: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  /** liaison / principal / in_charge / direct / office / subject */
+  role: string;
+}
+
+export interface Notice {
+  /** idempotency key: the same notice always carries the same key (item id + level + kind …) */
+  key: string;
+  kind: NoticeKind;
+  subject: string; // one-line Chinese title
+  itemId?: string;
+  caseId?: string;
+  title?: string; // the item's title
+  level?: number;
+  office?: string; // 发文单位, e.g. 市政府督查室
+  deadlineAt?: string;
+  localDeadline?: string;
+  receiptSummary?: string;
+  measures?: ProposedMeasure[] | ImposedMeasure[];
+  next?: string; // what happens next, Chinese
+  body?: string; // free text (comment, reason)
+  recipients: Recipient[];
+  leadUnit?: { id: string; name: string };
+  at: string; // when the workflow decided to send it
+}
+
+export type Channel = 'email' | 'webhook';
+
+export interface DeliveryResult {
+  channel: Channel;
+  status: 'delivered' | 'not_configured' | 'no_recipients' | 'failed';
+  recipients?: number;
+  detail?: string;
+}
+
+export interface NoticeRecord {
+  key: string;
+  kind: NoticeKind;
+  subject: string;
+  at: string;
+  recipients: string[];
+  deliveries: DeliveryResult[];
+}
+
+// ---------- supervision item ----------
+
+export type ItemStatus = 'open' | 'warning' | 'overdue' | 'under_review' | 'paused' | 'completed' | 'cancelled';
+export type Light = 'green' | 'yellow' | 'red';
+
+export interface SupervisionInput {
+  itemId: string;
+  title: string;
+  description?: string;
+  source: Source;
+  leadUnit: Unit;
+  assistingUnits?: Unit[];
+  responsible: Responsible;
+  assignedAt: string;
+  due: Due;
+  stages?: { name: string; due: Due }[];
+  /** resolved by the API (preset or inline), already validated */
+  policy: Policy;
+  timeZone: string;
+  createdBy: Actor;
+  /** S5 查→追→改: a rectification item links back to the case that ordered it */
+  origin?: { caseId: string; measureId: string };
+  /** the request body as given, kept for idempotent create (same id + same body) */
+  requestHash?: string;
+  /** state carried over continue-as-new */
+  carried?: SupervisionState;
+}
+
+export interface ReminderRecord {
+  level: number;
+  name: string;
+  at: string;
+  stage?: string;
+  reason: 'deadline' | 'interval' | 'returned';
+  notice: { by: string };
+  measures: ProposedMeasure[];
+  caseId?: string;
+}
+
+export interface ReportRecord {
+  id: string;
+  kind: 'progress' | 'final';
+  summary: string;
+  signedBy?: string;
+  stage?: string;
+  at: string;
+  by: string;
+  review?: { decision: 'accept' | 'return'; comment: string; at: string; by: string };
+}
+
+export interface ExtensionRecord {
+  id: string;
+  reason: string;
+  due: { workingDays: number } | { at: string };
+  requestedAt: string;
+  requestedBy: string;
+  stage?: string;
+  decision?: { decision: 'approve' | 'reject'; comment?: string; at: string; by: string; newDeadlineAt?: string };
+}
+
+export interface HistoryEntry {
+  at: string;
+  by: string;
+  action: string;
+  detail?: string;
+}
+
+export interface StageState {
+  name: string;
+  due: Due;
+  status: 'pending' | 'active' | 'completed' | 'cancelled';
+  deadline?: Deadline;
+  deadlineAt?: string;
+  urgeCount: number;
+  completedAt?: string;
+}
+
+export interface SupervisionState {
+  id: string;
+  title: string;
+  description?: string;
+  source: Source;
+  leadUnit: Unit;
+  assistingUnits: Unit[];
+  responsible: Responsible;
+  assignedAt: string;
+  status: ItemStatus;
+  light: Light;
+  deadlineAt?: string;
+  deadline?: Deadline;
+  schedule?: Schedule;
+  urgeCount: number;
+  reminders: ReminderRecord[];
+  reports: ReportRecord[];
+  extensions: ExtensionRecord[];
+  caseIds: string[];
+  policy: string;
+  policyDetail: Policy;
+  calendar?: CalendarInfo;
+  warnedAt?: string;
+  pausedAt?: string;
+  pauseReason?: string;
+  clockStoppedAt?: string;
+  stages?: StageState[];
+  currentStage?: string;
+  notices: NoticeRecord[];
+  deliveryFailures: number;
+  origin?: { caseId: string; measureId: string };
+  history: HistoryEntry[];
+  completedAt?: string;
+  cancelledAt?: string;
+  requestHash?: string;
+}
+
+// ---------- accountability case ----------
+
+export type CaseStage = 'investigation' | 'decision' | 'appeal_window' | 'review' | 'closed';
+
+export interface CaseInput {
+  caseId: string;
+  subjects: Subject[];
+  grounds: string[];
+  source: Source;
+  itemId?: string;
+  /** set when an item's escalation opened the case */
+  escalation?: { level: number; proposed: ProposedMeasure[]; itemTitle: string };
+  policy: Policy;
+  timeZone: string;
+  openedBy: Actor;
+  openedAt: string;
+  evidence?: string[];
+  /** working days for each human step; defaults in the workflow */
+  stepDue?: { investigation?: number; decision?: number; appealWindow?: number; review?: number };
+  carried?: CaseState;
+}
+
+export interface CaseMeasure extends ImposedMeasure {
+  /** unique and stable: the ledger deduplicates on it */
+  measureId: string;
+  subjectKind: 'person' | 'unit';
+  subjectName: string;
+  status: 'executed' | 'revoked';
+  cascadedFrom?: string; // measureId of the measure that caused this one (S3)
+  executedAt: string;
+  revokedAt?: string;
+  rectificationItemId?: string;
+}
+
+export interface CaseState {
+  id: string;
+  stage: CaseStage;
+  subjects: Subject[];
+  grounds: string[];
+  source: Source;
+  itemId?: string;
+  policy: string;
+  escalation?: CaseInput['escalation'];
+  investigation?: { findings: string; evidence: string[]; at: string; by: string };
+  decision?: { decision: 'impose' | 'dismiss'; comment?: string; at: string; by: string };
+  measures: CaseMeasure[];
+  appeals: { subjectId: string; reason: string; at: string; by: string }[];
+  review?: { decision: 'uphold' | 'revoke' | 'amend'; comment?: string; at: string; by: string };
+  stepDueAt?: string;
+  remindersSent: { step: CaseStage; at: string }[];
+  history: HistoryEntry[];
+  notices: NoticeRecord[];
+  openedAt: string;
+  closedAt?: string;
+}
+
+// ---------- ledger ----------
+
+export interface LedgerEvent {
+  measureId: string;
+  caseId: string;
+  subjectId: string;
+  subjectKind: 'person' | 'unit';
+  subjectName: string;
+  /** for a person: their unit, so the unit's ledger counts its staff's events (S3 §五) */
+  unitId?: string;
+  code: MeasureCode;
+  amount?: number;
+  date: string; // YYYY-MM-DD, local
+  decidedBy: string;
+  revoked?: boolean;
+  /** true when this entry is a staff member's event copied to their unit's ledger */
+  viaStaff?: boolean;
+}
+
+export type RatingCap = 'excellent' | 'competent' | 'basically_competent' | 'incompetent';
+
+export interface LedgerRestrictions {
+  ratingCap?: RatingCap;
+  advancedUnitEligible?: boolean;
+  reasons: { rule: string; clause: string; text: string }[];
+}
+
+export interface LedgerState {
+  subjectId: string;
+  subjectKind: 'person' | 'unit';
+  year: number;
+  events: LedgerEvent[];
+  restrictions: LedgerRestrictions;
+}
+
+export interface LedgerInput {
+  subjectId: string;
+  subjectKind: 'person' | 'unit';
+  year: number;
+  carried?: { events: LedgerEvent[] };
+}
+
+export type { CreateItem };
