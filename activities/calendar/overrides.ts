@@ -2,6 +2,7 @@
 // chinese-days package ships it, or local rules (a city's own day off, an extra make-up day).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { WorkingCalendar } from './working-calendar';
 import { isDate } from './zoned-time';
 
 const day = z.string().refine(isDate, 'expected a calendar date YYYY-MM-DD');
@@ -71,4 +72,12 @@ export function loadCalendarOverrides(path: string): CalendarOverrides {
     );
   }
   return parseCalendarOverrides(json, path);
+}
+
+/** The calendar the worker and the API use: the package plus the overrides file, when one is named. */
+export function createWorkingCalendar(
+  opts: { overridesFile?: string; closeTime?: string } = {},
+): WorkingCalendar {
+  const overrides = opts.overridesFile ? loadCalendarOverrides(opts.overridesFile) : undefined;
+  return new WorkingCalendar({ overrides, closeTime: opts.closeTime });
 }

@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createCalendarActivities } from '../../activities/calendar/activities';
-import { loadCalendarOverrides, parseCalendarOverrides } from '../../activities/calendar/overrides';
+import {
+  createWorkingCalendar,
+  loadCalendarOverrides,
+  parseCalendarOverrides,
+} from '../../activities/calendar/overrides';
 import { CalendarInputError, WorkingCalendar } from '../../activities/calendar/working-calendar';
 import type { Deadline } from '../../workflows/types';
 
@@ -528,4 +532,14 @@ describe('calendar activities', () => {
       }),
     );
   });
+});
+
+test('createWorkingCalendar reads the overrides file when one is named', () => {
+  expect(createWorkingCalendar().version).toBe('chinese-days@1.5.7');
+  const cal = createWorkingCalendar({
+    overridesFile: join(__dirname, '../../config/calendar-overrides.example.json'),
+  });
+  expect(cal.version).toMatch(/\+overrides:/);
+  expect(cal.isWorkingDay('2027-01-09')).toBe(true);
+  expect(cal.isWorkingDay('2027-01-01')).toBe(false);
 });
