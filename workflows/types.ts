@@ -363,6 +363,8 @@ export interface CaseState {
   stage: CaseStage;
   subjects: Subject[];
   grounds: string[];
+  /** set when the rectification item reports back (S5 查→追→改) */
+  rectificationStatus?: 'completed' | 'cancelled';
   source: Source;
   itemId?: string;
   policy: string;
@@ -380,6 +382,8 @@ export interface CaseState {
   closedAt?: string;
 }
 
+  /** end of the appeal window (申诉期); an appeal after it is refused */
+  appealDeadlineAt?: string;
 // ---------- ledger ----------
 
 export interface LedgerEvent {
