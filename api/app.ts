@@ -1,0 +1,75 @@
+// The Express app, built from injected dependencies and never listening by itself: main.ts (or a
+// test, or the embedded default) decides where it runs.
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import swaggerUiDist from 'swagger-ui-dist';
+import type { TokenEntry } from '../config';
+import { authenticate, createAuthenticator } from './auth';
+import type { ApiContext, CalendarPort } from './context';
+import { problemHandler, unknownRoute } from './errors';
+import { createLogger, httpLogger } from './logger';
+import { buildOpenApiDocument } from './openapi';
+import { casesRouter } from './routes/cases';
+import { healthRouter } from './routes/health';
+import { itemsRouter } from './routes/items';
+import { ledgerRouter } from './routes/ledger';
+import { policiesRouter } from './routes/policies';
+
+export interface ApiDeps {
+  client: Client;
+  calendar: CalendarPort;
+  tokens: readonly TokenEntry[];
+  taskQueue: string;
+  timeZone: string;
+  logger?: Logger;
+  /** injectable clock for tests */
+  now?: () => Date;
+}
+
+const SWAGGER_INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: '../openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    layout: 'StandaloneLayout',
+  });
+};
+`;
+
+export function createApp(deps: ApiDeps): Express {
+  const ctx: ApiContext = {
+    client: deps.client,
+    calendar: deps.calendar,
+    taskQueue: deps.taskQueue,
+    timeZone: deps.timeZone,
+    now: deps.now ?? (() => new Date()),
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(httpLogger(deps.logger ?? createLogger('silent')));
+
+  app.use(healthRouter(deps.client));
+  const openapi = buildOpenApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.get('/docs/swagger-initializer.js', (_req, res) => {
+    res.type('application/javascript').send(SWAGGER_INIT);
+  });
+  app.use('/docs', express.static(swaggerUiDist.getAbsoluteFSPath(), { index: 'index.html' }));
+
+  const v1 = express.Router();
+  v1.use(authenticate(createAuthenticator(deps.tokens)));
+  v1.use('/items', itemsRouter(ctx));
+  v1.use('/cases', casesRouter(ctx));
+  v1.use('/ledger', ledgerRouter(ctx));
+  v1.use('/policies', policiesRouter());
+  app.use('/v1', v1);
+
+  app.use(unknownRoute);
+  app.use(problemHandler);
+  return app;
+}

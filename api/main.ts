@@ -1,0 +1,115 @@
+// The API process: validated config and tokens, one Temporal connection for its whole life, and a
+// graceful stop on SIGINT/SIGTERM. startApi() is also what the embedded default calls in-process.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { loadConfig, loadTokens, type Config, type TokenEntry } from '../config';
+import { createWorkingCalendar } from '../activities/calendar/overrides';
+import { createApp } from './app';
+import type { CalendarPort } from './context';
+import { createLogger } from './logger';
+
+export interface StartApiOptions {
+  config: Config;
+  /** defaults to loadTokens(config); the embedded default passes generated dev tokens */
+  tokens?: TokenEntry[];
+  /** an existing client to share (the embedded default); otherwise one is connected and owned here */
+  client?: Client;
+  calendar?: CalendarPort;
+  logger?: Logger;
+  port?: number;
+  host?: string;
+}
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  port: number;
+  /** stops accepting requests, waits for those in flight, and closes a connection it opened */
+  close(): Promise<void>;
+}
+
+export async function connectClient(config: Config): Promise<Client> {
+  const connection = await Connection.connect({
+    address: config.temporal.address,
+    tls: tlsOf(config),
+    apiKey: config.temporal.apiKey,
+  });
+  return new Client({ connection, namespace: config.temporal.namespace });
+}
+
+function tlsOf(config: Config): TLSConfig | undefined {
+  const t = config.temporal.tls;
+  if (!t) return undefined;
+  return {
+    serverNameOverride: t.serverName,
+    serverRootCACertificate: t.ca,
+    clientCertPair: t.cert && t.key ? { crt: t.cert, key: t.key } : undefined,
+  };
+}
+
+export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
+  const { config } = opts;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const tokens = opts.tokens ?? loadTokens(config);
+  const ownsClient = !opts.client;
+  const client = opts.client ?? (await connectClient(config));
+  try {
+    const calendar = opts.calendar ?? createWorkingCalendar({ overridesFile: config.calendarOverridesFile });
+    const app = createApp({
+      client,
+      calendar,
+      tokens,
+      taskQueue: config.temporal.taskQueue,
+      timeZone: config.timeZone,
+      logger,
+    });
+    const host = opts.host ?? config.api.host;
+    const server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(opts.port ?? config.api.port, host, (err?: Error) =>
+        err ? reject(err) : resolve(s),
+      );
+    });
+    const port = (server.address() as AddressInfo).port;
+    const url = `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${port}`;
+    logger.info({ url }, 'duban API listening');
+    return {
+      server,
+      url,
+      port,
+      async close() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        if (ownsClient) await client.connection.close();
+      },
+    };
+  } catch (err) {
+    if (ownsClient) await client.connection.close();
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const api = await startApi({ config, logger });
+  try {
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
+    logger.info('shutting down');
+  } finally {
+    await api.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,341 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests and from
+// the same action tables that mount the routes, so the document cannot drift from the code.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { CreateItem, ItemListQuery, LedgerQuery, MeasureCode, Policy } from '../domain/schemas';
+import { ALL_ROLES, type ApiRole } from './auth';
+import { CASE_ACTIONS, OpenCaseRequest } from './routes/cases';
+import { ITEM_ACTIONS } from './routes/items';
+
+const Problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string().optional(),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    reason: z
+      .string()
+      .optional()
+      .openapi({ description: 'for refused actions: InvalidState, TooLate, NotFound…' }),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+const Calendar = z
+  .looseObject({ version: z.string(), coveredThrough: z.string(), warning: z.string().optional() })
+  .openapi('CalendarInfo');
+
+const ItemState = z
+  .looseObject({
+    id: z.string(),
+    title: z.string(),
+    status: z.enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled']),
+    light: z.enum(['green', 'yellow', 'red']),
+    deadlineAt: z.string().optional(),
+    urgeCount: z.int(),
+    reminders: z.array(
+      z.looseObject({ level: z.int(), at: z.string(), notice: z.object({ by: z.string() }) }),
+    ),
+    reports: z.array(z.looseObject({ id: z.string(), kind: z.enum(['progress', 'final']) })),
+    extensions: z.array(z.looseObject({ id: z.string(), reason: z.string() })),
+    caseIds: z.array(z.string()),
+    policy: z.string(),
+    calendar: Calendar.optional(),
+    stages: z
+      .array(
+        z.looseObject({
+          name: z.string(),
+          deadlineAt: z.string().optional(),
+          status: z.string(),
+          urgeCount: z.int(),
+        }),
+      )
+      .optional(),
+    currentStage: z.string().optional(),
+    history: z.array(z.looseObject({ at: z.string(), by: z.string(), action: z.string() })),
+  })
+  .openapi('ItemState', { description: 'the whole state of a supervision item, as its workflow reports it' });
+
+const ItemList = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string().optional(),
+        status: z.string().optional(),
+        leadUnit: z.string().optional(),
+        deadlineAt: z.string().optional(),
+        urgeCount: z.int(),
+        link: z.string(),
+      }),
+    ),
+    nextPageToken: z.string().optional(),
+  })
+  .openapi('ItemList');
+
+const Preview = z
+  .object({
+    policy: z.string(),
+    timeZone: z.string(),
+    assignedAt: z.string(),
+    deadlineAt: z.string(),
+    finalDeadlineAt: z.string(),
+    warningAt: z.string().optional(),
+    reminders: z.array(z.object({ level: z.int(), name: z.string(), at: z.string() })),
+    receipt: z.looseObject({ rule: z.string(), summary: z.string() }),
+    calendar: Calendar,
+    stages: z.array(z.looseObject({ name: z.string(), deadlineAt: z.string() })).optional(),
+  })
+  .openapi('Preview');
+
+const CaseState = z
+  .looseObject({
+    id: z.string(),
+    stage: z.enum(['investigation', 'decision', 'appeal_window', 'review', 'closed']),
+    subjects: z.array(z.looseObject({ id: z.string(), kind: z.enum(['person', 'unit']), name: z.string() })),
+    measures: z.array(z.looseObject({ measureId: z.string(), subjectId: z.string(), code: MeasureCode })),
+    appeals: z.array(z.looseObject({ subjectId: z.string(), reason: z.string() })),
+    history: z.array(z.looseObject({ at: z.string(), by: z.string(), action: z.string() })),
+  })
+  .openapi('CaseState');
+
+const Ledger = z
+  .object({
+    subjectId: z.string(),
+    subjectKind: z.enum(['person', 'unit']).optional(),
+    year: z.int(),
+    events: z.array(
+      z.looseObject({
+        measureId: z.string(),
+        caseId: z.string(),
+        code: MeasureCode,
+        date: z.string(),
+        decidedBy: z.string(),
+      }),
+    ),
+    restrictions: z.object({
+      ratingCap: z.enum(['excellent', 'competent', 'basically_competent', 'incompetent']).optional(),
+      advancedUnitEligible: z.boolean().optional(),
+      reasons: z.array(z.object({ rule: z.string(), clause: z.string(), text: z.string() })),
+    }),
+  })
+  .openapi('Ledger');
+
+const PolicyList = z.object({ default: z.string(), policies: z.array(Policy) }).openapi('PolicyList');
+
+const idParams = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'item-2026-001' }),
+});
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+const json = (description: string, schema: z.ZodType) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+function errorResponses(opts: { body?: boolean; notFound?: boolean; conflict?: boolean }) {
+  return {
+    ...(opts.body ? { 400: problem('invalid body (field paths in errors)') } : {}),
+    401: problem('missing or unknown bearer token'),
+    403: problem('the token’s role may not do this'),
+    ...(opts.notFound ? { 404: problem('no such item or case') } : {}),
+    ...(opts.conflict ? { 409: problem('refused by the workflow (reason in detail) or id taken') } : {}),
+    ...(opts.body ? { 413: problem('body too large'), 415: problem('body is not application/json') } : {}),
+    503: problem('Temporal is not reachable'),
+  };
+}
+
+const rolesText = (roles: readonly ApiRole[]): string =>
+  roles.length === ALL_ROLES.length ? 'Roles: any.' : `Roles: ${roles.join(', ')}.`;
+
+export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'a token from DUBAN_API_TOKENS',
+  });
+  const security = [{ [bearer.name]: [] }];
+  const components = {
+    Problem,
+    ItemState,
+    ItemList,
+    Preview,
+    CaseState,
+    Ledger,
+    PolicyList,
+    CreateItem,
+    OpenCaseRequest,
+  };
+  for (const [name, schema] of Object.entries(components)) registry.register(name, schema);
+
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/items',
+    summary: 'Create a supervision item (交办督办事项)',
+    description: `${rolesText(['staff', 'manager'])} The same client id with the same body answers 200 with the existing item; with a different body 409.`,
+    security,
+    request: { body: { content: { 'application/json': { schema: CreateItem } }, required: true } },
+    responses: {
+      200: json('the item already exists with this very body', ItemState),
+      201: json('created; Location names the item', ItemState),
+      ...errorResponses({ body: true, conflict: true }),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/items',
+    summary: 'List items from Temporal visibility',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { query: ItemListQuery },
+    responses: {
+      200: json('one page of items', ItemList),
+      400: problem('bad filter'),
+      ...errorResponses({}),
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/items/preview',
+    summary: 'The schedule an input would get; nothing is started',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { body: { content: { 'application/json': { schema: CreateItem } }, required: true } },
+    responses: {
+      200: json('deadline, warning and reminder instants', Preview),
+      ...errorResponses({ body: true }),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/items/{id}',
+    summary: 'The full state of an item',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { params: idParams },
+    responses: { 200: json('the item', ItemState), ...errorResponses({ notFound: true }) },
+  });
+  for (const a of ITEM_ACTIONS) {
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/items/{id}/${a.path}`,
+      summary: a.summary,
+      description: rolesText(a.roles),
+      security,
+      request: {
+        params: idParams,
+        body: { content: { 'application/json': { schema: a.schema } }, required: true },
+      },
+      responses: {
+        200: json(
+          'the Update’s result',
+          a.path === 'reports' || a.path === 'extension-request'
+            ? z.looseObject({ id: z.string() })
+            : ItemState,
+        ),
+        ...errorResponses({ body: true, notFound: true, conflict: true }),
+      },
+    });
+  }
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/cases',
+    summary: 'Open an accountability case by hand (启动问责)',
+    description: rolesText(['manager']),
+    security,
+    request: { body: { content: { 'application/json': { schema: OpenCaseRequest } }, required: true } },
+    responses: { 201: json('opened', CaseState), ...errorResponses({ body: true, conflict: true }) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/cases/{id}',
+    summary: 'The state of a case',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { params: idParams },
+    responses: { 200: json('the case', CaseState), ...errorResponses({ notFound: true }) },
+  });
+  for (const a of CASE_ACTIONS) {
+    registry.registerPath({
+      method: 'post',
+      path: `/v1/cases/{id}/${a.path}`,
+      summary: a.summary,
+      description: rolesText(a.roles),
+      security,
+      request: {
+        params: idParams,
+        body: { content: { 'application/json': { schema: a.schema } }, required: true },
+      },
+      responses: {
+        200: json('the case after the step', CaseState),
+        ...errorResponses({ body: true, notFound: true, conflict: true }),
+      },
+    });
+  }
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/ledger/{subjectId}',
+    summary: 'A subject’s yearly ledger (台帐) and rating restrictions',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: {
+      params: z.object({ subjectId: z.string().openapi({ param: { name: 'subjectId', in: 'path' } }) }),
+      query: LedgerQuery,
+    },
+    responses: {
+      200: json('events and restrictions (empty when nothing was recorded)', Ledger),
+      ...errorResponses({}),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/policies',
+    summary: 'The policy presets',
+    description: rolesText(ALL_ROLES),
+    security,
+    responses: { 200: json('presets', PolicyList), ...errorResponses({}) },
+  });
+  const status = z.object({ status: z.string() });
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness: the process answers',
+    responses: { 200: json('up', status) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: Temporal is reachable',
+    responses: { 200: json('ready', status), 503: problem('Temporal is not reachable') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    responses: {
+      200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: z.looseObject({}) } } },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/docs',
+    summary: 'Interactive documentation (Swagger UI, served locally)',
+    responses: { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } },
+  });
+
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'duban 督办 API',
+      version: '1.0.0',
+      description: 'Supervision items, accountability cases and ledgers, each a Temporal workflow.',
+    },
+    servers: [{ url: '/' }],
+  });
+}

@@ -1,0 +1,149 @@
+// Accountability cases (问责): opened by hand here (inspection, complaint, media…) or by an item's
+// escalation inside Temporal; every step is an Update on the case workflow.
+import { randomUUID } from 'node:crypto';
+import { Router } from 'express';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { z } from 'zod';
+import {
+  AppealInput,
+  CaseReviewInput,
+  DecisionInput,
+  InvestigationInput,
+  OpenCaseInput,
+} from '../../domain/schemas';
+import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
+import {
+  decideCase,
+  fileAppeal,
+  getCaseState,
+  reviewAppeal,
+  submitInvestigation,
+} from '../../workflows/messages';
+import { caseWorkflowId } from '../../workflows/ids';
+import type { CaseInput, CaseState, Policy } from '../../workflows/types';
+import { actorOf, ALL_ROLES, requireRole } from '../auth';
+import { conflict, invalidField } from '../errors';
+import { SA, type ApiContext } from '../context';
+import { queryOr404, updateOr404 } from '../temporal';
+import { jsonBody, validate } from '../validate';
+import { IdParam, type ActionSpec } from './items';
+
+export const CASE_WORKFLOW_TYPE = 'accountabilityCase';
+type AccountabilityCaseWorkflow = (input: CaseInput) => Promise<unknown>;
+
+/** the create body: OpenCaseInput plus an optional client id */
+export const OpenCaseRequest = OpenCaseInput.extend({
+  id: IdParam.shape.id.optional().openapi({ description: 'client case id; a new UUID when absent' }),
+}).openapi('OpenCaseRequest');
+export type OpenCaseRequest = z.infer<typeof OpenCaseRequest>;
+
+export const CASE_ACTIONS: ActionSpec[] = [
+  {
+    path: 'investigation',
+    roles: ['staff', 'manager'],
+    schema: InvestigationInput,
+    update: submitInvestigation,
+    summary: 'File the investigation report (调查核实)',
+  },
+  {
+    path: 'decision',
+    roles: ['manager'],
+    schema: DecisionInput,
+    update: decideCase,
+    summary: 'Impose measures or dismiss (问责决定)',
+  },
+  {
+    path: 'appeal',
+    roles: ['staff', 'manager'],
+    schema: AppealInput,
+    update: fileAppeal,
+    summary: 'File an appeal for a subject (申诉)',
+  },
+  {
+    path: 'review',
+    roles: ['manager'],
+    schema: CaseReviewInput,
+    update: reviewAppeal,
+    summary: 'Decide the appeal: uphold, revoke or amend (复议/复查)',
+  },
+];
+
+export function casesRouter(ctx: ApiContext): Router {
+  const router = Router();
+  const body = jsonBody();
+  const stateOf = (id: string): Promise<CaseState> =>
+    queryOr404(ctx.client, caseWorkflowId(id), getCaseState, `case "${id}"`);
+
+  router.post('/', requireRole('manager'), body, validate('body', OpenCaseRequest), async (_req, res) => {
+    const input = res.locals.body as OpenCaseRequest;
+    let policy: Policy;
+    try {
+      policy = resolvePolicy(input.policy);
+    } catch (err) {
+      if (err instanceof UnknownPolicyError) throw invalidField('policy', err.message);
+      throw err;
+    }
+    const caseId = input.id ?? randomUUID();
+    const caseInput: CaseInput = {
+      caseId,
+      subjects: input.subjects,
+      grounds: input.grounds,
+      source: input.source,
+      itemId: input.itemId,
+      policy,
+      timeZone: ctx.timeZone,
+      openedBy: actorOf(res.locals),
+      openedAt: ctx.now().toISOString(),
+      evidence: input.evidence,
+    };
+    try {
+      await ctx.client.workflow.start<AccountabilityCaseWorkflow>(CASE_WORKFLOW_TYPE, {
+        workflowId: caseWorkflowId(caseId),
+        taskQueue: ctx.taskQueue,
+        args: [caseInput],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        staticSummary: `问责：${input.subjects.map((s) => s.name).join('、')}`,
+        staticDetails: [`问责事由：${input.grounds.join('；')}`, `启动人：${actorOf(res.locals).id}`].join(
+          '\n',
+        ),
+        memo: { subjects: input.subjects.map((s) => s.name).join('、') },
+        typedSearchAttributes: [
+          { key: SA.caseStage, value: 'investigation' },
+          { key: SA.caseSubjects, value: input.subjects.map((s) => s.id) },
+        ],
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        throw conflict(`case id "${caseId}" is already taken`);
+      throw err;
+    }
+    res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
+    res.status(201).json(await stateOf(caseId));
+  });
+
+  router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
+    res.json(await stateOf((res.locals.params as { id: string }).id));
+  });
+
+  for (const action of CASE_ACTIONS) {
+    router.post(
+      `/:id/${action.path}`,
+      requireRole(...action.roles),
+      validate('params', IdParam),
+      body,
+      validate('body', action.schema),
+      async (_req, res) => {
+        const { id } = res.locals.params as { id: string };
+        const result: unknown = await updateOr404(
+          ctx.client,
+          caseWorkflowId(id),
+          action.update,
+          { ...(res.locals.body as object), actor: actorOf(res.locals) },
+          `case "${id}"`,
+        );
+        res.json(result);
+      },
+    );
+  }
+  return router;
+}

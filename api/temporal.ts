@@ -1,0 +1,64 @@
+// Small wrappers around the client that turn Temporal's answers into the API's words: an id that
+// was never used is a 404, a closed workflow refusing an action is a 409.
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
+import { conflict, notFound } from './errors';
+
+const FAILED_PRECONDITION = 9;
+
+function grpcCode(err: unknown): number | undefined {
+  let e: unknown = err;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'number') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Queries a workflow; a workflow that does not exist becomes a 404 naming what was looked for. */
+export async function queryOr404<T>(
+  client: Client,
+  workflowId: string,
+  query: QueryDefinition<T, []>,
+  what: string,
+): Promise<T> {
+  const handle = client.workflow.getHandle(workflowId);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await handle.query(query);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`no ${what}`);
+      // a workflow started a moment ago may not have finished its first task yet
+      if (grpcCode(err) === FAILED_PRECONDITION && attempt < 20) {
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      throw err;
+    }
+  }
+}
+
+/** Runs an update; distinguishes "never existed" (404) from "already closed" (409). */
+export async function updateOr404<Ret, Arg>(
+  client: Client,
+  workflowId: string,
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  what: string,
+): Promise<Ret> {
+  const handle = client.workflow.getHandle(workflowId);
+  try {
+    return await handle.executeUpdate(update, { args: [arg] });
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) throw notFound(`no ${what}`);
+      throw e;
+    }
+    throw conflict(`${what} is closed (${status}) and takes no more actions`);
+  }
+}
