@@ -2,7 +2,8 @@
 // The activity functions are called directly (and once inside MockActivityEnvironment), so each test
 // sees exactly what a receiver would see on each attempt the workflow's retry policy makes.
 import { ApplicationFailure } from '@temporalio/common';
-import { MockActivityEnvironment } from '@temporalio/testing';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createServer } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import {
@@ -21,6 +22,8 @@ import {
   type SmtpReceiver,
   type WebhookReceiver,
 } from '../helpers/receivers';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+import type { deliverNotice } from './notifications.workflow';
 
 const liaison = { id: 'p-liaison', name: '李联络', email: 'liaison@jt.example.cn', role: 'liaison' };
 const principal = {
@@ -31,6 +34,15 @@ const principal = {
   phone: '13800000000',
 };
 const noEmail = { id: 'p-direct', name: '赵经办', phone: '13900000000', role: 'direct' };
+
+const quietLogger = {
+  error: () => undefined,
+  warn: () => undefined,
+  info: () => undefined,
+  debug: () => undefined,
+  trace: () => undefined,
+  log: () => undefined,
+};
 
 let seq = 0;
 function notice(over: Partial<Notice> = {}): Notice {
@@ -482,5 +494,82 @@ describe('channels from configuration', () => {
     expect(() =>
       createNotificationChannels({ webhook: { url: 'http://127.0.0.1:1/x', secret: 'whsec_%%%' } }),
     ).toThrow();
+  });
+});
+
+describe('through Temporal: workflows/notify.ts retry policy with real receivers', () => {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+  let smtp: SmtpReceiver;
+  let hook: WebhookReceiver;
+  const secret = newWebhookSecret();
+
+  beforeAll(async () => {
+    [env, bundle, smtp, hook] = await Promise.all([
+      createTimeSkippingEnv(),
+      bundleWorkflowCode({ workflowsPath: require.resolve('./notifications.workflow'), logger: quietLogger }),
+      startSmtpReceiver(),
+      startWebhookReceiver({ secret }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([env?.teardown(), smtp?.close(), hook?.close()]);
+  });
+  beforeEach(() => {
+    smtp.reset();
+    hook.reset();
+  });
+
+  async function run(n: Notice) {
+    const taskQueue = `notify-${n.key}`;
+    const channels = {
+      email: createEmailChannel({ url: smtp.url, from: 'duban <duban@localhost>' }),
+      webhook: { url: hook.url, secret },
+    };
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: createNotificationActivities(channels),
+    });
+    return worker.runUntil(
+      env.client.workflow.execute<typeof deliverNotice>('deliverNotice', {
+        args: [n],
+        taskQueue,
+        workflowId: `deliver-${n.key}`,
+      }),
+    );
+  }
+
+  test('a 451 session and a webhook 500 are retried; each receiver ends with one copy', async () => {
+    smtp.failNextSessions(1);
+    hook.failNext(2, 500);
+    const n = notice({ key: 'e2e-transient' });
+    const record = await run(n);
+    expect(record.deliveries).toEqual([
+      { channel: 'email', status: 'delivered', recipients: 2, detail: '1名收件人未登记电子邮箱，未发送邮件' },
+      { channel: 'webhook', status: 'delivered', recipients: 3, detail: 'HTTP 204' },
+    ]);
+    expect(smtp.refusedSessions).toBe(1);
+    expect(smtp.received).toHaveLength(2);
+    expect(hook.requests.map((r) => [r.id, r.status])).toEqual([
+      ['e2e-transient', 500],
+      ['e2e-transient', 500],
+      ['e2e-transient', 204],
+    ]);
+    expect(hook.received).toHaveLength(1);
+  });
+
+  test('a 550 mailbox and a webhook 404 fail after one attempt and are recorded, not thrown', async () => {
+    smtp.rejectAddresses(liaison.email, principal.email);
+    hook.respondWith(404);
+    const record = await run(notice({ key: 'e2e-permanent' }));
+    const [email, webhook] = record.deliveries;
+    expect(email?.status).toBe('failed');
+    expect(email?.detail).toContain('550');
+    expect(webhook?.status).toBe('failed');
+    expect(webhook?.detail).toContain('HTTP 404');
+    expect(smtp.rejectedRecipients).toBe(2); // one attempt, two recipients
+    expect(hook.requests).toHaveLength(1);
   });
 });
