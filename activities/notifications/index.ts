@@ -3,13 +3,13 @@
 // non-retryable PermanentDeliveryFailure, anything that may pass on its own is retried by the
 // workflow's retry policy (workflows/notify.ts).
 import { ApplicationFailure } from '@temporalio/common';
+import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { DeliveryResult, Notice } from '../../workflows/types';
 import { createEmailChannel, sendEmailNotice, type EmailChannel } from './email';
 import { DEFAULT_TIME_ZONE, renderNotice } from './templates';
 import { describeWebhookUrl, sendWebhookNotice, type WebhookChannel } from './webhook';
-import { Webhook } from 'standardwebhooks';
 
 export type { EmailChannel } from './email';
 export type { WebhookChannel, WebhookBody } from './webhook';
