@@ -6,6 +6,16 @@ import { conflict, notFound } from './errors';
 
 const FAILED_PRECONDITION = 9;
 
+/** Reads and starts answer quickly or not at all: past this an unreachable Temporal is a 503. */
+export const READ_TIMEOUT_MS = 10_000;
+/** Updates wait for the workflow to accept and apply the action, which may run an activity. */
+export const UPDATE_TIMEOUT_MS = 30_000;
+
+/** Runs one Temporal call under a deadline, so a lost server cannot hold a request forever. */
+export function withTimeout<T>(client: Client, ms: number, fn: () => Promise<T>): Promise<T> {
+  return client.connection.withDeadline(Date.now() + ms, fn);
+}
+
 function grpcCode(err: unknown): number | undefined {
   let e: unknown = err;
   for (let depth = 0; e && depth < 4; depth++) {
@@ -26,7 +36,7 @@ export async function queryOr404<T>(
   const handle = client.workflow.getHandle(workflowId);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await handle.query(query);
+      return await withTimeout(client, READ_TIMEOUT_MS, () => handle.query(query));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw notFound(`no ${what}`);
       // a workflow started a moment ago may not have finished its first task yet
@@ -49,12 +59,12 @@ export async function updateOr404<Ret, Arg>(
 ): Promise<Ret> {
   const handle = client.workflow.getHandle(workflowId);
   try {
-    return await handle.executeUpdate(update, { args: [arg] });
+    return await withTimeout(client, UPDATE_TIMEOUT_MS, () => handle.executeUpdate(update, { args: [arg] }));
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;
     let status: string;
     try {
-      status = (await handle.describe()).status.name;
+      status = (await withTimeout(client, READ_TIMEOUT_MS, () => handle.describe())).status.name;
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) throw notFound(`no ${what}`);
       throw e;

@@ -24,7 +24,7 @@ import type { CaseInput, CaseState, Policy } from '../../workflows/types';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { SA, type ApiContext } from '../context';
-import { queryOr404, updateOr404 } from '../temporal';
+import { queryOr404, READ_TIMEOUT_MS, updateOr404, withTimeout } from '../temporal';
 import { jsonBody, validate } from '../validate';
 import { IdParam, type ActionSpec } from './items';
 
@@ -97,21 +97,23 @@ export function casesRouter(ctx: ApiContext): Router {
       evidence: input.evidence,
     };
     try {
-      await ctx.client.workflow.start<AccountabilityCaseWorkflow>(CASE_WORKFLOW_TYPE, {
-        workflowId: caseWorkflowId(caseId),
-        taskQueue: ctx.taskQueue,
-        args: [caseInput],
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: `问责：${input.subjects.map((s) => s.name).join('、')}`,
-        staticDetails: [`问责事由：${input.grounds.join('；')}`, `启动人：${actorOf(res.locals).id}`].join(
-          '\n',
-        ),
-        memo: { subjects: input.subjects.map((s) => s.name).join('、') },
-        typedSearchAttributes: [
-          { key: SA.caseStage, value: 'investigation' },
-          { key: SA.caseSubjects, value: input.subjects.map((s) => s.id) },
-        ],
-      });
+      await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
+        ctx.client.workflow.start<AccountabilityCaseWorkflow>(CASE_WORKFLOW_TYPE, {
+          workflowId: caseWorkflowId(caseId),
+          taskQueue: ctx.taskQueue,
+          args: [caseInput],
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          staticSummary: `问责：${input.subjects.map((s) => s.name).join('、')}`,
+          staticDetails: [`问责事由：${input.grounds.join('；')}`, `启动人：${actorOf(res.locals).id}`].join(
+            '\n',
+          ),
+          memo: { subjects: input.subjects.map((s) => s.name).join('、') },
+          typedSearchAttributes: [
+            { key: SA.caseStage, value: 'investigation' },
+            { key: SA.caseSubjects, value: input.subjects.map((s) => s.id) },
+          ],
+        }),
+      );
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
         throw conflict(`case id "${caseId}" is already taken`);

@@ -40,7 +40,7 @@ import type {
 import { actorOf, ALL_ROLES, requireRole, type ApiRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
-import { queryOr404, updateOr404 } from '../temporal';
+import { queryOr404, READ_TIMEOUT_MS, updateOr404, withTimeout } from '../temporal';
 import { jsonBody, validate } from '../validate';
 
 export const DEFAULT_DUE: Due = { workingDays: 15 };
@@ -258,12 +258,24 @@ export function listQuery(q: ItemListQuery, now: Date): string {
 }
 
 const INVALID_ARGUMENT = 3;
+const SETTLE_TIMEOUT_MS = 5_000;
 
 export function itemsRouter(ctx: ApiContext): Router {
   const router = Router();
   const body = jsonBody();
   const stateOf = (id: string): Promise<SupervisionState> =>
     queryOr404(ctx.client, itemWorkflowId(id), getItemState, `item "${id}"`);
+
+  // The first workflow task records the item; its deadline follows from an activity a moment
+  // later. A create answers once the deadline is there, so the client sees the real schedule.
+  const settledStateOf = async (id: string): Promise<SupervisionState> => {
+    const until = Date.now() + SETTLE_TIMEOUT_MS;
+    for (;;) {
+      const state = await stateOf(id);
+      if (state.deadlineAt || state.completedAt || state.cancelledAt || Date.now() > until) return state;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
 
   router.get('/', requireRole(...ALL_ROLES), validate('query', ItemListQuery), async (_req, res) => {
     const q = res.locals.query as ItemListQuery;
@@ -274,12 +286,14 @@ export function itemsRouter(ctx: ApiContext): Router {
     }
     let resp;
     try {
-      resp = await ctx.client.workflowService.listWorkflowExecutions({
-        namespace: ctx.client.options.namespace,
-        query: listQuery(q, ctx.now()),
-        pageSize: q.pageSize ?? 50,
-        nextPageToken,
-      });
+      resp = await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
+        ctx.client.workflowService.listWorkflowExecutions({
+          namespace: ctx.client.options.namespace,
+          query: listQuery(q, ctx.now()),
+          pageSize: q.pageSize ?? 50,
+          nextPageToken,
+        }),
+      );
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (q.pageToken && code === INVALID_ARGUMENT)
@@ -334,32 +348,34 @@ export function itemsRouter(ctx: ApiContext): Router {
       requestHash,
     };
     try {
-      await ctx.client.workflow.start<SupervisionItemWorkflow>(ITEM_WORKFLOW_TYPE, {
-        workflowId: itemWorkflowId(id),
-        taskQueue: ctx.taskQueue,
-        args: [workflowInput],
-        // a finished item's id is never reused: the same id always means the same item
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        staticSummary: input.title,
-        staticDetails: staticDetails(input, plan),
-        memo: { title: input.title },
-        typedSearchAttributes: [
-          { key: SA.status, value: 'open' },
-          { key: SA.leadUnit, value: input.leadUnit.id },
-          { key: SA.deadlineAt, value: new Date(plan.deadline.at) },
-          { key: SA.urgeCount, value: 0 },
-        ],
-      });
+      await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
+        ctx.client.workflow.start<SupervisionItemWorkflow>(ITEM_WORKFLOW_TYPE, {
+          workflowId: itemWorkflowId(id),
+          taskQueue: ctx.taskQueue,
+          args: [workflowInput],
+          // a finished item's id is never reused: the same id always means the same item
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          staticSummary: input.title,
+          staticDetails: staticDetails(input, plan),
+          memo: { title: input.title },
+          typedSearchAttributes: [
+            { key: SA.status, value: 'open' },
+            { key: SA.leadUnit, value: input.leadUnit.id },
+            { key: SA.deadlineAt, value: new Date(plan.deadline.at) },
+            { key: SA.urgeCount, value: 0 },
+          ],
+        }),
+      );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const existing = await stateOf(id);
+      const existing = await settledStateOf(id);
       if (existing.requestHash !== requestHash) {
         throw conflict(`item id "${id}" is already used by a different request`);
       }
       return sendState(res, 200, existing);
     }
     res.location(`/v1/items/${encodeURIComponent(id)}`);
-    sendState(res, 201, await stateOf(id));
+    sendState(res, 201, await settledStateOf(id));
   });
 
   router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
