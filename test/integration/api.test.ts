@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
 import { spawnSync } from 'node:child_process';
 import { WorkingCalendar } from '../../activities/calendar/working-calendar';
 import { createApp } from '../../api/app';
@@ -659,4 +661,44 @@ describe('when Temporal is unreachable', () => {
     const body = await read.text();
     expect(body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|\.js:\d+/);
   }, 60_000);
+});
+
+describe('logging', () => {
+  test('pino-http lines carry the request id the client sees, and never the token', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const app = createApp({
+      client: api.env.client,
+      calendar: new WorkingCalendar(),
+      tokens: TOKEN_ENTRIES,
+      taskQueue: api.taskQueue,
+      timeZone: 'Asia/Shanghai',
+      logger: pino({ level: 'info' }, sink),
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const res = await fetch(`${base}/v1/items/not-there`, {
+        headers: { authorization: `Bearer ${TOKENS.staff}`, 'x-request-id': 'log-check-1' },
+      });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('x-request-id')).toBe('log-check-1');
+      expect(((await res.json()) as { requestId: string }).requestId).toBe('log-check-1');
+      const completed = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'request completed');
+      expect(completed).toMatchObject({
+        req: { id: 'log-check-1', method: 'GET' },
+        res: { statusCode: 404 },
+      });
+      expect(lines.join('\n')).not.toContain(TOKENS.staff);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
