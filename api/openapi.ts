@@ -226,7 +226,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       method: 'post',
       path: `/v1/items/{id}/${a.path}`,
       summary: a.summary,
-      description: rolesText(a.roles),
+      description: `${rolesText(a.roles)} Sent to the workflow as the Update \`${a.update}\`.`,
       security,
       request: {
         params: idParams,
@@ -266,7 +266,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       method: 'post',
       path: `/v1/cases/{id}/${a.path}`,
       summary: a.summary,
-      description: rolesText(a.roles),
+      description: `${rolesText(a.roles)} Sent to the workflow as the Update \`${a.update}\`.`,
       security,
       request: {
         params: idParams,

@@ -24,9 +24,10 @@ import type { CaseInput, CaseState, Policy } from '../../workflows/types';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { SA, type ApiContext } from '../context';
-import { queryOr404, READ_TIMEOUT_MS, updateOr404, withTimeout } from '../temporal';
+import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
+import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
-import { IdParam, type ActionSpec } from './items';
+import { IdParam } from './items';
 
 export const CASE_WORKFLOW_TYPE = 'accountabilityCase';
 type AccountabilityCaseWorkflow = (input: CaseInput) => Promise<unknown>;
@@ -38,34 +39,34 @@ export const OpenCaseRequest = OpenCaseInput.extend({
 export type OpenCaseRequest = z.infer<typeof OpenCaseRequest>;
 
 export const CASE_ACTIONS: ActionSpec[] = [
-  {
+  action({
     path: 'investigation',
     roles: ['staff', 'manager'],
     schema: InvestigationInput,
     update: submitInvestigation,
     summary: 'File the investigation report (调查核实)',
-  },
-  {
+  }),
+  action({
     path: 'decision',
     roles: ['manager'],
     schema: DecisionInput,
     update: decideCase,
     summary: 'Impose measures or dismiss (问责决定)',
-  },
-  {
+  }),
+  action({
     path: 'appeal',
     roles: ['staff', 'manager'],
     schema: AppealInput,
     update: fileAppeal,
     summary: 'File an appeal for a subject (申诉)',
-  },
-  {
+  }),
+  action({
     path: 'review',
     roles: ['manager'],
     schema: CaseReviewInput,
     update: reviewAppeal,
     summary: 'Decide the appeal: uphold, revoke or amend (复议/复查)',
-  },
+  }),
 ];
 
 export function casesRouter(ctx: ApiContext): Router {
@@ -127,23 +128,24 @@ export function casesRouter(ctx: ApiContext): Router {
     res.json(await stateOf((res.locals.params as { id: string }).id));
   });
 
-  for (const action of CASE_ACTIONS) {
+  for (const spec of CASE_ACTIONS) {
     router.post(
-      `/:id/${action.path}`,
-      requireRole(...action.roles),
+      `/:id/${spec.path}`,
+      requireRole(...spec.roles),
       validate('params', IdParam),
       body,
-      validate('body', action.schema),
+      validate('body', spec.schema),
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
-        const result: unknown = await updateOr404(
-          ctx.client,
-          caseWorkflowId(id),
-          action.update,
-          { ...(res.locals.body as object), actor: actorOf(res.locals) },
-          `case "${id}"`,
+        res.json(
+          await spec.run(
+            ctx.client,
+            caseWorkflowId(id),
+            res.locals.body,
+            actorOf(res.locals),
+            `case "${id}"`,
+          ),
         );
-        res.json(result);
       },
     );
   }

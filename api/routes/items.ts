@@ -37,10 +37,11 @@ import type {
   SupervisionInput,
   SupervisionState,
 } from '../../workflows/types';
-import { actorOf, ALL_ROLES, requireRole, type ApiRole } from '../auth';
+import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
-import { queryOr404, READ_TIMEOUT_MS, updateOr404, withTimeout } from '../temporal';
+import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
+import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 
 export const DEFAULT_DUE: Due = { workingDays: 15 };
@@ -49,73 +50,63 @@ type SupervisionItemWorkflow = (input: SupervisionInput) => Promise<unknown>;
 
 export const IdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/) });
 
-/** One item action: the route, who may take it, its body and the Update it becomes. */
-export interface ActionSpec {
-  path: string;
-  roles: ApiRole[];
-  schema: z.ZodType;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  update: any;
-  summary: string;
-}
-
 export const ITEM_ACTIONS: ActionSpec[] = [
-  {
+  action({
     path: 'reports',
     roles: ['staff'],
     schema: ReportInput,
     update: submitReport,
     summary: 'File a progress or final report (报送)',
-  },
-  {
+  }),
+  action({
     path: 'review',
     roles: ['manager'],
     schema: ReviewInput,
     update: reviewReport,
     summary: 'Accept or return a final report (退回重办)',
-  },
-  {
+  }),
+  action({
     path: 'complete',
     roles: ['manager'],
     schema: CompleteInput,
     update: completeItem,
     summary: 'Mark the item or a stage complete (办结)',
-  },
-  {
+  }),
+  action({
     path: 'extension-request',
     roles: ['staff'],
     schema: ExtensionRequestInput,
     update: requestExtension,
     summary: 'Ask for an extension before the deadline (申请延期)',
-  },
-  {
+  }),
+  action({
     path: 'extension-decision',
     roles: ['manager'],
     schema: ExtensionDecisionInput,
     update: decideExtension,
     summary: 'Approve or reject the pending extension',
-  },
-  {
+  }),
+  action({
     path: 'pause',
     roles: ['manager'],
     schema: ReasonInput,
     update: pauseItem,
     summary: 'Pause for force majeure (不可抗力)',
-  },
-  {
+  }),
+  action({
     path: 'resume',
     roles: ['manager'],
     schema: ReasonInput,
     update: resumeItem,
     summary: 'Resume a paused item',
-  },
-  {
+  }),
+  action({
     path: 'cancel',
     roles: ['manager'],
     schema: ReasonInput,
     update: cancelItem,
     summary: 'Cancel the item (撤销)',
-  },
+  }),
 ];
 
 /** JSON with object keys sorted at every level, so equal bodies hash equally. */
@@ -383,25 +374,20 @@ export function itemsRouter(ctx: ApiContext): Router {
     res.json(await stateOf(id));
   });
 
-  for (const action of ITEM_ACTIONS) {
+  for (const spec of ITEM_ACTIONS) {
     router.post(
-      `/:id/${action.path}`,
-      requireRole(...action.roles),
+      `/:id/${spec.path}`,
+      requireRole(...spec.roles),
       validate('params', IdParam),
       body,
-      validate('body', action.schema),
+      validate('body', spec.schema),
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
         const payload = res.locals.body as Record<string, unknown>;
-        if (action.path === 'extension-request') checkExtensionDue(payload, ctx.now());
-        const result: unknown = await updateOr404(
-          ctx.client,
-          itemWorkflowId(id),
-          action.update,
-          { ...payload, actor: actorOf(res.locals) },
-          `item "${id}"`,
+        if (spec.path === 'extension-request') checkExtensionDue(payload, ctx.now());
+        res.json(
+          await spec.run(ctx.client, itemWorkflowId(id), payload, actorOf(res.locals), `item "${id}"`),
         );
-        res.json(result);
       },
     );
   }

@@ -1,0 +1,37 @@
+// An action route is a body schema paired with the Update it becomes. Building the pair through
+// action() makes the compiler check that the schema's output is what the Update takes.
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { z } from 'zod';
+import type { WithActor } from '../workflows/messages';
+import type { Actor } from '../workflows/types';
+import type { ApiRole } from './auth';
+import { updateOr404 } from './temporal';
+
+export interface ActionSpec {
+  path: string;
+  roles: ApiRole[];
+  schema: z.ZodType;
+  summary: string;
+  /** the Update's name, for the OpenAPI description */
+  update: string;
+  run(client: Client, workflowId: string, body: unknown, actor: Actor, what: string): Promise<unknown>;
+}
+
+export function action<Ret, In extends object>(spec: {
+  path: string;
+  roles: ApiRole[];
+  schema: z.ZodType<In>;
+  update: UpdateDefinition<Ret, [WithActor<In>]>;
+  summary: string;
+}): ActionSpec {
+  return {
+    path: spec.path,
+    roles: spec.roles,
+    schema: spec.schema,
+    summary: spec.summary,
+    update: spec.update.name,
+    run: (client, workflowId, body, actor, what) =>
+      updateOr404(client, workflowId, spec.update, { ...(body as In), actor }, what),
+  };
+}
