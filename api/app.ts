@@ -1,5 +1,6 @@
 // The Express app, built from injected dependencies and never listening by itself: main.ts (or a
 // test, or the embedded default) decides where it runs.
+import { createHash } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -45,6 +46,17 @@ export function createApp(deps: ApiDeps): Express {
     taskQueue: deps.taskQueue,
     timeZone: deps.timeZone,
     now: deps.now ?? (() => new Date()),
+    // derived from the token set: every replica with the same configuration accepts the others'
+    // page tokens, and no extra secret needs configuring
+    pageTokenKey: createHash('sha256')
+      .update('duban page token\0')
+      .update(
+        deps.tokens
+          .map((t) => t.token)
+          .sort()
+          .join('\0'),
+      )
+      .digest(),
   };
   const app = express();
   app.disable('x-powered-by');

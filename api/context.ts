@@ -1,6 +1,7 @@
 // What every router needs: the one Temporal client, the calendar, and a few settings. The API keeps
 // no state of its own; everything it answers comes from Temporal.
 import type { Client } from '@temporalio/client';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
 
@@ -17,6 +18,8 @@ export interface ApiContext {
   /** default organisation time zone (DUBAN_TIME_ZONE) */
   timeZone: string;
   now: () => Date;
+  /** signs list page tokens, so a forged token is a 400 here, not an error deep in Temporal */
+  pageTokenKey: Buffer;
 }
 
 export const SA = {
@@ -50,4 +53,20 @@ export function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** "<server token>.<mac>", both base64url */
+export function signPageToken(key: Buffer, serverToken: Uint8Array): string {
+  const mac = createHmac('sha256', key).update(serverToken).digest().subarray(0, 16);
+  return `${Buffer.from(serverToken).toString('base64url')}.${mac.toString('base64url')}`;
+}
+
+/** the server's token, or undefined when the token was not issued by an API with this key */
+export function openPageToken(key: Buffer, token: string): Buffer | undefined {
+  const [body, mac] = token.split('.');
+  if (!body || !mac || token.split('.').length !== 2) return undefined;
+  const serverToken = Buffer.from(body, 'base64url');
+  const expected = createHmac('sha256', key).update(serverToken).digest().subarray(0, 16);
+  const given = Buffer.from(mac, 'base64url');
+  return given.length === expected.length && timingSafeEqual(given, expected) ? serverToken : undefined;
 }

@@ -39,7 +39,7 @@ import type {
 } from '../../workflows/types';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
-import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
+import { isTimeZone, localMinute, openPageToken, SA, signPageToken, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
@@ -248,7 +248,6 @@ export function listQuery(q: ItemListQuery, now: Date): string {
   return clauses.join(' AND ');
 }
 
-const INVALID_ARGUMENT = 3;
 const SETTLE_TIMEOUT_MS = 5_000;
 
 export function itemsRouter(ctx: ApiContext): Router {
@@ -272,25 +271,17 @@ export function itemsRouter(ctx: ApiContext): Router {
     const q = res.locals.query as ItemListQuery;
     let nextPageToken: Uint8Array | undefined;
     if (q.pageToken) {
-      nextPageToken = Buffer.from(q.pageToken, 'base64url');
-      if (nextPageToken.length === 0) throw invalidField('pageToken', 'not a page token from this API');
+      nextPageToken = openPageToken(ctx.pageTokenKey, q.pageToken);
+      if (!nextPageToken) throw invalidField('pageToken', 'not a page token from this API');
     }
-    let resp;
-    try {
-      resp = await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
-        ctx.client.workflowService.listWorkflowExecutions({
-          namespace: ctx.client.options.namespace,
-          query: listQuery(q, ctx.now()),
-          pageSize: q.pageSize ?? 50,
-          nextPageToken,
-        }),
-      );
-    } catch (err) {
-      const code = (err as { code?: number }).code;
-      if (q.pageToken && code === INVALID_ARGUMENT)
-        throw invalidField('pageToken', 'not a page token from this API');
-      throw err;
-    }
+    const resp = await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
+      ctx.client.workflowService.listWorkflowExecutions({
+        namespace: ctx.client.options.namespace,
+        query: listQuery(q, ctx.now()),
+        pageSize: q.pageSize ?? 50,
+        nextPageToken,
+      }),
+    );
     const items = (resp.executions ?? []).map((e) => {
       const id = (e.execution?.workflowId ?? '').replace(/^supervision-/, '');
       const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
@@ -308,7 +299,7 @@ export function itemsRouter(ctx: ApiContext): Router {
     });
     const token =
       resp.nextPageToken && resp.nextPageToken.length
-        ? Buffer.from(resp.nextPageToken).toString('base64url')
+        ? signPageToken(ctx.pageTokenKey, resp.nextPageToken)
         : undefined;
     res.json({ items, ...(token ? { nextPageToken: token } : {}) });
   });
