@@ -165,7 +165,9 @@ describe('items', () => {
     expect(page2.body.items).toHaveLength(1);
     expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
 
-    const forged = await api.call('GET', `/v1/items?leadUnit=${unit}&pageToken=bm90LWEtdG9rZW4`, { as: 'ops' });
+    const forged = await api.call('GET', `/v1/items?leadUnit=${unit}&pageToken=bm90LWEtdG9rZW4`, {
+      as: 'ops',
+    });
     expect(forged.status).toBe(400);
     expect(forged.body.errors[0].path).toBe('pageToken');
 
