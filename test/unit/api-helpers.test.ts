@@ -1,0 +1,71 @@
+// Pure pieces of the API: policy resolution, the canonical request hash, the visibility query's
+// quoting, and page-token signing.
+import { randomBytes } from 'node:crypto';
+import { openPageToken, signPageToken } from '../../api/context';
+import { canonicalJson, listQuery, requestHashOf } from '../../api/routes/items';
+import { POLICY_PRESETS } from '../../domain/policies';
+import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
+
+describe('resolvePolicy', () => {
+  test('nothing → the default preset; a name → that preset', () => {
+    expect(resolvePolicy(undefined).name).toBe('three-urges');
+    expect(resolvePolicy('street-office')).toEqual(POLICY_PRESETS['street-office']);
+  });
+
+  test('an unknown name is a clear error listing the presets', () => {
+    expect(() => resolvePolicy('toString')).toThrow(UnknownPolicyError);
+    expect(() => resolvePolicy('nope')).toThrow(/unknown policy "nope".*three-urges/);
+  });
+
+  test('an inline policy is validated', () => {
+    const inline = {
+      name: 'drill',
+      reminders: [{ after: { duration: 'PT5S' }, notice: { by: '督查室' }, measures: [] }],
+    };
+    expect(resolvePolicy(inline).name).toBe('drill');
+    expect(() => resolvePolicy({ ...inline, reminders: [] })).toThrow(/at least one level/);
+  });
+});
+
+describe('request hash', () => {
+  test('key order does not matter; values do', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[2,{"x":2,"y":1}]},"b":1}',
+    );
+    expect(requestHashOf({ a: 1, b: 2 })).toBe(requestHashOf({ b: 2, a: 1 }));
+    expect(requestHashOf({ a: 1 })).not.toBe(requestHashOf({ a: 2 }));
+  });
+});
+
+describe('listQuery', () => {
+  const now = new Date('2026-10-01T00:00:00Z');
+  test('filters become clauses and values are quoted', () => {
+    expect(listQuery({}, now)).toBe("WorkflowType = 'supervisionItem'");
+    expect(listQuery({ status: 'warning', leadUnit: 'unit-1' }, now)).toBe(
+      "WorkflowType = 'supervisionItem' AND SupervisionStatus = 'warning' AND LeadUnit = 'unit-1'",
+    );
+    expect(listQuery({ overdue: 'true' }, now)).toContain("DeadlineAt < '2026-10-01T00:00:00.000Z'");
+  });
+
+  test('a quote in a value cannot end the string', () => {
+    const q = listQuery({ leadUnit: "x' OR 'a'='a" }, now);
+    expect(q).toBe("WorkflowType = 'supervisionItem' AND LeadUnit = 'x\\' OR \\'a\\'=\\'a'");
+  });
+});
+
+describe('page tokens', () => {
+  test('round-trip with the same key; refused with another key or when altered', () => {
+    const key = randomBytes(32);
+    const server = Buffer.from('{"StartTime":"2026-10-01T00:00:00Z","RunID":"r1"}');
+    const token = signPageToken(key, server);
+    expect(openPageToken(key, token)).toEqual(server);
+    expect(openPageToken(randomBytes(32), token)).toBeUndefined();
+    expect(
+      openPageToken(
+        key,
+        token.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+      ),
+    ).toBeUndefined();
+    expect(openPageToken(key, 'garbage')).toBeUndefined();
+  });
+});
