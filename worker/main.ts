@@ -2,7 +2,7 @@
 // configuration, one client on it for the activities that signal other workflows, the worker built by
 // createWorker, and a graceful stop on SIGINT/SIGTERM. The embedded default calls startWorker() in
 // its own process instead of running this file.
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import {
   NativeConnection,
   type NativeConnectionOptions,
@@ -116,6 +116,28 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
   };
 }
 
+/**
+ * Container healthcheck (`node dist/worker/main.js --healthcheck`): healthy when Temporal reports a
+ * poller on the task queue. With one worker per queue that is this worker; with several it only
+ * says that some worker polls.
+ */
+async function healthcheck(config: Config): Promise<boolean> {
+  const connection = await Connection.connect({ ...nativeConnectionOptions(config), connectTimeout: 3000 });
+  try {
+    const res = await connection.withDeadline(Date.now() + 3000, () =>
+      connection.workflowService.describeTaskQueue({
+        namespace: config.temporal.namespace,
+        // TASK_QUEUE_KIND_NORMAL, TASK_QUEUE_TYPE_WORKFLOW
+        taskQueue: { name: config.temporal.taskQueue, kind: 1 },
+        taskQueueType: 1,
+      }),
+    );
+    return (res.pollers ?? []).length > 0;
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -126,6 +148,10 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     throw err;
+  }
+  if (process.argv.includes('--healthcheck')) {
+    const healthy = await healthcheck(config).catch(() => false);
+    process.exit(healthy ? 0 : 1);
   }
   const logger = createLogger(config.logLevel, 'duban-worker');
   const running = await startWorker(config, { logger });
