@@ -53,9 +53,10 @@ export const decideCase = defineUpdate<CaseState, [WithActor<DecisionInput>]>('d
 export const fileAppeal = defineUpdate<CaseState, [WithActor<AppealInput>]>('fileAppeal');
 export const reviewAppeal = defineUpdate<CaseState, [WithActor<CaseReviewInput>]>('reviewAppeal');
 /** a rectification item reports back when it ends */
-export const rectificationFinished = defineSignal<
-  [{ itemId: string; measureId: string; status: 'completed' | 'cancelled' }]
->('rectificationFinished');
+export const rectificationFinished =
+  defineSignal<[{ itemId: string; measureId: string; status: 'completed' | 'cancelled' }]>(
+    'rectificationFinished',
+  );
 
 // ---------- ledger (台帐) ----------
 export const getLedger = defineQuery<LedgerState>('getLedger');

@@ -28,7 +28,9 @@ export async function deliver(notice: Notice): Promise<NoticeRecord> {
   const deliveries = await Promise.all(
     CHANNELS.map(async ({ channel, label, send }): Promise<DeliveryResult> => {
       try {
-        return await send.executeWithOptions({ ...DELIVERY, summary: `${label}：${notice.subject}` }, [notice]);
+        return await send.executeWithOptions({ ...DELIVERY, summary: `${label}：${notice.subject}` }, [
+          notice,
+        ]);
       } catch (err) {
         if (err instanceof ActivityFailure) {
           return { channel, status: 'failed', detail: err.cause?.message ?? err.message };

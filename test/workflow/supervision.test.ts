@@ -1,0 +1,340 @@
+// The supervision item on the time-skipping server: each path of DESIGN.md, asserting the state at
+// each point in time (before the warning, at the deadline, after each urge).
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import {
+  cancelItem,
+  completeItem,
+  decideExtension,
+  getItemState,
+  pauseItem,
+  requestExtension,
+  resumeItem,
+  reviewReport,
+  submitReport,
+} from '../../workflows/messages';
+import type { Actor, DeliveryResult, Notice, SupervisionInput, SupervisionState } from '../../workflows/types';
+import { drillPolicy, itemInput } from '../helpers/fixtures';
+import { saveHistory } from '../helpers/histories';
+import { createTimeSkippingEnv } from '../helpers/temporal';
+
+const staff: Actor = { id: 'staff-1', role: 'staff' };
+const manager: Actor = { id: 'manager-1', role: 'manager' };
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
+});
+
+afterAll(async () => {
+  await env?.teardown();
+});
+
+interface Harness {
+  notices: Notice[];
+  run<T>(fn: () => Promise<T>): Promise<T>;
+  start(input: SupervisionInput): Promise<WorkflowHandle>;
+}
+
+function harness(): Harness {
+  const taskQueue = `tq-${Math.random().toString(36).slice(2)}`;
+  const notices: Notice[] = [];
+  const send = (channel: 'email' | 'webhook') =>
+    jest.fn(async (n: Notice): Promise<DeliveryResult> => {
+      if (channel === 'email') notices.push(n);
+      return { channel, status: 'delivered', recipients: n.recipients.length };
+    });
+  const activities = {
+    ...createActivities({ calendar: new WorkingCalendar(), channels: {}, client: env.client }),
+    sendEmail: send('email'),
+    sendWebhook: send('webhook'),
+  };
+  return {
+    notices,
+    async run(fn) {
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        activities,
+      });
+      return worker.runUntil(fn);
+    },
+    start: (input) =>
+      env.client.workflow.start('supervisionItem', {
+        workflowId: `supervision-${input.itemId}`,
+        taskQueue,
+        args: [input],
+      }),
+  };
+}
+
+const query = (h: WorkflowHandle) => h.query(getItemState);
+
+/** Polls the state until the predicate holds: the worker needs a moment to run what time released. */
+async function waitFor(h: WorkflowHandle, pred: (s: SupervisionState) => boolean, what: string) {
+  const until = Date.now() + 15_000;
+  let s = await query(h);
+  while (!pred(s)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s, null, 1)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    s = await query(h);
+  }
+  return s;
+}
+
+/** Moves the server's clock to just after `iso`. */
+async function advanceTo(iso: string, slackMs = 1_000) {
+  const now = await env.currentTimeMs();
+  const delta = Date.parse(iso) - now + slackMs;
+  if (delta > 0) await env.sleep(delta);
+}
+
+async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause;
+    throw err;
+  }
+  throw new Error('expected the update to be refused');
+}
+
+async function startNow(h: Harness, overrides: Partial<SupervisionInput> = {}) {
+  const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+  const handle = await h.start(itemInput({ assignedAt, ...overrides }));
+  const s = await waitFor(handle, (x) => Boolean(x.schedule), 'the schedule');
+  return { handle, s };
+}
+
+test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and the 10-10 make-up day)', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const handle = await h.start(itemInput({ assignedAt: '2026-09-28T01:00:00.000Z', due: { workingDays: 15 } }));
+    const s = await waitFor(handle, (x) => Boolean(x.deadlineAt), 'the deadline');
+    expect(s.deadlineAt).toBe('2026-10-23T15:59:59.999Z');
+    expect(s.deadline?.workingDays).toBe(15);
+    expect(s.deadline?.receipt.makeUpDays).toContain('2026-10-10');
+    expect(s.deadline?.receipt.skipped.map((d) => d.date)).toContain('2026-10-01');
+    expect(s.calendar?.version).toMatch(/^chinese-days@/);
+    await handle.terminate('test done');
+  });
+});
+
+test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an accountability case', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle, s: s0 } = await startNow(h, { due: { workingDays: 5 } });
+    expect(s0.status).toBe('open');
+    expect(s0.light).toBe('green');
+    expect(s0.urgeCount).toBe(0);
+    const sched = s0.schedule!;
+    expect(sched.warningAt).toBeDefined();
+    expect(sched.levels.map((l) => l.name)).toEqual(['第一次催办', '第二次催办', '第三次催办']);
+    expect(sched.levels[0]!.dueAt).toBe(sched.deadlineAt);
+
+    // Before the warning: still green.
+    await advanceTo(sched.warningAt!, -60_000);
+    expect((await query(handle)).light).toBe('green');
+
+    await advanceTo(sched.warningAt!);
+    let s = await waitFor(handle, (x) => x.status === 'warning', 'the warning');
+    expect(s.light).toBe('yellow');
+    await waitFor(handle, () => h.notices.some((n) => n.kind === 'warning'), 'the warning notice');
+
+    await advanceTo(sched.deadlineAt);
+    s = await waitFor(handle, (x) => x.urgeCount === 1, 'the first urge');
+    expect(s.status).toBe('overdue');
+    expect(s.light).toBe('red');
+    expect(s.reminders[0]).toMatchObject({ level: 1, reason: 'deadline', notice: { by: '市政府督查室' } });
+    expect(s.reminders[0]!.measures.map((m) => m.code)).toEqual(['admonition_talk', 'disqualify_awards']);
+
+    await advanceTo(sched.levels[1]!.dueAt);
+    s = await waitFor(handle, (x) => x.urgeCount === 2, 'the second urge');
+    expect(s.reminders[1]).toMatchObject({ level: 2, reason: 'interval', notice: { by: '市政府办公室' } });
+    expect(s.reminders[1]!.measures.map((m) => m.code)).toEqual(['written_self_criticism', 'public_criticism']);
+    expect(s.caseIds).toEqual([]);
+
+    await advanceTo(sched.levels[2]!.dueAt);
+    s = await waitFor(handle, (x) => x.urgeCount === 3 && x.caseIds.length === 1, 'the third urge and its case');
+    expect(s.reminders[2]!.measures.map((m) => m.code)).toEqual(['public_apology', 'reassignment']);
+    expect(s.caseIds[0]).toBe(`${s.id}-L3`);
+    expect(s.reminders[2]!.caseId).toBe(s.caseIds[0]);
+
+    // Every urge was delivered to the liaison and the responsible persons, and a bulletin issued.
+    await waitFor(handle, (x) => x.notices.length >= 7, 'all notices recorded');
+    const urges = h.notices.filter((n) => n.kind === 'urge');
+    expect(urges.map((n) => n.level)).toEqual([1, 2, 3]);
+    expect(urges[0]!.recipients.map((r) => r.role)).toEqual(['liaison', 'principal', 'in_charge', 'direct']);
+    expect(h.notices.filter((n) => n.kind === 'bulletin').map((n) => n.office)).toEqual([
+      '市政府督查室',
+      '市政府办公室',
+      '市政府办公室',
+    ]);
+    expect(new Set(h.notices.map((n) => n.key)).size).toBe(h.notices.length);
+
+    await handle.executeUpdate(completeItem, { args: [{ comment: '已整改到位', actor: manager }] });
+    const final = (await handle.result()) as SupervisionState;
+    expect(final.status).toBe('completed');
+    const history = await handle.fetchHistory();
+    // Long-lived items must keep history small: report the size of a full three-urge path.
+    console.log(`three-urge path: ${history.events?.length} events`);
+    await saveHistory(handle, 'supervision-three-urges');
+  });
+});
+
+test('a returned final report counts as an urge (S4 §四(五)1) and the clock stops during review', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle } = await startNow(h, { due: { workingDays: 10 } });
+    const report = await handle.executeUpdate(submitReport, {
+      args: [{ kind: 'final', summary: '已完成改造', signedBy: '李局长', actor: staff }],
+    });
+    expect(report.kind).toBe('final');
+    let s = await query(handle);
+    expect(s.status).toBe('under_review');
+    expect(s.clockStoppedAt).toBeDefined();
+
+    // A second final report while one waits is refused with the reason.
+    const dup = await refusal(
+      handle.executeUpdate(submitReport, { args: [{ kind: 'final', summary: 'x', signedBy: 'y', actor: staff }] }),
+    );
+    expect(dup.type).toBe('InvalidState');
+    expect(dup.message).toContain('待审核');
+
+    s = await handle.executeUpdate(reviewReport, { args: [{ decision: 'return', comment: '材料不全', actor: manager }] });
+    expect(s.urgeCount).toBe(1);
+    expect(s.reminders[0]).toMatchObject({ level: 1, reason: 'returned' });
+    expect(s.status).not.toBe('under_review');
+    expect(s.clockStoppedAt).toBeUndefined();
+    expect(s.reports[0]!.review).toMatchObject({ decision: 'return', by: 'manager-1' });
+
+    // The next final report is accepted: the item is done (办结).
+    await handle.executeUpdate(submitReport, {
+      args: [{ kind: 'final', summary: '补充材料', signedBy: '李局长', actor: staff }],
+    });
+    s = await handle.executeUpdate(reviewReport, { args: [{ decision: 'accept', comment: '同意办结', actor: manager }] });
+    expect(s.status).toBe('completed');
+    await handle.result();
+    await saveHistory(handle, 'supervision-returned-report');
+  });
+});
+
+test('an extension asked after the deadline is refused with the reason; before it, approval moves the deadline', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle, s: s0 } = await startNow(h, { due: { workingDays: 5 } });
+    const before = s0.deadlineAt!;
+    const ext = await handle.executeUpdate(requestExtension, {
+      args: [{ reason: '需协调市发改委', due: { workingDays: 5 }, actor: staff }],
+    });
+    expect(ext.id).toBe('e1');
+    const s1 = await handle.executeUpdate(decideExtension, { args: [{ decision: 'approve', actor: manager }] });
+    expect(Date.parse(s1.deadlineAt!)).toBeGreaterThan(Date.parse(before));
+    expect(s1.extensions[0]!.decision).toMatchObject({ decision: 'approve', newDeadlineAt: s1.deadlineAt });
+    expect(s1.deadline!.receipt.adjustments.map((a) => a.kind)).toContain('extension');
+    expect(s1.schedule!.deadlineAt).toBe(s1.deadlineAt);
+
+    // No request pending: a decision is refused.
+    const none = await refusal(handle.executeUpdate(decideExtension, { args: [{ decision: 'reject', actor: manager }] }));
+    expect(none.type).toBe('InvalidState');
+
+    await advanceTo(s1.deadlineAt!);
+    await waitFor(handle, (x) => x.status === 'overdue', 'overdue');
+    const late = await refusal(
+      handle.executeUpdate(requestExtension, { args: [{ reason: '来不及', due: { workingDays: 3 }, actor: staff }] }),
+    );
+    expect(late.type).toBe('TooLate');
+    expect(late.message).toContain('提前报告原因');
+    await handle.executeUpdate(cancelItem, { args: [{ reason: '任务调整', actor: manager }] });
+    expect((await handle.result()) as SupervisionState).toMatchObject({ status: 'cancelled' });
+    await saveHistory(handle, 'supervision-extension');
+  });
+});
+
+test('a pause holds the clock: no reminder while paused, and resume gives back exactly the time left', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle, s: s0 } = await startNow(h, { due: { workingDays: 5 } });
+    const deadline0 = s0.deadline!;
+    await handle.executeUpdate(pauseItem, { args: [{ reason: '台风停工', actor: manager }] });
+    expect((await query(handle)).status).toBe('paused');
+
+    // Far past the original deadline and every level: nothing fires while paused.
+    await advanceTo(s0.schedule!.levels[2]!.dueAt, 86_400_000);
+    let s = await query(handle);
+    expect(s.status).toBe('paused');
+    expect(s.urgeCount).toBe(0);
+    expect(s.reminders).toEqual([]);
+
+    s = await handle.executeUpdate(resumeItem, { args: [{ reason: '恢复施工', actor: manager }] });
+    expect(s.status).not.toBe('paused');
+    expect(s.status).not.toBe('overdue');
+    const adj = s.deadline!.receipt.adjustments.find((a) => a.kind === 'pause');
+    expect(adj).toMatchObject({ from: deadline0.at, to: s.deadlineAt, by: 'manager-1' });
+    // The unit has as many working days left as it had when paused: its count of days is preserved.
+    expect(Date.parse(s.deadlineAt!)).toBeGreaterThan(await env.currentTimeMs());
+    await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
+    await handle.result();
+    await saveHistory(handle, 'supervision-pause');
+  });
+});
+
+test('stages: each stage has its own deadline and ladder; the item is done with its last stage', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle, s: s0 } = await startNow(h, {
+      due: { workingDays: 15 },
+      stages: [
+        { name: '报批', due: { workingDays: 3 } },
+        { name: '开工', due: { workingDays: 8 } },
+      ],
+    });
+    expect(s0.currentStage).toBe('报批');
+    expect(s0.stages!.map((x) => x.status)).toEqual(['active', 'pending']);
+    expect(Date.parse(s0.stages![1]!.deadlineAt!)).toBeGreaterThan(Date.parse(s0.stages![0]!.deadlineAt!));
+
+    await advanceTo(s0.stages![0]!.deadlineAt!);
+    let s = await waitFor(handle, (x) => x.urgeCount === 1, 'the first stage urge');
+    expect(s.reminders[0]!.stage).toBe('报批');
+    expect(s.stages![0]!.urgeCount).toBe(1);
+
+    const wrong = await refusal(handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] }));
+    expect(wrong.message).toContain('当前节点');
+    s = await handle.executeUpdate(completeItem, { args: [{ stage: '报批', actor: manager }] });
+    expect(s.currentStage).toBe('开工');
+    expect(s.deadlineAt).toBe(s.stages![1]!.deadlineAt);
+    expect(s.stages!.map((x) => x.status)).toEqual(['completed', 'active']);
+    expect(s.status).not.toBe('completed');
+
+    s = await handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] });
+    expect(s.status).toBe('completed');
+    await handle.result();
+    await saveHistory(handle, 'supervision-stages');
+  });
+});
+
+test('a drill policy with second-long intervals runs its whole ladder; a second pause is refused', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle, s: s0 } = await startNow(h, { policy: drillPolicy, due: { duration: 'PT1M' } });
+    expect(s0.policy).toBe('drill');
+    await advanceTo(s0.schedule!.levels[1]!.dueAt);
+    const s = await waitFor(handle, (x) => x.urgeCount === 2, 'two drill urges');
+    expect(s.reminders.map((r) => r.notice.by)).toEqual(['督查室', '办公室']);
+    await handle.executeUpdate(pauseItem, { args: [{ reason: '演练暂停', actor: manager }] });
+    const twice = await refusal(handle.executeUpdate(pauseItem, { args: [{ reason: 'x', actor: manager }] }));
+    expect(twice.type).toBe('InvalidState');
+    expect(twice.message).toContain('暂停');
+    await handle.executeUpdate(completeItem, { args: [{ comment: '演练结束', actor: manager }] });
+    await handle.result();
+    await saveHistory(handle, 'supervision-drill');
+  });
+});

@@ -1,0 +1,20 @@
+// Pure helpers that render instants for people (summaries, notices) in the organisation's zone.
+
+/** "2026-10-23 23:59" in the given IANA time zone. */
+export function formatLocal(iso: string, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+const ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+/** 1 → "第一次" */
+export const nth = (n: number): string => `第${ORDINALS[n - 1] ?? String(n)}次`;
