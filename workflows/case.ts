@@ -6,11 +6,7 @@
 // and is reminded once per overdue working day. Refusals are ApplicationFailures typed InvalidState,
 // TooLate or InvalidInput. The workflow returns only after the procedure is closed and every live
 // rectification item has reported back.
-import {
-  defineSearchAttributeKey,
-  SearchAttributeType,
-  WorkflowExecutionAlreadyStartedError,
-} from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   allHandlersFinished,
   ApplicationFailure,
@@ -38,6 +34,7 @@ import {
   submitInvestigation,
 } from './messages';
 import { deliver } from './notify';
+import { CaseStageKey, CaseSubjectsKey } from './search-attributes';
 import type {
   CaseInput,
   CaseMeasure,
@@ -57,9 +54,6 @@ import type {
 export const CASE_STEP_DEFAULTS = { investigation: 10, decision: 5, appealWindow: 5, review: 10 } as const;
 /** S5 查→追→改: the rectification item a 责令限期整改 starts gets this many working days */
 export const RECTIFICATION_WORKING_DAYS = 15;
-
-const CASE_STAGE = defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD);
-const CASE_SUBJECTS = defineSearchAttributeKey('CaseSubjects', SearchAttributeType.KEYWORD_LIST);
 
 const { addInterval } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',
@@ -190,8 +184,8 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   // ---------- search attributes, details, notices ----------
   const refresh = (): void => {
     upsertSearchAttributes([
-      { key: CASE_STAGE, value: state.stage },
-      { key: CASE_SUBJECTS, value: state.subjects.map((s) => s.id) },
+      { key: CaseStageKey, value: state.stage },
+      { key: CaseSubjectsKey, value: state.subjects.map((s) => s.id) },
     ]);
     const due =
       state.stage !== 'closed' && state.stepDueAt ? `，截止 ${localMinute(state.stepDueAt, timeZone)}` : '';
