@@ -170,7 +170,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     banner({
       uiUrl: config.webUiUrl,
-      apiUrl: api.url,
+      apiUrl: api.url.replace('://127.0.0.1:', '://localhost:'),
       temporal: config.temporal.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,

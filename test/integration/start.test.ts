@@ -88,7 +88,7 @@ async function waitBanner(
   const tokens: Record<string, string> = {};
   for (const m of out.matchAll(/^ {4}(staff|manager|ops) +(\S+)$/gm)) tokens[m[1]!] = m[2]!;
   return {
-    apiUrl: /^ {2}API {14}(\S+)$/m.exec(out)![1]!,
+    apiUrl: /^ {2}API {14}(\S+)$/m.exec(out)![1]!.replace('localhost', '127.0.0.1'),
     uiUrl: /^ {2}Temporal Web UI {2}(\S+)$/m.exec(out)![1]!,
     tokens,
   };
@@ -164,6 +164,7 @@ afterAll(async () => {
 test('npm start serves UI and API with dev tokens, stops cleanly on SIGINT, and keeps workflows across restarts', async () => {
   const first = launch({});
   const { apiUrl, uiUrl, tokens } = await waitBanner(first);
+  expect(first.out()).toContain(`API              http://localhost:${ports.api}\n`);
   expect(apiUrl).toBe(`http://127.0.0.1:${ports.api}`);
   expect(uiUrl).toBe(`http://localhost:${ports.ui}`);
   expect(Object.keys(tokens).sort()).toEqual(['manager', 'ops', 'staff']);
