@@ -196,7 +196,9 @@ async function main(): Promise<number> {
   });
 
   if (outcome.code === 0)
-    process.stdout.write(`\nStopping (${outcome.why}): API, then worker, then dev server…\n`);
+    process.stdout.write(
+      `\nStopping (${outcome.why}): API, then worker${server ? ', then dev server' : ''}…\n`,
+    );
   else logger.error(outcome.why);
   // a second Ctrl-C does not wait for the drain
   const force = (signal: NodeJS.Signals) => {
