@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import { builtinModules } from 'node:module';
+import globals from 'globals';
 
 // Workflow code is replayed: it must not reach Node built-ins, I/O, or wall-clock/random APIs
 // directly (the SDK's sandbox provides deterministic Date and Math.random), and must keep zod out.
@@ -13,6 +14,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: globals.node },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   {
     languageOptions: { parserOptions: { projectService: false } },
     rules: {
@@ -27,12 +33,21 @@ export default tseslint.config(
         {
           paths: [
             ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins.' })),
-            { name: 'zod', message: 'Validate at the API and activity boundary, not in the workflow bundle.' },
-            { name: '@temporalio/client', message: 'Workflows talk to Temporal through @temporalio/workflow.' },
+            {
+              name: 'zod',
+              message: 'Validate at the API and activity boundary, not in the workflow bundle.',
+            },
+            {
+              name: '@temporalio/client',
+              message: 'Workflows talk to Temporal through @temporalio/workflow.',
+            },
             { name: '@temporalio/activity', message: 'Import activities with `import type` only.' },
           ],
           patterns: [
-            { group: ['../activities', '../activities/*', '../api/*', '../worker/*'], allowTypeImports: true },
+            {
+              group: ['../activities', '../activities/*', '../api/*', '../worker/*'],
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -85,14 +85,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   if (e.DUBAN_WEBHOOK_URL && !e.DUBAN_WEBHOOK_SECRET) {
-    throw new ConfigError('invalid configuration:\n  DUBAN_WEBHOOK_SECRET: required when DUBAN_WEBHOOK_URL is set');
+    throw new ConfigError(
+      'invalid configuration:\n  DUBAN_WEBHOOK_SECRET: required when DUBAN_WEBHOOK_URL is set',
+    );
   }
   const read = (name: string, path?: string): Buffer | undefined => {
     if (!path) return undefined;
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new ConfigError(`invalid configuration:\n  ${name}: cannot read ${path} (${(err as Error).message})`);
+      throw new ConfigError(
+        `invalid configuration:\n  ${name}: cannot read ${path} (${(err as Error).message})`,
+      );
     }
   };
   const tlsWanted = e.TEMPORAL_TLS ?? Boolean(e.TEMPORAL_TLS_CERT || e.TEMPORAL_API_KEY);
@@ -138,7 +142,10 @@ export function loadTokens(cfg: Config): TokenEntry[] {
       throw new ConfigError(`${source}: cannot read ${cfg.tokens.file} (${(err as Error).message})`);
     }
   }
-  if (!raw) throw new ConfigError('DUBAN_API_TOKENS or DUBAN_API_TOKENS_FILE must be set: the API refuses to start without tokens');
+  if (!raw)
+    throw new ConfigError(
+      'DUBAN_API_TOKENS or DUBAN_API_TOKENS_FILE must be set: the API refuses to start without tokens',
+    );
   let json: unknown;
   try {
     json = JSON.parse(raw);

@@ -31,7 +31,8 @@ const threeUrges: Policy = {
       notice: { by: '市政府办公室' },
       measures: [{ code: 'public_apology' }, { code: 'reassignment' }],
       openCase: true,
-      clause: 'S4 §四(五)3: 催办三次仍没有落实 → 政府办公室通报，责令公开道歉或调整工作岗位; §四(六) 启动问责程序',
+      clause:
+        'S4 §四(五)3: 催办三次仍没有落实 → 政府办公室通报，责令公开道歉或调整工作岗位; §四(六) 启动问责程序',
     },
   ],
 };
@@ -120,11 +121,7 @@ const enterpriseKeyWork: Policy = {
       name: '问责',
       after: { workingDays: 3 },
       notice: { by: '党政办' },
-      measures: [
-        enterpriseFines[3],
-        enterpriseFines[4],
-        { code: 'public_criticism', appliesTo: 'person' },
-      ],
+      measures: [enterpriseFines[3], enterpriseFines[4], { code: 'public_criticism', appliesTo: 'person' }],
       openCase: true,
       clause: 'S3 §四(九) 督办后整改不力; §三 通报批评 800元、取消评先资格 1000元',
     },

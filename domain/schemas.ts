@@ -10,10 +10,12 @@ const id = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'letters, digits and . _ : - only, starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
+    'letters, digits and . _ : - only, starting with a letter or digit',
+  );
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoInstant = z.iso.datetime({ offset: true }).openapi({ example: '2026-10-23T15:59:59.999Z' });
-const isoDate = z.iso.date().openapi({ example: '2026-09-28' });
 
 // ---------- people and units ----------
 
@@ -34,7 +36,9 @@ export const Unit = z
   .strictObject({
     id,
     name: text(200),
-    liaison: Person.optional().openapi({ description: '督查联络员: the unit liaison officer who receives urges' }),
+    liaison: Person.optional().openapi({
+      description: '督查联络员: the unit liaison officer who receives urges',
+    }),
   })
   .openapi('Unit');
 export type Unit = z.infer<typeof Unit>;
@@ -59,9 +63,7 @@ export const SourceKind = z.enum([
   'case_rectification', // 问责决定的限期整改 (S5 查→追→改)
   'other',
 ]);
-export const Source = z
-  .strictObject({ kind: SourceKind, reference: text(500).optional() })
-  .openapi('Source');
+export const Source = z.strictObject({ kind: SourceKind, reference: text(500).optional() }).openapi('Source');
 export type Source = z.infer<typeof Source>;
 
 // ---------- time ----------
@@ -141,8 +143,14 @@ export type Level = z.infer<typeof Level>;
 
 export const Cascade = z
   .strictObject({
-    unitToLeaders: z.boolean().optional().openapi({ description: 'S3 §三: a unit measure may reach 主要领导/分管领导' }),
-    directToUnit: z.boolean().optional().openapi({ description: 'S3 §三: a 直接责任人 measure may reach the unit' }),
+    unitToLeaders: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'S3 §三: a unit measure may reach 主要领导/分管领导' }),
+    directToUnit: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'S3 §三: a 直接责任人 measure may reach the unit' }),
     directToLeaders: z.boolean().optional(),
   })
   .openapi('Cascade');

@@ -71,7 +71,8 @@ mkdirSync(toolsDir, { recursive: true });
 if (!existsSync(join(venv, 'bin', 'pip'))) {
   log(`creating a Python venv in ${venv}`);
   const r = run(python, ['-m', 'venv', venv], 120_000);
-  if (!r.ok) fail(`could not create a Python venv with ${python} (${r.why}); install python3-venv or set PYTHON`);
+  if (!r.ok)
+    fail(`could not create a Python venv with ${python} (${r.why}); install python3-venv or set PYTHON`);
 }
 
 const specs = missing.map(([name, version]) => `${name}==${version}`);

@@ -212,7 +212,8 @@ export interface NoticeRecord {
 
 // ---------- supervision item ----------
 
-export type ItemStatus = 'open' | 'warning' | 'overdue' | 'under_review' | 'paused' | 'completed' | 'cancelled';
+export type ItemStatus =
+  'open' | 'warning' | 'overdue' | 'under_review' | 'paused' | 'completed' | 'cancelled';
 export type Light = 'green' | 'yellow' | 'red';
 
 export interface SupervisionInput {
@@ -267,7 +268,13 @@ export interface ExtensionRecord {
   requestedAt: string;
   requestedBy: string;
   stage?: string;
-  decision?: { decision: 'approve' | 'reject'; comment?: string; at: string; by: string; newDeadlineAt?: string };
+  decision?: {
+    decision: 'approve' | 'reject';
+    comment?: string;
+    at: string;
+    by: string;
+    newDeadlineAt?: string;
+  };
 }
 
 export interface HistoryEntry {
@@ -356,6 +363,8 @@ export interface CaseMeasure extends ImposedMeasure {
   executedAt: string;
   revokedAt?: string;
   rectificationItemId?: string;
+  /** set when the rectification item reports back (S5 查→追→改) */
+  rectificationStatus?: 'completed' | 'cancelled';
 }
 
 export interface CaseState {
@@ -363,8 +372,6 @@ export interface CaseState {
   stage: CaseStage;
   subjects: Subject[];
   grounds: string[];
-  /** set when the rectification item reports back (S5 查→追→改) */
-  rectificationStatus?: 'completed' | 'cancelled';
   source: Source;
   itemId?: string;
   policy: string;
@@ -375,6 +382,8 @@ export interface CaseState {
   appeals: { subjectId: string; reason: string; at: string; by: string }[];
   review?: { decision: 'uphold' | 'revoke' | 'amend'; comment?: string; at: string; by: string };
   stepDueAt?: string;
+  /** end of the appeal window (申诉期); an appeal after it is refused */
+  appealDeadlineAt?: string;
   remindersSent: { step: CaseStage; at: string }[];
   history: HistoryEntry[];
   notices: NoticeRecord[];
@@ -382,8 +391,6 @@ export interface CaseState {
   closedAt?: string;
 }
 
-  /** end of the appeal window (申诉期); an appeal after it is refused */
-  appealDeadlineAt?: string;
 // ---------- ledger ----------
 
 export interface LedgerEvent {

@@ -25,8 +25,18 @@ export const drillPolicy: Policy = {
   name: 'drill',
   warnBefore: { duration: 'PT10S' },
   reminders: [
-    { name: '第一次催办', after: { duration: 'PT0S' }, notice: { by: '督查室' }, measures: [{ code: 'admonition_talk' }] },
-    { name: '第二次催办', after: { duration: 'PT30S' }, notice: { by: '办公室' }, measures: [{ code: 'public_criticism' }] },
+    {
+      name: '第一次催办',
+      after: { duration: 'PT0S' },
+      notice: { by: '督查室' },
+      measures: [{ code: 'admonition_talk' }],
+    },
+    {
+      name: '第二次催办',
+      after: { duration: 'PT30S' },
+      notice: { by: '办公室' },
+      measures: [{ code: 'public_criticism' }],
+    },
   ],
 };
 

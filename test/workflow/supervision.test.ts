@@ -17,7 +17,13 @@ import {
   reviewReport,
   submitReport,
 } from '../../workflows/messages';
-import type { Actor, DeliveryResult, Notice, SupervisionInput, SupervisionState } from '../../workflows/types';
+import type {
+  Actor,
+  DeliveryResult,
+  Notice,
+  SupervisionInput,
+  SupervisionState,
+} from '../../workflows/types';
 import { drillPolicy, itemInput } from '../helpers/fixtures';
 import { saveHistory } from '../helpers/histories';
 import { createTimeSkippingEnv } from '../helpers/temporal';
@@ -29,11 +35,16 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
   bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
 });
 
-afterAll(async () => {
+// A fresh server per test: the test server's clock is global, and an update that ran activities
+// can leave it unable to skip time for whatever test comes next (seen with test server 1.40).
+beforeEach(async () => {
+  env = await createTimeSkippingEnv();
+});
+
+afterEach(async () => {
   await env?.teardown();
 });
 
@@ -83,7 +94,8 @@ async function waitFor(h: WorkflowHandle, pred: (s: SupervisionState) => boolean
   const until = Date.now() + 15_000;
   let s = await query(h);
   while (!pred(s)) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s, null, 1)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s, null, 1)}`);
     await new Promise((r) => setTimeout(r, 100));
     s = await query(h);
   }
@@ -92,9 +104,24 @@ async function waitFor(h: WorkflowHandle, pred: (s: SupervisionState) => boolean
 
 /** Moves the server's clock to just after `iso`. */
 async function advanceTo(iso: string, slackMs = 1_000) {
+  if (process.env.DEBUG_ADVANCE)
+    console.log('advance to', iso, new Date(await env.currentTimeMs()).toISOString());
   const now = await env.currentTimeMs();
   const delta = Date.parse(iso) - now + slackMs;
   if (delta > 0) await env.sleep(delta);
+}
+
+/**
+ * Waits (in real time) for the run to close and returns its final state. Awaiting `result()` would
+ * unlock time skipping and let the test server race ahead to its ten-year run timeout.
+ */
+async function closed(h: WorkflowHandle): Promise<SupervisionState> {
+  const until = Date.now() + 15_000;
+  while ((await h.describe()).status.name === 'RUNNING') {
+    if (Date.now() > until) throw new Error('the workflow did not close');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return h.query(getItemState);
 }
 
 async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
@@ -117,14 +144,19 @@ async function startNow(h: Harness, overrides: Partial<SupervisionInput> = {}) {
 test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and the 10-10 make-up day)', async () => {
   const h = harness();
   await h.run(async () => {
-    const handle = await h.start(itemInput({ assignedAt: '2026-09-28T01:00:00.000Z', due: { workingDays: 15 } }));
+    // A drill ladder without a case, so nothing outlives the test (time skipping is global).
+    const handle = await h.start(
+      itemInput({ assignedAt: '2026-09-28T01:00:00.000Z', due: { workingDays: 15 }, policy: drillPolicy }),
+    );
     const s = await waitFor(handle, (x) => Boolean(x.deadlineAt), 'the deadline');
     expect(s.deadlineAt).toBe('2026-10-23T15:59:59.999Z');
     expect(s.deadline?.workingDays).toBe(15);
     expect(s.deadline?.receipt.makeUpDays).toContain('2026-10-10');
     expect(s.deadline?.receipt.skipped.map((d) => d.date)).toContain('2026-10-01');
     expect(s.calendar?.version).toMatch(/^chinese-days@/);
-    await handle.terminate('test done');
+    // End cleanly: an activity cut off by a terminate holds the test server's clock for later tests.
+    await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
+    await closed(handle);
   });
 });
 
@@ -159,11 +191,18 @@ test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an ac
     await advanceTo(sched.levels[1]!.dueAt);
     s = await waitFor(handle, (x) => x.urgeCount === 2, 'the second urge');
     expect(s.reminders[1]).toMatchObject({ level: 2, reason: 'interval', notice: { by: '市政府办公室' } });
-    expect(s.reminders[1]!.measures.map((m) => m.code)).toEqual(['written_self_criticism', 'public_criticism']);
+    expect(s.reminders[1]!.measures.map((m) => m.code)).toEqual([
+      'written_self_criticism',
+      'public_criticism',
+    ]);
     expect(s.caseIds).toEqual([]);
 
     await advanceTo(sched.levels[2]!.dueAt);
-    s = await waitFor(handle, (x) => x.urgeCount === 3 && x.caseIds.length === 1, 'the third urge and its case');
+    s = await waitFor(
+      handle,
+      (x) => x.urgeCount === 3 && x.caseIds.length === 1,
+      'the third urge and its case',
+    );
     expect(s.reminders[2]!.measures.map((m) => m.code)).toEqual(['public_apology', 'reassignment']);
     expect(s.caseIds[0]).toBe(`${s.id}-L3`);
     expect(s.reminders[2]!.caseId).toBe(s.caseIds[0]);
@@ -181,12 +220,14 @@ test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an ac
     expect(new Set(h.notices.map((n) => n.key)).size).toBe(h.notices.length);
 
     await handle.executeUpdate(completeItem, { args: [{ comment: '已整改到位', actor: manager }] });
-    const final = (await handle.result()) as SupervisionState;
+    const final = await closed(handle);
     expect(final.status).toBe('completed');
     const history = await handle.fetchHistory();
     // Long-lived items must keep history small: report the size of a full three-urge path.
     console.log(`three-urge path: ${history.events?.length} events`);
     await saveHistory(handle, 'supervision-three-urges');
+    // The case outlives the item by design; end it so it does not hold the shared clock.
+    await env.client.workflow.getHandle(`case-${final.caseIds[0]}`).terminate('test done');
   });
 });
 
@@ -204,12 +245,16 @@ test('a returned final report counts as an urge (S4 §四(五)1) and the clock s
 
     // A second final report while one waits is refused with the reason.
     const dup = await refusal(
-      handle.executeUpdate(submitReport, { args: [{ kind: 'final', summary: 'x', signedBy: 'y', actor: staff }] }),
+      handle.executeUpdate(submitReport, {
+        args: [{ kind: 'final', summary: 'x', signedBy: 'y', actor: staff }],
+      }),
     );
     expect(dup.type).toBe('InvalidState');
     expect(dup.message).toContain('待审核');
 
-    s = await handle.executeUpdate(reviewReport, { args: [{ decision: 'return', comment: '材料不全', actor: manager }] });
+    s = await handle.executeUpdate(reviewReport, {
+      args: [{ decision: 'return', comment: '材料不全', actor: manager }],
+    });
     expect(s.urgeCount).toBe(1);
     expect(s.reminders[0]).toMatchObject({ level: 1, reason: 'returned' });
     expect(s.status).not.toBe('under_review');
@@ -220,9 +265,11 @@ test('a returned final report counts as an urge (S4 §四(五)1) and the clock s
     await handle.executeUpdate(submitReport, {
       args: [{ kind: 'final', summary: '补充材料', signedBy: '李局长', actor: staff }],
     });
-    s = await handle.executeUpdate(reviewReport, { args: [{ decision: 'accept', comment: '同意办结', actor: manager }] });
+    s = await handle.executeUpdate(reviewReport, {
+      args: [{ decision: 'accept', comment: '同意办结', actor: manager }],
+    });
     expect(s.status).toBe('completed');
-    await handle.result();
+    await closed(handle);
     await saveHistory(handle, 'supervision-returned-report');
   });
 });
@@ -236,25 +283,31 @@ test('an extension asked after the deadline is refused with the reason; before i
       args: [{ reason: '需协调市发改委', due: { workingDays: 5 }, actor: staff }],
     });
     expect(ext.id).toBe('e1');
-    const s1 = await handle.executeUpdate(decideExtension, { args: [{ decision: 'approve', actor: manager }] });
+    const s1 = await handle.executeUpdate(decideExtension, {
+      args: [{ decision: 'approve', actor: manager }],
+    });
     expect(Date.parse(s1.deadlineAt!)).toBeGreaterThan(Date.parse(before));
     expect(s1.extensions[0]!.decision).toMatchObject({ decision: 'approve', newDeadlineAt: s1.deadlineAt });
     expect(s1.deadline!.receipt.adjustments.map((a) => a.kind)).toContain('extension');
     expect(s1.schedule!.deadlineAt).toBe(s1.deadlineAt);
 
     // No request pending: a decision is refused.
-    const none = await refusal(handle.executeUpdate(decideExtension, { args: [{ decision: 'reject', actor: manager }] }));
+    const none = await refusal(
+      handle.executeUpdate(decideExtension, { args: [{ decision: 'reject', actor: manager }] }),
+    );
     expect(none.type).toBe('InvalidState');
 
     await advanceTo(s1.deadlineAt!);
     await waitFor(handle, (x) => x.status === 'overdue', 'overdue');
     const late = await refusal(
-      handle.executeUpdate(requestExtension, { args: [{ reason: '来不及', due: { workingDays: 3 }, actor: staff }] }),
+      handle.executeUpdate(requestExtension, {
+        args: [{ reason: '来不及', due: { workingDays: 3 }, actor: staff }],
+      }),
     );
     expect(late.type).toBe('TooLate');
     expect(late.message).toContain('提前报告原因');
     await handle.executeUpdate(cancelItem, { args: [{ reason: '任务调整', actor: manager }] });
-    expect((await handle.result()) as SupervisionState).toMatchObject({ status: 'cancelled' });
+    expect(await closed(handle)).toMatchObject({ status: 'cancelled' });
     await saveHistory(handle, 'supervision-extension');
   });
 });
@@ -282,7 +335,7 @@ test('a pause holds the clock: no reminder while paused, and resume gives back e
     // The unit has as many working days left as it had when paused: its count of days is preserved.
     expect(Date.parse(s.deadlineAt!)).toBeGreaterThan(await env.currentTimeMs());
     await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
-    await handle.result();
+    await closed(handle);
     await saveHistory(handle, 'supervision-pause');
   });
 });
@@ -306,7 +359,9 @@ test('stages: each stage has its own deadline and ladder; the item is done with 
     expect(s.reminders[0]!.stage).toBe('报批');
     expect(s.stages![0]!.urgeCount).toBe(1);
 
-    const wrong = await refusal(handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] }));
+    const wrong = await refusal(
+      handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] }),
+    );
     expect(wrong.message).toContain('当前节点');
     s = await handle.executeUpdate(completeItem, { args: [{ stage: '报批', actor: manager }] });
     expect(s.currentStage).toBe('开工');
@@ -316,7 +371,7 @@ test('stages: each stage has its own deadline and ladder; the item is done with 
 
     s = await handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] });
     expect(s.status).toBe('completed');
-    await handle.result();
+    await closed(handle);
     await saveHistory(handle, 'supervision-stages');
   });
 });
@@ -334,7 +389,7 @@ test('a drill policy with second-long intervals runs its whole ladder; a second 
     expect(twice.type).toBe('InvalidState');
     expect(twice.message).toContain('暂停');
     await handle.executeUpdate(completeItem, { args: [{ comment: '演练结束', actor: manager }] });
-    await handle.result();
+    await closed(handle);
     await saveHistory(handle, 'supervision-drill');
   });
 });
