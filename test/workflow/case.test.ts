@@ -31,7 +31,7 @@ import type {
   Subject,
 } from '../../workflows/types';
 import { createTimeSkippingEnv } from '../helpers/temporal';
-import { recordHistory } from './record-history';
+import { recordHistory } from '../helpers/histories';
 
 const manager: Actor = { id: 'director-zhou', role: 'manager' };
 const staff: Actor = { id: 'staff-li', role: 'staff' };

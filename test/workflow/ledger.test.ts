@@ -8,7 +8,7 @@ import { ledgerWorkflowId } from '../../workflows/ids';
 import { getLedger, recordLedgerEvent, revokeLedgerEvent } from '../../workflows/messages';
 import type { ledger } from '../../workflows/ledger';
 import type { LedgerEvent, LedgerState } from '../../workflows/types';
-import { recordHistory } from './record-history';
+import { recordHistory } from '../helpers/histories';
 
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;

@@ -25,7 +25,7 @@ import type {
   SupervisionState,
 } from '../../workflows/types';
 import { drillPolicy, itemInput } from '../helpers/fixtures';
-import { saveHistory } from '../helpers/histories';
+import { recordHistory } from '../helpers/histories';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
 const staff: Actor = { id: 'staff-1', role: 'staff' };
@@ -225,7 +225,7 @@ test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an ac
     const history = await handle.fetchHistory();
     // Long-lived items must keep history small: report the size of a full three-urge path.
     console.log(`three-urge path: ${history.events?.length} events`);
-    await saveHistory(handle, 'supervision-three-urges');
+    await recordHistory(handle, 'supervision-three-urges');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     await env.client.workflow.getHandle(`case-${final.caseIds[0]}`).terminate('test done');
   });
@@ -270,7 +270,7 @@ test('a returned final report counts as an urge (S4 §四(五)1) and the clock s
     });
     expect(s.status).toBe('completed');
     await closed(handle);
-    await saveHistory(handle, 'supervision-returned-report');
+    await recordHistory(handle, 'supervision-returned-report');
   });
 });
 
@@ -308,7 +308,7 @@ test('an extension asked after the deadline is refused with the reason; before i
     expect(late.message).toContain('提前报告原因');
     await handle.executeUpdate(cancelItem, { args: [{ reason: '任务调整', actor: manager }] });
     expect(await closed(handle)).toMatchObject({ status: 'cancelled' });
-    await saveHistory(handle, 'supervision-extension');
+    await recordHistory(handle, 'supervision-extension');
   });
 });
 
@@ -336,7 +336,7 @@ test('a pause holds the clock: no reminder while paused, and resume gives back e
     expect(Date.parse(s.deadlineAt!)).toBeGreaterThan(await env.currentTimeMs());
     await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
     await closed(handle);
-    await saveHistory(handle, 'supervision-pause');
+    await recordHistory(handle, 'supervision-pause');
   });
 });
 
@@ -372,7 +372,7 @@ test('stages: each stage has its own deadline and ladder; the item is done with 
     s = await handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] });
     expect(s.status).toBe('completed');
     await closed(handle);
-    await saveHistory(handle, 'supervision-stages');
+    await recordHistory(handle, 'supervision-stages');
   });
 });
 
@@ -390,6 +390,6 @@ test('a drill policy with second-long intervals runs its whole ladder; a second 
     expect(twice.message).toContain('暂停');
     await handle.executeUpdate(completeItem, { args: [{ comment: '演练结束', actor: manager }] });
     await closed(handle);
-    await saveHistory(handle, 'supervision-drill');
+    await recordHistory(handle, 'supervision-drill');
   });
 });

@@ -1,12 +1,13 @@
-// Replays every recorded case and ledger history against the current workflow code: an edit that
-// changes the commands a past run issued fails here with a DeterminismViolationError.
+// Replays every recorded history (supervision items, cases, ledgers) against the current workflow
+// code: an edit that changes the commands a past run issued fails here with a
+// DeterminismViolationError. Record new ones with DUBAN_RECORD_HISTORIES=1 and commit them.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { HISTORIES_DIR, readHistory } from '../workflow/record-history';
+import { HISTORIES_DIR, readHistory } from '../helpers/histories';
 
 const files = readdirSync(HISTORIES_DIR)
-  .filter((f) => /^(case|ledger)-.*\.json$/.test(f))
+  .filter((f) => f.endsWith('.json'))
   .sort();
 
 let bundle: WorkflowBundleWithSourceMap;
@@ -15,9 +16,11 @@ beforeAll(async () => {
   bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
 }, 180_000);
 
-describe('replay of recorded case and ledger histories', () => {
-  it('has histories to replay', () => {
-    expect(files.length).toBeGreaterThan(0);
+describe('replay of recorded workflow histories', () => {
+  it('has histories of every workflow to replay', () => {
+    for (const prefix of ['supervision-', 'case-', 'ledger-']) {
+      expect(files.filter((f) => f.startsWith(prefix)).length).toBeGreaterThan(0);
+    }
   });
 
   it.each(files)('%s replays deterministically', async (file) => {
