@@ -2,7 +2,15 @@
 // no state of its own; everything it answers comes from Temporal.
 import type { Client } from '@temporalio/client';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import {
+  CaseStageKey,
+  CaseSubjectsKey,
+  DeadlineAtKey,
+  LeadUnitKey,
+  SupervisionStatusKey,
+  UrgeCountKey,
+} from '../workflows/search-attributes';
+import { formatLocal } from '../workflows/format';
 import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
 
 /** The part of WorkingCalendar the API uses (synchronous, no I/O once loaded). */
@@ -22,29 +30,18 @@ export interface ApiContext {
   pageTokenKey: Buffer;
 }
 
+/** The typed search-attribute keys, defined once beside the workflows that keep them current. */
 export const SA = {
-  status: defineSearchAttributeKey('SupervisionStatus', SearchAttributeType.KEYWORD),
-  leadUnit: defineSearchAttributeKey('LeadUnit', SearchAttributeType.KEYWORD),
-  deadlineAt: defineSearchAttributeKey('DeadlineAt', SearchAttributeType.DATETIME),
-  urgeCount: defineSearchAttributeKey('UrgeCount', SearchAttributeType.INT),
-  caseStage: defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD),
-  caseSubjects: defineSearchAttributeKey('CaseSubjects', SearchAttributeType.KEYWORD_LIST),
+  status: SupervisionStatusKey,
+  leadUnit: LeadUnitKey,
+  deadlineAt: DeadlineAtKey,
+  urgeCount: UrgeCountKey,
+  caseStage: CaseStageKey,
+  caseSubjects: CaseSubjectsKey,
 };
 
-/** "2026-10-23 23:59" in the given zone, for Chinese summaries. */
-export function localMinute(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
-}
+/** "2026-10-23 23:59" in the given zone, for Chinese summaries (the workflows' own formatter). */
+export const localMinute = formatLocal;
 
 export function isTimeZone(tz: string): boolean {
   try {
