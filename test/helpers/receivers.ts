@@ -327,7 +327,17 @@ function flatHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-export async function startWebhookReceiver(opts: { secret: string }): Promise<WebhookReceiver> {
+export interface WebhookReceiverOptions {
+  secret: string;
+  /**
+   * Awaited after a verified request has been counted as accepted and before it is answered: a
+   * test can stop the sender here (e.g. SIGKILL the worker) so the effect happened but the sender
+   * never learned it.
+   */
+  beforeAnswer?: (request: WebhookRequestRecord) => Promise<void> | void;
+}
+
+export async function startWebhookReceiver(opts: WebhookReceiverOptions): Promise<WebhookReceiver> {
   const verifier = new Webhook(opts.secret);
   const received: ReceivedWebhook[] = [];
   const requests: WebhookRequestRecord[] = [];
@@ -383,7 +393,11 @@ export async function startWebhookReceiver(opts: { secret: string }): Promise<We
         });
       }
       record(204, true);
-      res.writeHead(204).end();
+      const answer204 = () => {
+        if (!res.destroyed) res.writeHead(204).end();
+      };
+      if (!opts.beforeAnswer) return answer204();
+      void Promise.resolve(opts.beforeAnswer(requests[requests.length - 1]!)).then(answer204, answer204);
     });
   });
 
