@@ -11,6 +11,7 @@
 // - State changes happen synchronously in handlers; their effects (notices, opening a case) go to
 //   an outbox that one loop drains, so an update answers at once even while a mail server is down.
 import {
+  ActivityFailure,
   ApplicationFailure,
   condition,
   continueAsNew,
@@ -712,30 +713,43 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
 
   // ---------- the process ----------
   upsertSearchAttributes([{ key: LeadUnitKey, value: input.leadUnit.id }]);
-  if (!input.carried) {
-    record(input.createdBy, 'created', `交办：${input.leadUnit.name}`);
-    if (input.stages?.length) {
-      // Every stage's deadline is known up front so the state shows the whole plan.
-      for (const s of state.stages!) {
-        s.deadline = await calendar.computeDeadline.executeWithOptions(
-          { startToCloseTimeout: '10 seconds', summary: `计算节点期限：${s.name}` },
-          [{ from: state.assignedAt, due: s.due, timeZone: tz }],
-        );
-        s.deadlineAt = s.deadline.at;
+  try {
+    if (!input.carried) {
+      record(input.createdBy, 'created', `交办：${input.leadUnit.name}`);
+      if (input.stages?.length) {
+        // Every stage's deadline is known up front so the state shows the whole plan.
+        for (const s of state.stages!) {
+          s.deadline = await calendar.computeDeadline.executeWithOptions(
+            { startToCloseTimeout: '10 seconds', summary: `计算节点期限：${s.name}` },
+            [{ from: state.assignedAt, due: s.due, timeZone: tz }],
+          );
+          s.deadlineAt = s.deadline.at;
+        }
+        await exclusive(() => startStage(state.stages![0]));
+      } else {
+        await exclusive(() => startStage(undefined));
       }
-      await exclusive(() => startStage(state.stages![0]));
-    } else {
-      await exclusive(() => startStage(undefined));
+    } else if (!state.schedule) {
+      await exclusive(() => startStage(stage()));
     }
-  } else if (!state.schedule) {
-    await exclusive(() => startStage(stage()));
+  } catch (err) {
+    // Input the calendar refuses can never become valid: fail the item clearly, once.
+    if (
+      err instanceof ActivityFailure &&
+      err.cause instanceof ApplicationFailure &&
+      err.cause.type === 'InvalidInput'
+    ) {
+      throw ApplicationFailure.nonRetryable(`督办事项无法排期：${err.cause.message}`, 'InvalidInput');
+    }
+    throw err;
   }
   refreshStatus();
   const pump = pumpOutbox();
 
   while (!terminal()) {
     if (replan) await exclusive(plan);
-    if (workflowInfo().continueAsNewSuggested) {
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength >= (input.continueAsNewAfterEvents ?? 10_000)) {
       await condition(() => allHandlersFinished() && outbox.length === 0);
       await continueAsNew<typeof supervisionItem>({ ...input, carried: state });
     }

@@ -235,6 +235,8 @@ export interface SupervisionInput {
   origin?: { caseId: string; measureId: string };
   /** the request body as given, kept for idempotent create (same id + same body) */
   requestHash?: string;
+  /** continue-as-new once the run's history reaches this many events (default 10,000) */
+  continueAsNewAfterEvents?: number;
   /** state carried over continue-as-new */
   carried?: SupervisionState;
 }

@@ -393,3 +393,49 @@ test('a drill policy with second-long intervals runs its whole ladder; a second 
     await recordHistory(handle, 'supervision-drill');
   });
 });
+
+test('a long run continues as new, keeping its state, and still urges on time', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle, s: s0 } = await startNow(h, { due: { workingDays: 5 }, continueAsNewAfterEvents: 40 });
+    const firstRun = (await handle.describe()).runId;
+    for (let i = 1; i <= 8; i++) {
+      await handle.executeUpdate(submitReport, {
+        args: [{ kind: 'progress', summary: `第${i}次进展`, actor: staff }],
+      });
+    }
+    const s = await waitFor(handle, (x) => x.reports.length === 8, 'eight reports');
+    const until = Date.now() + 15_000;
+    while ((await handle.describe()).runId === firstRun && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    expect(s.deadlineAt).toBe(s0.deadlineAt);
+    expect((await query(handle)).reports.map((r) => r.summary)).toContain('第8次进展');
+
+    await advanceTo(s0.deadlineAt!);
+    const after = await waitFor(handle, (x) => x.urgeCount === 1, 'the first urge after continue-as-new');
+    expect(after.reports).toHaveLength(8);
+    expect(after.history.filter((e) => e.action === 'created')).toHaveLength(1);
+    await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
+    await closed(handle);
+  });
+});
+
+test('an inline policy the calendar refuses fails the item once, as a non-retryable InvalidInput', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const handle = await h.start(itemInput({ policy: { name: 'empty', reminders: [] } }));
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const cause = (err as { cause?: unknown }).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe('InvalidInput');
+    expect((cause as ApplicationFailure).message).toContain('督办事项无法排期');
+    const history = await handle.fetchHistory();
+    const failedAttempts = history.events?.filter((e) => e.activityTaskFailedEventAttributes).length;
+    expect(failedAttempts).toBe(1);
+  });
+});
