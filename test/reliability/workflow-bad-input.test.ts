@@ -1,0 +1,181 @@
+// Bad input that bypasses the API and reaches the supervision workflow straight from a client:
+// the calendar activity must refuse it once, as a non-retryable InvalidInput ApplicationFailure,
+// and the workflow must fail with that cause visible in its history: no activity retry storm and
+// no workflow task failing over and over.
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { createWorker } from '../../worker/worker';
+import { itemWorkflowId } from '../../workflows/ids';
+import type { Policy, SupervisionInput } from '../../workflows/types';
+import { itemInput } from '../helpers/fixtures';
+import { stormPolicy } from '../helpers/storm';
+import { createDevServerEnv } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let bundle: WorkflowBundleWithSourceMap;
+const taskQueue = `bad-input-${randomUUID()}`;
+
+beforeAll(async () => {
+  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
+  env = await createDevServerEnv();
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: bundle,
+    deps: { calendar: new WorkingCalendar(), channels: {}, client: env.client },
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+async function start(overrides: Record<string, unknown>): Promise<WorkflowHandle> {
+  const input = { ...itemInput({ policy: stormPolicy, due: { duration: 'PT1H' } }), ...overrides };
+  const itemId = `bad-${randomUUID().slice(0, 8)}`;
+  return env.client.workflow.start('supervisionItem', {
+    workflowId: itemWorkflowId(itemId),
+    taskQueue,
+    args: [{ ...input, itemId } as SupervisionInput],
+  });
+}
+
+/** the workflow's failure, or a description of what it did instead within the time given */
+async function outcome(handle: WorkflowHandle, ms = 15_000): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      handle.result().then(
+        () => 'completed',
+        (err: unknown) => err,
+      ),
+      new Promise((r) => (timer = setTimeout(() => r('still running'), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function history(handle: WorkflowHandle): Promise<HistoryEvent[]> {
+  return (await handle.fetchHistory()).events ?? [];
+}
+
+const scheduledOf = (events: HistoryEvent[], activity: string) =>
+  events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
+
+async function expectRefusedOnce(handle: WorkflowHandle, activity: string, message: RegExp): Promise<void> {
+  const err = await outcome(handle);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  // the workflow names the refusal itself (supervision.ts turns the activity's InvalidInput into its own)
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).type).toBe('InvalidInput');
+  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
+  expect((cause as ApplicationFailure).message).toMatch(message);
+
+  const events = await history(handle);
+  const scheduled = scheduledOf(events, activity);
+  const failedActivity = scheduled[scheduled.length - 1]!;
+  const started = events.filter(
+    (e) =>
+      e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() ===
+      failedActivity.eventId?.toString(),
+  );
+  expect(started).toHaveLength(1);
+  expect(started[0]!.activityTaskStartedEventAttributes?.attempt).toBe(1);
+  const failed = events.filter((e) => e.activityTaskFailedEventAttributes);
+  expect(failed).toHaveLength(1);
+  const activityFailure = failed[0]!.activityTaskFailedEventAttributes!;
+  expect(activityFailure.failure?.applicationFailureInfo).toMatchObject({
+    type: 'InvalidInput',
+    nonRetryable: true,
+  });
+  expect(activityFailure.failure?.message).toMatch(new RegExp(`^${activity}: `));
+  expect(activityFailure.failure?.message).toMatch(message);
+  // the one attempt ended the retries: RETRY_STATE_NON_RETRYABLE_FAILURE
+  expect(activityFailure.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
+  expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
+  expect(events.filter((e) => e.workflowExecutionFailedEventAttributes)).toHaveLength(1);
+}
+
+test('an inline policy with no levels fails planSchedule once, as InvalidInput', async () => {
+  const policy: Policy = { ...stormPolicy, reminders: [] };
+  await expectRefusedOnce(await start({ policy }), 'planSchedule', /at least one/);
+});
+
+test('an unknown measure code fails planSchedule once, as InvalidInput', async () => {
+  const policy = structuredClone(stormPolicy);
+  (policy.reminders[1]!.measures[0] as { code: string }).code = 'public_flogging';
+  await expectRefusedOnce(await start({ policy }), 'planSchedule', /reminders\.1\.measures\.0\.code/);
+});
+
+test.each([
+  ['an instant that is no date', { at: '2026-02-30T25:00:00Z' }, /due/],
+  ['a negative working-day count', { workingDays: -3 }, /due/],
+  ['a duration that is no ISO 8601 duration', { duration: 'five seconds' }, /due/],
+  ['an empty object', {}, /due/],
+])('a malformed due (%s) fails computeDeadline once, as InvalidInput', async (_what, due, message) => {
+  await expectRefusedOnce(await start({ due }), 'computeDeadline', message);
+});
+
+test('an unknown time zone fails computeDeadline once, as InvalidInput', async () => {
+  await expectRefusedOnce(await start({ timeZone: 'Mars/Olympus_Mons' }), 'computeDeadline', /time zone/);
+});
+
+test('a malformed stage due fails computeDeadline once, as InvalidInput', async () => {
+  await expectRefusedOnce(
+    await start({ stages: [{ name: '报批', due: { at: 'next tuesday' } }] }),
+    'computeDeadline',
+    /due/,
+  );
+});
+
+// KNOWN GAP (reported, not fixed here: workflows/supervision.ts belongs to the workflow's author).
+// Input missing a whole required object never reaches an activity: the workflow code itself throws
+// a TypeError (`input.policy.name` in initialState, supervision.ts:807; `input.leadUnit.id` in the
+// LeadUnit upsert, supervision.ts:715), which fails the *workflow task*, so Temporal retries the task
+// forever and the item hangs as Running with WorkflowTaskFailed events. These tests state the wanted
+// behaviour and are marked failing until a structural guard at the top of supervisionItem turns such
+// input into a non-retryable InvalidInput. Jest reports them as failed the day the guard lands: then
+// drop `.failing`.
+test.failing.each([
+  ['no policy', { policy: undefined }],
+  ['no lead unit', { leadUnit: undefined }],
+])('input with %s fails clearly as InvalidInput (today: workflow task retried forever)', async (_what, o) => {
+  const handle = await start(o);
+  try {
+    const err = await outcome(handle, 5_000);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe('InvalidInput');
+  } finally {
+    await handle.terminate('test over').catch(() => undefined);
+  }
+});
+
+test('today: input with no policy fails its workflow task again and again and stays Running', async () => {
+  const handle = await start({ policy: undefined });
+  try {
+    await new Promise((r) => setTimeout(r, 3_000));
+    const { status } = await handle.describe();
+    expect(status.name).toBe('RUNNING');
+    const failures = (await history(handle)).filter((e) => e.workflowTaskFailedEventAttributes);
+    expect(failures.length).toBeGreaterThanOrEqual(1);
+    expect(failures[0]!.workflowTaskFailedEventAttributes?.failure?.message).toMatch(
+      /Cannot read properties of undefined \(reading 'name'\)/,
+    );
+  } finally {
+    await handle.terminate('test over').catch(() => undefined);
+  }
+});
