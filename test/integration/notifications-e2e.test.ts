@@ -32,6 +32,7 @@ import {
   type WebhookReceiver,
   type WebhookReceiverOptions,
 } from '../helpers/receivers';
+import { createTimeSkippingEnv } from '../helpers/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
 
 const manager: Actor = { id: 'manager-1', role: 'manager' };
@@ -404,3 +405,63 @@ test('the worker killed (SIGKILL) after the receiver took the notice but before 
     await second?.kill('SIGKILL');
   }
 }, 150_000);
+
+test('a webhook answering 500 forever (time-skipping server): eight attempts per notice, then recorded failed; e-mail unaffected and the second urge fires meanwhile', async () => {
+  const env = await createTimeSkippingEnv();
+  const taskQueue = `e2e-500-${Date.now()}`;
+  hook.respondWith(500);
+  try {
+    const channels = createNotificationChannels({
+      smtp: { url: smtp.url, from: '市政府督查室 <duban@example.gov.cn>' },
+      webhook: { url: hook.url, secret },
+    });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: createActivities({ calendar: new WorkingCalendar(), channels, client: env.client }),
+    });
+    await worker.runUntil(async () => {
+      const input = itemInput({
+        assignedAt: new Date(await env.currentTimeMs()).toISOString(),
+        policy: drill(2),
+        due: { duration: 'PT1S' },
+      });
+      const handle = await env.client.workflow.start('supervisionItem', {
+        workflowId: itemWorkflowId(input.itemId),
+        taskQueue,
+        args: [input],
+      });
+      const urge = `${input.itemId}:L1:urge`;
+      // The backoff (2 s doubling to 2 min, 8 attempts) is about four minutes per notice.
+      await env.sleep('20 minutes');
+      const s = await waitForState(handle, (x) => x.notices.length === 4, 'four notices recorded');
+      expect(s.urgeCount).toBe(2);
+      // The second urge was reached while the first one's webhook was still being retried.
+      const firstFailure = s.history.find((h) => h.action === 'delivery_failed')!;
+      expect(Date.parse(firstFailure.at) - Date.parse(s.reminders[0]!.at)).toBeGreaterThan(200_000);
+      expect(Date.parse(s.reminders[1]!.at)).toBeLessThan(Date.parse(firstFailure.at));
+      expect(hook.requests.filter((r) => r.id === urge).map((r) => r.status)).toEqual(Array(8).fill(500));
+      expect(hook.requests).toHaveLength(4 * 8);
+      expect(hook.received).toHaveLength(0);
+      for (const n of s.notices) {
+        expect(delivered(n, 'webhook')).toMatchObject({ status: 'failed' });
+        expect(delivered(n, 'webhook')?.detail).toContain('HTTP 500');
+        expect(delivered(n, 'email')).toMatchObject({ status: 'delivered', recipients: 3 });
+      }
+      expect(s.deliveryFailures).toBe(4);
+      expect(smtp.received).toHaveLength(4 * MAILED.length);
+      expect(smtp.duplicates).toBe(0);
+
+      await handle.executeUpdate(completeItem, { args: [{ comment: '演练结束', actor: manager }] });
+      // Not result(): that would let the test server jump to the run's timeout.
+      const until = Date.now() + 60_000;
+      while ((await handle.describe()).status.name === 'RUNNING') {
+        if (Date.now() > until) throw new Error('the item did not close');
+        await env.sleep('1 minute');
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+});
