@@ -1,0 +1,232 @@
+// Benchmark 4: what one item and one case leave in Temporal's history — events and encoded bytes.
+//   item  the full three-urge path under drill timings (warning, deadline, urges 1–3 with their
+//         bulletins, the case the third urge opens), then 办结 by a manager; real time on the dev
+//         server, notices through the real webhook channel
+//   case  investigation → decision (two measures into the ledger) → appeal window (5 working days,
+//         no appeal) → closed, on the time-skipping test server, since the window is days long
+import { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporalTestServerPath } from '../config/temporal-binaries';
+import { SEARCH_ATTRIBUTES } from '../workflows/ids';
+import {
+  completeItem,
+  decideCase,
+  getCaseState,
+  getItemState,
+  submitInvestigation,
+} from '../workflows/messages';
+import type { CaseInput, Policy } from '../workflows/types';
+import { WorkingCalendar } from '../activities/calendar/working-calendar';
+import { createWorker } from '../worker/worker';
+import { itemInput, itemWorkflowId, leadUnit, preset, responsible } from './lib/items';
+import { startBenchReceiver } from './lib/receiver';
+import { bundle, newWebhookSecret, runId, startServer, startWorker } from './lib/stack';
+import { sleep, table, waitFor } from './lib/stats';
+
+/** the three-urge ladder of S4 with second-long intervals, as an office drills it */
+export const HISTORY_DRILL: Policy = {
+  ...preset('three-urges'),
+  name: 'drill-three-urges',
+  warnBefore: { duration: 'PT3S' },
+  reminders: preset('three-urges').reminders.map((l, i) => ({
+    ...l,
+    after: { duration: i === 0 ? 'PT0S' : 'PT3S' },
+  })),
+};
+
+export interface HistoryFigures {
+  path: string;
+  server: string;
+  events: number;
+  bytes: number;
+  /** event type → count, most frequent first */
+  byType: Record<string, number>;
+}
+
+export interface HistoryResult {
+  item: HistoryFigures;
+  case: HistoryFigures;
+}
+
+const actor = { id: 'bench-manager', role: 'manager' as const };
+
+async function figures(handle: WorkflowHandle, path: string, server: string): Promise<HistoryFigures> {
+  const history = await handle.fetchHistory();
+  const events = history.events ?? [];
+  const byType: Record<string, number> = {};
+  for (const e of events) {
+    const name = (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType)).replace(
+      /^EVENT_TYPE_/,
+      '',
+    );
+    byType[name] = (byType[name] ?? 0) + 1;
+  }
+  const sorted = Object.fromEntries(Object.entries(byType).sort((a, b) => b[1] - a[1]));
+  return {
+    path,
+    server,
+    events: events.length,
+    bytes: temporal.api.history.v1.History.encode(history).finish().length,
+    byType: sorted,
+  };
+}
+
+async function itemHistory(): Promise<HistoryFigures> {
+  const server = await startServer();
+  const secret = newWebhookSecret();
+  const receiver = await startBenchReceiver(secret);
+  const taskQueue = `bench-history-${runId()}`;
+  const worker = await startWorker({
+    server,
+    taskQueue,
+    workflowBundle: await bundle('production'),
+    webhook: { url: receiver.url, secret },
+  });
+  try {
+    const id = `${runId()}-history`;
+    const handle = await server.client.workflow.start('supervisionItem', {
+      workflowId: itemWorkflowId(id),
+      taskQueue,
+      args: [
+        itemInput(id, { due: { at: new Date(Date.now() + 8_000).toISOString() }, policy: HISTORY_DRILL }),
+      ],
+    });
+    const done = await waitFor(
+      async () => {
+        const s = await handle.query(getItemState);
+        return s.urgeCount === 3 && s.caseIds.length === 1 && s.notices.length >= 7;
+      },
+      120_000,
+      250,
+    );
+    if (!done) throw new Error('the drill item did not reach its third urge within 120 s');
+    await handle.executeUpdate(completeItem, { args: [{ actor, comment: '演练结束，确认办结' }] });
+    await handle.result();
+    return await figures(handle, 'item: three urges (drill) → 办结', 'dev server');
+  } finally {
+    await worker.stop();
+    await receiver.close();
+    await server.close();
+  }
+}
+
+async function caseHistory(): Promise<HistoryFigures> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+  const indexed = temporal.api.enums.v1.IndexedValueType;
+  const types = {
+    Keyword: indexed.INDEXED_VALUE_TYPE_KEYWORD,
+    KeywordList: indexed.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    Int: indexed.INDEXED_VALUE_TYPE_INT,
+    Datetime: indexed.INDEXED_VALUE_TYPE_DATETIME,
+  } as const;
+  // the test server refuses search attributes it was not told about
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([n, t]) => [n, types[t]])),
+  });
+  const taskQueue = `bench-case-${runId()}`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: await bundle('production'),
+    deps: { calendar: new WorkingCalendar(), channels: {}, client: env.client },
+  });
+  const running = worker.run();
+  try {
+    const caseId = `${runId()}-case`;
+    const input: CaseInput = {
+      caseId,
+      subjects: [
+        { kind: 'unit', id: leadUnit.id, name: leadUnit.name },
+        {
+          kind: 'person',
+          id: responsible.principal.id,
+          name: responsible.principal.name,
+          unitId: leadUnit.id,
+          role: 'principal',
+        },
+      ],
+      grounds: ['明察暗访发现：老旧小区改造进度严重滞后'],
+      source: { kind: 'inspection', reference: '督查〔2026〕7号' },
+      policy: preset('three-urges'),
+      timeZone: 'Asia/Shanghai',
+      openedBy: actor,
+      openedAt: new Date().toISOString(),
+    };
+    const handle = await env.client.workflow.start('accountabilityCase', {
+      workflowId: `case-${caseId}`,
+      taskQueue,
+      args: [input],
+    });
+    const atStage = (stage: string) =>
+      waitFor(async () => {
+        const s = await handle.query(getCaseState);
+        return s.stage === stage && Boolean(s.stepDueAt);
+      }, 30_000);
+    if (!(await atStage('investigation'))) throw new Error('the case did not reach investigation');
+    await handle.executeUpdate(submitInvestigation, {
+      args: [
+        {
+          actor,
+          findings: '经核实，项目进度滞后三个月，承办单位未按期报告原因',
+          evidence: ['现场照片', '会议纪要'],
+        },
+      ],
+    });
+    if (!(await atStage('decision'))) throw new Error('the case did not reach decision');
+    await handle.executeUpdate(decideCase, {
+      args: [
+        {
+          actor,
+          decision: 'impose',
+          measures: [
+            { subjectId: responsible.principal.id, code: 'written_self_criticism' },
+            { subjectId: leadUnit.id, code: 'public_criticism' },
+          ],
+          comment: '责令书面检查并通报批评',
+        },
+      ],
+    });
+    if (!(await atStage('appeal_window'))) throw new Error('the case did not reach the appeal window');
+    // let the appeal window run out a day at a time (never await result(): see test/helpers notes)
+    for (let day = 0; day < 30; day++) {
+      if ((await handle.describe()).status.name !== 'RUNNING') break;
+      await env.sleep('1 day');
+      await sleep(50);
+    }
+    if ((await handle.describe()).status.name !== 'COMPLETED')
+      throw new Error('the case did not close within 30 days');
+    return await figures(
+      handle,
+      'case: investigation → decision → appeal window → closed',
+      'time-skipping test server',
+    );
+  } finally {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+  }
+}
+
+export async function runHistory(): Promise<HistoryResult> {
+  const item = await itemHistory();
+  return { item, case: await caseHistory() };
+}
+
+export function printHistory(r: HistoryResult): void {
+  const rows = [r.item, r.case].map((f) => [
+    f.path,
+    f.events,
+    f.bytes,
+    Math.round(f.bytes / f.events),
+    Object.entries(f.byType)
+      .slice(0, 4)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(', '),
+  ]);
+  console.log(table(['history', 'events', 'bytes', 'bytes/event', 'most frequent events'], rows));
+}

@@ -1,0 +1,178 @@
+// The pieces every benchmark stands up on this machine, loopback only: a real Temporal dev server
+// (the official CLI, a fresh SQLite file in a temp folder), the real worker with the real activities,
+// and the real Express API with tokens generated for the run.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
+import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { createNotificationChannels } from '../../activities/notifications';
+import { createApp } from '../../api/app';
+import type { TokenEntry } from '../../config';
+import { startDevServer, type DevServer } from '../../scripts/dev-server';
+import { createLogger, installRuntime } from '../../worker/logger';
+import { createWorker, workflowsPath } from '../../worker/worker';
+
+/** SDK and webpack output above warnings would drown the tables. */
+export function quietRuntime(): void {
+  installRuntime(createLogger('warn', 'bench'));
+}
+
+export interface BenchServer {
+  dev: DevServer;
+  dir: string;
+  dbFile: string;
+  client: Client;
+  connection: NativeConnection;
+  close(): Promise<void>;
+}
+
+/**
+ * Where the dev server's SQLite file goes: DUBAN_BENCH_DB_DIR (`--db-dir`), else /dev/shm (tmpfs)
+ * where it exists, else the OS temp folder. On this VM's disk every SQLite commit waits for an
+ * fsync (a bare workflow start: 44 ms median on disk, 16 ms on tmpfs), which would measure the disk
+ * rather than duban; `--db-dir /tmp` measures it with the disk.
+ */
+export function dbParent(): string {
+  return process.env.DUBAN_BENCH_DB_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+}
+
+/** A dev server on free ports with its own SQLite file, and one client and one worker connection. */
+export async function startServer(): Promise<BenchServer> {
+  const dir = mkdtempSync(join(dbParent(), 'duban-bench-'));
+  const dbFile = join(dir, 'temporal.db');
+  const dev = await startDevServer({ port: 0, headless: true, dbFile, logLevel: 'error' });
+  const clientConnection = await Connection.connect({ address: dev.address });
+  const client = new Client({ connection: clientConnection, namespace: dev.namespace });
+  const connection = await NativeConnection.connect({ address: dev.address });
+  return {
+    dev,
+    dir,
+    dbFile,
+    client,
+    connection,
+    async close() {
+      await connection.close().catch(() => undefined);
+      await clientConnection.close().catch(() => undefined);
+      await dev.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const quietWebpack = {
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (m: string) => console.error(m),
+  log: () => undefined,
+};
+
+/** The production bundle (workflows/), or the bench bundle that adds the baseline workflow. */
+export async function bundle(which: 'production' | 'bench'): Promise<WorkflowBundle> {
+  const path = which === 'production' ? workflowsPath() : require.resolve('../workflows');
+  return bundleWorkflowCode({ workflowsPath: path, logger: quietWebpack });
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+/** The real worker (createWorker, real activities), in this process. */
+export async function startWorker(opts: {
+  server: BenchServer;
+  taskQueue: string;
+  workflowBundle: WorkflowBundle;
+  webhook?: { url: string; secret: string };
+  maxCachedWorkflows?: number;
+}): Promise<RunningWorker> {
+  const worker = await createWorker({
+    connection: opts.server.connection,
+    namespace: opts.server.dev.namespace,
+    taskQueue: opts.taskQueue,
+    workflowBundle: opts.workflowBundle,
+    maxCachedWorkflows: opts.maxCachedWorkflows,
+    deps: {
+      calendar: new WorkingCalendar(),
+      channels: createNotificationChannels(opts.webhook ? { webhook: opts.webhook } : {}),
+      client: opts.server.client,
+    },
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    },
+  };
+}
+
+export interface RunningApi {
+  url: string;
+  /** bearer tokens generated for this run */
+  tokens: { staff: string; manager: string };
+  close(): Promise<void>;
+}
+
+/** The real API (createApp) on 127.0.0.1 and a free port. */
+export async function startApi(server: BenchServer, taskQueue: string): Promise<RunningApi> {
+  const tokens = {
+    staff: randomBytes(24).toString('base64url'),
+    manager: randomBytes(24).toString('base64url'),
+  };
+  const entries: TokenEntry[] = [
+    { token: tokens.staff, actor: 'bench-staff', role: 'staff' },
+    { token: tokens.manager, actor: 'bench-manager', role: 'manager' },
+  ];
+  const app = createApp({
+    client: server.client,
+    calendar: new WorkingCalendar(),
+    tokens: entries,
+    taskQueue,
+    timeZone: 'Asia/Shanghai',
+  });
+  const http = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    tokens,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      }),
+  };
+}
+
+/** `whsec_` + base64 of 24 random bytes */
+export const newWebhookSecret = (): string => `whsec_${randomBytes(24).toString('base64')}`;
+
+export const runId = (): string => `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+
+/**
+ * Items whose first workflow tasks are done: the workflow indexes DeliveryFailures (which a start
+ * never sets) at its first status refresh, right after its deadline and schedule are computed.
+ */
+export async function settledItems(client: Client): Promise<number> {
+  const { count } = await client.workflow.count(`WorkflowType = 'supervisionItem' AND DeliveryFailures = 0`);
+  return count;
+}
+
+/** Waits until `expected` items are settled (or the timeout passes); returns how many were. */
+export async function waitSettled(client: Client, expected: number, timeoutMs: number): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let n = 0;
+  for (;;) {
+    n = await settledItems(client);
+    if (n >= expected || Date.now() > until) return n;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

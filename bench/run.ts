@@ -1,0 +1,170 @@
+// `npm run bench` (or `node dist/bench/run.js [name…] [--flag value…]`): runs the benchmarks one after
+// another, prints a table for each and writes its figures as JSON to bench/results/. Each benchmark
+// starts its own dev server, worker and (where needed) API on loopback and stops them at the end.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot, temporalCliPath } from '../config/temporal-binaries';
+import { API_CREATE_DEFAULTS, printApiCreate, runApiCreate } from './api-create';
+import { dbParent, quietRuntime } from './lib/stack';
+import { printStorm, runStorm, STORM_DEFAULTS } from './storm';
+import { HELD_DEFAULTS, printHeld, runHeld } from './held';
+import { printHistory, runHistory } from './history';
+
+const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [flags]
+  (no name runs all four with their defaults)
+  api      --concurrency 1,4,16,64  --requests 100  --rounds 4
+  storm    --items 1000  --lead <seconds before the deadline; default 15 + items/40>
+  held     --items 10000  --every 1000  --max-cached 1000
+  history  (no flags)
+  all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
+
+const NAMES = ['api', 'storm', 'held', 'history'] as const;
+type Name = (typeof NAMES)[number];
+
+function parseArgs(argv: string[]): { names: Name[]; flags: Map<string, string> } {
+  const names: Name[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (a.startsWith('--')) {
+      const [k, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`--${k} needs a value\n${USAGE}`);
+      flags.set(k, v);
+    } else if ((NAMES as readonly string[]).includes(a)) {
+      names.push(a as Name);
+    } else {
+      throw new Error(`unknown benchmark "${a}"\n${USAGE}`);
+    }
+  }
+  return { names: names.length ? names : [...NAMES], flags };
+}
+
+function int(flags: Map<string, string>, name: string, fallback: number, min = 1): number {
+  const v = flags.get(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}`);
+  return n;
+}
+
+export function machine() {
+  let devServer = 'unknown';
+  try {
+    devServer = execFileSync(temporalCliPath(), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    // reported as unknown
+  }
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    // not a git checkout
+  }
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    sqliteIn: dbParent(),
+    devServer,
+    commit,
+  };
+}
+
+function save(
+  name: string,
+  result: unknown,
+  facts: ReturnType<typeof machine>,
+  load: { before: number[]; after: number[] },
+  seconds: number,
+): string {
+  const dir = join(projectRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ benchmark: name, at: new Date().toISOString(), seconds, machine: facts, loadAverage: load, result }, null, 2)}\n`,
+  );
+  return file;
+}
+
+async function main(): Promise<void> {
+  const { names, flags } = parseArgs(process.argv.slice(2));
+  if (flags.has('db-dir')) process.env.DUBAN_BENCH_DB_DIR = flags.get('db-dir');
+  quietRuntime();
+  const facts = machine();
+  console.log(
+    `machine: ${facts.cores} cores (${facts.cpu}), ${facts.memoryGiB} GiB, Node ${facts.node}, ${facts.devServer.split('\n')[0]}, commit ${facts.commit}, SQLite in ${facts.sqliteIn}`,
+  );
+  for (const name of names) {
+    const t0 = Date.now();
+    const before = loadavg();
+    console.log(`\n== ${name} == (load average before: ${before.map((x) => x.toFixed(2)).join(' ')})`);
+    let result: unknown;
+    if (name === 'api') {
+      const opts = {
+        concurrencies: flags.has('concurrency')
+          ? flags
+              .get('concurrency')!
+              .split(',')
+              .map((s) => {
+                const n = Number(s);
+                if (!Number.isInteger(n) || n < 1)
+                  throw new Error('--concurrency: integers ≥ 1, comma-separated');
+                return n;
+              })
+          : API_CREATE_DEFAULTS.concurrencies,
+        requests: int(flags, 'requests', API_CREATE_DEFAULTS.requests),
+        rounds: int(flags, 'rounds', API_CREATE_DEFAULTS.rounds),
+      };
+      const r = await runApiCreate(opts);
+      printApiCreate(r);
+      result = r;
+    } else if (name === 'storm') {
+      const items = int(flags, 'items', STORM_DEFAULTS.items);
+      const r = await runStorm({
+        ...STORM_DEFAULTS,
+        items,
+        ...(flags.has('lead') ? { leadSeconds: int(flags, 'lead', 0) } : {}),
+      });
+      printStorm(r);
+      result = r;
+    } else if (name === 'held') {
+      const r = await runHeld({
+        items: int(flags, 'items', HELD_DEFAULTS.items),
+        every: int(flags, 'every', HELD_DEFAULTS.every),
+        maxCached: int(flags, 'max-cached', HELD_DEFAULTS.maxCached),
+      });
+      printHeld(r);
+      result = r;
+    } else {
+      const r = await runHistory();
+      printHistory(r);
+      result = r;
+    }
+    const after = loadavg();
+    const seconds = Math.round((Date.now() - t0) / 1000);
+    const file = save(name, result, facts, { before, after }, seconds);
+    console.log(
+      `(${name}: ${seconds} s; load average after: ${after.map((x) => x.toFixed(2)).join(' ')}; JSON in ${file})`,
+    );
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(1);
+  },
+);

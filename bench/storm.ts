@@ -1,0 +1,256 @@
+// Benchmark 2: a deadline storm. N items whose deadlines fall on the same instant, under a drill
+// policy whose first urge is due at the deadline, deliver their urges through the real webhook
+// channel to a local receiver; we measure how long after the deadline each first urge arrived. Then,
+// in the same run and on the same worker, N bare baseline workflows (one timer, then the same
+// sendWebhook activity) with a common deadline give the floor Temporal itself sets on this machine.
+import type { Notice } from '../workflows/types';
+import type { BaselineInput } from './workflows/baseline';
+import { itemInput, itemWorkflowId, leadUnit } from './lib/items';
+import { startBenchReceiver, type BenchReceiver } from './lib/receiver';
+import {
+  bundle,
+  newWebhookSecret,
+  runId,
+  settledItems,
+  startServer,
+  startWorker,
+  type BenchServer,
+} from './lib/stack';
+import { pool, round, sleep, summarize, table, waitFor, type Summary } from './lib/stats';
+import type { Policy } from '../workflows/types';
+
+export interface StormOptions {
+  items: number;
+  /** seconds from the first start to the deadline; must cover starting every item */
+  leadSeconds?: number;
+  /** how long to wait for every delivery after the deadline */
+  deliveryTimeoutSeconds: number;
+}
+
+export const STORM_DEFAULTS: StormOptions = { items: 1000, deliveryTimeoutSeconds: 300 };
+
+/** one urge at the deadline; the second an hour later, so only first urges fall inside the run */
+export const STORM_POLICY: Policy = {
+  name: 'drill-storm',
+  title: '演练：同一时刻到期',
+  reminders: [
+    {
+      name: '第一次催办',
+      after: { duration: 'PT0S' },
+      notice: { by: '督查室' },
+      measures: [{ code: 'admonition_talk' }],
+    },
+    {
+      name: '第二次催办',
+      after: { duration: 'PT1H' },
+      notice: { by: '办公室' },
+      measures: [{ code: 'public_criticism' }],
+    },
+  ],
+};
+
+interface PhaseResult {
+  kind: 'items' | 'baseline';
+  n: number;
+  deadline: string;
+  leadSeconds: number;
+  /** from the first start until every workflow was started (and, for items, settled) */
+  setupSeconds: number;
+  /** true when setup ended before the deadline, so the storm really was a storm */
+  readyBeforeDeadline: boolean;
+  delivered: number;
+  /** delivered-at minus deadline, ms, for the notice that counts (first urge / baseline post) */
+  lagMs: Summary;
+  /** deadline until the last of them arrived */
+  allDeliveredAfterMs: number;
+  /** items only: the bulletin that follows each urge (the outbox sends it after the urge) */
+  bulletinLagMs?: Summary;
+}
+
+export interface StormResult {
+  options: StormOptions;
+  worker: { maxCachedWorkflows: number; channels: string };
+  phases: PhaseResult[];
+  ratio: { p50: number; p99: number; allDelivered: number };
+}
+
+export async function runStorm(opts: StormOptions): Promise<StormResult> {
+  const server = await startServer();
+  const secret = newWebhookSecret();
+  const receiver = await startBenchReceiver(secret);
+  const taskQueue = `bench-storm-${runId()}`;
+  const worker = await startWorker({
+    server,
+    taskQueue,
+    workflowBundle: await bundle('bench'),
+    webhook: { url: receiver.url, secret },
+  });
+  const run = runId();
+  const lead = opts.leadSeconds ?? Math.ceil(15 + opts.items / 40);
+  try {
+    const items = await itemsPhase(server, receiver, taskQueue, run, opts, lead);
+    const baseline = await baselinePhase(server, receiver, taskQueue, run, opts, lead);
+    return {
+      options: { ...opts, leadSeconds: lead },
+      worker: {
+        maxCachedWorkflows: 1000,
+        channels: 'webhook only (no SMTP configured: sendEmail answers not_configured)',
+      },
+      phases: [items, baseline],
+      ratio: {
+        p50: items.lagMs.p50 / baseline.lagMs.p50,
+        p99: items.lagMs.p99 / baseline.lagMs.p99,
+        allDelivered: items.allDeliveredAfterMs / baseline.allDeliveredAfterMs,
+      },
+    };
+  } finally {
+    await worker.stop();
+    await receiver.close();
+    await server.close();
+  }
+}
+
+async function itemsPhase(
+  server: BenchServer,
+  receiver: BenchReceiver,
+  taskQueue: string,
+  run: string,
+  opts: StormOptions,
+  lead: number,
+): Promise<PhaseResult> {
+  const t0 = Date.now();
+  const deadline = new Date(Math.ceil((t0 + lead * 1000) / 1000) * 1000);
+  const ids = Array.from({ length: opts.items }, (_, i) => `${run}-storm-${i}`);
+  const before = await settledItems(server.client);
+  await pool(ids.length, 16, async (i) => {
+    const id = ids[i]!;
+    await server.client.workflow.start('supervisionItem', {
+      workflowId: itemWorkflowId(id),
+      taskQueue,
+      args: [itemInput(id, { due: { at: deadline.toISOString() }, policy: STORM_POLICY })],
+    });
+  });
+  await waitFor(
+    async () => (await settledItems(server.client)) - before >= ids.length,
+    Math.max(1000, deadline.getTime() - Date.now()),
+    500,
+  );
+  const setupSeconds = (Date.now() - t0) / 1000;
+  const ready = Date.now() < deadline.getTime();
+  console.log(
+    `  items: ${ids.length} started and settled in ${setupSeconds.toFixed(1)} s; deadline ${deadline.toISOString()}` +
+      (ready ? '' : ' — NOT ready before the deadline: raise --lead'),
+  );
+  const urgeKeys = ids.map((id) => `${id}:L1:urge`);
+  const bulletinKeys = ids.map((id) => `${id}:L1:bulletin`);
+  await waitForKeys(receiver, [...urgeKeys, ...bulletinKeys], deadline, opts.deliveryTimeoutSeconds);
+  const urge = lags(receiver, urgeKeys, deadline);
+  const bulletin = lags(receiver, bulletinKeys, deadline);
+  return {
+    kind: 'items',
+    n: ids.length,
+    deadline: deadline.toISOString(),
+    leadSeconds: lead,
+    setupSeconds,
+    readyBeforeDeadline: ready,
+    delivered: urge.length,
+    lagMs: summarize(urge),
+    allDeliveredAfterMs: urge.length ? Math.max(...urge) : NaN,
+    bulletinLagMs: summarize(bulletin),
+  };
+}
+
+async function baselinePhase(
+  server: BenchServer,
+  receiver: BenchReceiver,
+  taskQueue: string,
+  run: string,
+  opts: StormOptions,
+  lead: number,
+): Promise<PhaseResult> {
+  const t0 = Date.now();
+  const deadline = new Date(Math.ceil((t0 + lead * 1000) / 1000) * 1000);
+  const ids = Array.from({ length: opts.items }, (_, i) => `${run}-base-${i}`);
+  await pool(ids.length, 16, async (i) => {
+    const id = ids[i]!;
+    const notice: Notice = {
+      key: `${id}:baseline`,
+      kind: 'urge',
+      subject: `第一次催办：基线 ${i}`,
+      itemId: id,
+      level: 1,
+      office: '督查室',
+      leadUnit: { id: leadUnit.id, name: leadUnit.name },
+      recipients: [{ id: leadUnit.liaison.id, name: leadUnit.liaison.name, role: 'liaison' }],
+      at: deadline.toISOString(),
+    };
+    const input: BaselineInput = { at: deadline.toISOString(), notice };
+    await server.client.workflow.start('benchBaseline', {
+      workflowId: `bench-baseline-${id}`,
+      taskQueue,
+      args: [input],
+    });
+  });
+  // the baseline has nothing to index; its single first task is light, so starting is the setup
+  const setupSeconds = (Date.now() - t0) / 1000;
+  const ready = Date.now() + 1000 < deadline.getTime();
+  console.log(
+    `  baseline: ${ids.length} started in ${setupSeconds.toFixed(1)} s; deadline ${deadline.toISOString()}` +
+      (ready ? '' : ' — NOT ready before the deadline: raise --lead'),
+  );
+  const keys = ids.map((id) => `${id}:baseline`);
+  await waitForKeys(receiver, keys, deadline, opts.deliveryTimeoutSeconds);
+  const lag = lags(receiver, keys, deadline);
+  return {
+    kind: 'baseline',
+    n: ids.length,
+    deadline: deadline.toISOString(),
+    leadSeconds: lead,
+    setupSeconds,
+    readyBeforeDeadline: ready,
+    delivered: lag.length,
+    lagMs: summarize(lag),
+    allDeliveredAfterMs: lag.length ? Math.max(...lag) : NaN,
+  };
+}
+
+async function waitForKeys(receiver: BenchReceiver, keys: string[], deadline: Date, timeoutSeconds: number) {
+  await sleep(Math.max(0, deadline.getTime() - Date.now()));
+  const ok = await waitFor(() => keys.every((k) => receiver.arrivals.has(k)), timeoutSeconds * 1000, 100);
+  if (!ok) {
+    const missing = keys.filter((k) => !receiver.arrivals.has(k)).length;
+    console.log(`  ${missing} of ${keys.length} deliveries missing after ${timeoutSeconds} s`);
+  }
+}
+
+function lags(receiver: BenchReceiver, keys: string[], deadline: Date): number[] {
+  return keys.flatMap((k) => {
+    const a = receiver.arrivals.get(k);
+    return a ? [a.at - deadline.getTime()] : [];
+  });
+}
+
+export function printStorm(r: StormResult): void {
+  const rows = r.phases.flatMap((p) => {
+    const row = (what: string, s: Summary, all: number) => [
+      what,
+      s.n,
+      round(p.setupSeconds, 1),
+      p.readyBeforeDeadline ? 'yes' : 'NO',
+      round(s.p50, 0),
+      round(s.p90, 0),
+      round(s.p99, 0),
+      round(s.max, 0),
+      round(all / 1000, 2),
+    ];
+    const out = [row(p.kind === 'items' ? 'items: 1st urge' : 'baseline', p.lagMs, p.allDeliveredAfterMs)];
+    if (p.bulletinLagMs) out.push(row('items: bulletin', p.bulletinLagMs, p.bulletinLagMs.max));
+    return out;
+  });
+  console.log(
+    table(['delivery', 'n', 'setup s', 'ready', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'all by s'], rows),
+  );
+  console.log(
+    `  items ÷ baseline: p50 ${r.ratio.p50.toFixed(2)}, p99 ${r.ratio.p99.toFixed(2)}, all delivered ${r.ratio.allDelivered.toFixed(2)}`,
+  );
+}

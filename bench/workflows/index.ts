@@ -1,0 +1,3 @@
+// The benchmark worker's bundle: every production workflow plus the bench-only baseline.
+export * from '../../workflows';
+export * from './baseline';
