@@ -95,7 +95,7 @@ export async function sendEmailNotice(
         // already accepted receive the same Message-ID again and the receiver drops the copy.
         throw ApplicationFailure.create({
           type: 'TransientDeliveryFailure',
-          message: `e-mail to ${r.id} failed, will retry: ${describeError(err)}`,
+          message: `e-mail to ${r.id} failed (temporary failure): ${describeError(err)}`,
           nonRetryable: false,
         });
       }

@@ -90,7 +90,7 @@ export async function sendWebhookNotice(
     const cause = (err as Error & { cause?: Error }).cause;
     throw ApplicationFailure.create({
       type: 'TransientDeliveryFailure',
-      message: `webhook ${where} unreachable, will retry: ${(err as Error).message}${cause ? ` (${cause.message})` : ''}`,
+      message: `webhook ${where} unreachable (temporary failure): ${(err as Error).message}${cause ? ` (${cause.message})` : ''}`,
       nonRetryable: false,
     });
   }
@@ -109,7 +109,7 @@ export async function sendWebhookNotice(
   if (status === 408 || status === 429 || status >= 500) {
     throw ApplicationFailure.create({
       type: 'TransientDeliveryFailure',
-      message: `${message}; will retry`,
+      message: `${message} (temporary failure)`,
       nonRetryable: false,
       nextRetryDelay: retryAfterMs(res.headers.get('retry-after')),
     });

@@ -447,6 +447,7 @@ test('a webhook answering 500 forever (time-skipping server): eight attempts per
       for (const n of s.notices) {
         expect(delivered(n, 'webhook')).toMatchObject({ status: 'failed' });
         expect(delivered(n, 'webhook')?.detail).toContain('HTTP 500');
+        expect(delivered(n, 'webhook')?.detail).not.toContain('will retry'); // it will not, any more
         expect(delivered(n, 'email')).toMatchObject({ status: 'delivered', recipients: 3 });
       }
       expect(s.deliveryFailures).toBe(4);
