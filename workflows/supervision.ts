@@ -81,6 +81,7 @@ const refuse = (type: string, message: string): never => {
 };
 
 export async function supervisionItem(input: SupervisionInput): Promise<SupervisionState> {
+  assertShape(input);
   const tz = input.timeZone;
   const policy = input.policy;
   const state: SupervisionState = input.carried ?? initialState(input);
@@ -103,7 +104,8 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   function refreshStatus(): void {
     if (!terminal()) {
       const deadlineMs = state.deadlineAt ? Date.parse(state.deadlineAt) : Infinity;
-      const overdue = Date.now() >= deadlineMs;
+      // A paused item keeps the light it had when its clock stopped.
+      const overdue = (state.pausedAt ? Date.parse(state.pausedAt) : Date.now()) >= deadlineMs;
       const warned = Boolean(state.warnedAt) && !overdue;
       const light: Light = overdue ? 'red' : warned ? 'yellow' : 'green';
       let status: ItemStatus = overdue ? 'overdue' : warned ? 'warning' : 'open';
@@ -236,7 +238,8 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
 
   function nextEvent(): { at: number; label: string; fire: () => void } | undefined {
     const schedule = state.schedule;
-    if (!schedule) return undefined;
+    // Never act on a schedule that is being replaced: a moved deadline must be re-planned first.
+    if (!schedule || replan || busy > 0) return undefined;
     const deadline = Date.parse(schedule.deadlineAt);
     if (schedule.warningAt && !state.warnedAt && Date.now() < deadline) {
       return { at: Date.parse(schedule.warningAt), label: '预警', fire: warn };
@@ -270,8 +273,13 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
 
   // ---------- deadlines (activities; serialised so two moves never interleave) ----------
   let chain: Promise<unknown> = Promise.resolve();
+  let busy = 0; // counted from the call, so the main loop holds still while a move waits its turn
   function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = chain.then(fn);
+    busy += 1;
+    const run = chain.then(fn).finally(() => {
+      busy -= 1;
+      wake = true;
+    });
     chain = run.catch(() => undefined);
     return run;
   }
@@ -301,24 +309,51 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     if (state.warnedAt && schedule.warningAt && Date.now() < Date.parse(schedule.warningAt)) {
       state.warnedAt = undefined;
     }
+    wake = true;
   }
 
-  /** Gives the unit back the time its clock was stopped (pause, or the office holding a report). */
-  async function restartClock(
+  /**
+   * Ends one reason for the unit's clock to stand still (a pause, or the office holding a report or
+   * an extension request). Overlapping stops count once: only when no reason is left is the unit
+   * given back the whole time since the first one began.
+   */
+  function releaseClock(kind: 'pause' | 'review'): string | undefined {
+    const stops = [state.pausedAt, clockStopsForReview() ? state.clockStoppedAt : undefined];
+    const since = stops.filter((x): x is string => Boolean(x)).sort()[0];
+    if (kind === 'pause') {
+      state.pausedAt = undefined;
+      state.pauseReason = undefined;
+    } else {
+      state.clockStoppedAt = undefined;
+    }
+    const stillStopped = Boolean(state.pausedAt) || (clockStopsForReview() && Boolean(state.clockStoppedAt));
+    return stillStopped ? undefined : since;
+  }
+
+  /** Moves the deadline by the time the clock stood still (working days, or elapsed time). */
+  async function giveTimeBack(
+    since: string | undefined,
     actor: Actor,
     kind: 'pause' | 'review_clock_stop',
     detail: string,
   ): Promise<void> {
-    const stoppedAt = kind === 'pause' ? state.pausedAt : state.clockStoppedAt;
-    if (kind === 'pause') state.pausedAt = undefined;
-    else state.clockStoppedAt = undefined;
-    if (!stoppedAt || !state.deadline) return;
+    if (!since || !state.deadline) return;
     const moved = await calendar.shiftDeadline.executeWithOptions(
       {
         startToCloseTimeout: '10 seconds',
         summary: kind === 'pause' ? '恢复：顺延期限' : '审核结束：顺延期限',
       },
-      [{ deadline: state.deadline, stoppedAt, resumedAt: now(), kind, detail, by: actor.id, timeZone: tz }],
+      [
+        {
+          deadline: state.deadline,
+          stoppedAt: since,
+          resumedAt: now(),
+          kind,
+          detail,
+          by: actor.id,
+          timeZone: tz,
+        },
+      ],
     );
     setDeadline(moved);
   }
@@ -341,6 +376,12 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   }
 
   async function finishStage(actor: Actor, how: string): Promise<void> {
+    // What the finished stage left pending does not carry over to the next one.
+    const ext = pendingExtension();
+    if (ext) {
+      ext.decision = { decision: 'reject', comment: '节点已办结，延期申请不再审批', at: now(), by: actor.id };
+    }
+    state.clockStoppedAt = undefined;
     const current = stage();
     if (current) {
       current.status = 'completed';
@@ -413,22 +454,25 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     reviewReport,
     async (r) => {
       const report = pendingFinal()!;
+      // Taken at once, so a second review of the same report is refused by the validator.
       report.review = { decision: r.decision, comment: r.comment, at: now(), by: r.actor.id };
       if (r.decision === 'accept') {
         record(r.actor, 'report_accepted', r.comment);
-        state.clockStoppedAt = undefined;
-        await exclusive(() => finishStage(r.actor, `办结报告审核通过：${r.comment}`));
+        await exclusive(async () => {
+          if (!terminal()) await finishStage(r.actor, `办结报告审核通过：${r.comment}`);
+        });
       } else {
         record(r.actor, 'report_returned', r.comment);
+        const since = pendingExtension() ? undefined : releaseClock('review');
         await exclusive(async () => {
-          if (!pendingExtension())
-            await restartClock(
-              r.actor,
-              'review_clock_stop',
-              `办结报告审核期间停止计时，退回重办：${r.comment}`,
-            );
+          if (terminal()) return;
+          await giveTimeBack(
+            since,
+            r.actor,
+            'review_clock_stop',
+            `办结报告审核期间停止计时，退回重办：${r.comment}`,
+          );
           reachLevel('returned', r.actor); // S4 §四(五)1: 退回重办 counts as an urge
-          replan = true;
           await plan();
         });
         notice('item_event', `${report.id}:returned`, `退回重办：${state.title}`, { body: r.comment });
@@ -450,6 +494,8 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     async (c) => {
       const how = c.comment ? `领导确认办结：${c.comment}` : '领导确认办结';
       await exclusive(async () => {
+        // Re-checked in turn: a cancel or a completion of the same stage may have come first.
+        if (terminal() || (c.stage && c.stage !== state.currentStage)) return;
         if (c.stage || !state.stages) {
           await finishStage(c.actor, how);
         } else {
@@ -467,6 +513,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
       validator: (c) => {
         assertOpen();
         assertStage(c.stage);
+        if (pendingFinal()) refuse(REFUSAL.invalidState, '有待审核的办结报告，请先审核（通过或退回）');
       },
     },
   );
@@ -511,9 +558,19 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     decideExtension,
     async (d) => {
       const ext = pendingExtension()!;
+      // Taken at once, so a repeated decision (a double click, a retried request) is refused.
+      const decision: NonNullable<typeof ext.decision> = {
+        decision: d.decision,
+        comment: d.comment,
+        at: now(),
+        by: d.actor.id,
+      };
+      ext.decision = decision;
+      record(d.actor, d.decision === 'approve' ? 'extension_approved' : 'extension_rejected', d.comment);
+      const since = pendingFinal() ? undefined : releaseClock('review');
       await exclusive(async () => {
-        if (!pendingFinal()) await restartClock(d.actor, 'review_clock_stop', '延期申请审批期间停止计时');
-        let newDeadlineAt: string | undefined;
+        if (terminal()) return;
+        await giveTimeBack(since, d.actor, 'review_clock_stop', '延期申请审批期间停止计时');
         if (d.decision === 'approve') {
           const extended = await calendar.extendDeadline.executeWithOptions(
             { startToCloseTimeout: '10 seconds', summary: '批准延期：计算新期限' },
@@ -529,10 +586,8 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
             ],
           );
           setDeadline(extended);
-          newDeadlineAt = extended.at;
+          decision.newDeadlineAt = extended.at;
         }
-        ext.decision = { decision: d.decision, comment: d.comment, at: now(), by: d.actor.id, newDeadlineAt };
-        record(d.actor, d.decision === 'approve' ? 'extension_approved' : 'extension_rejected', d.comment);
         if (replan) await plan();
       });
       notice(
@@ -576,11 +631,13 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   setHandler(
     resumeItem,
     async (p) => {
+      const detail = `因不可抗力暂停：${state.pauseReason ?? ''}`;
+      record(p.actor, 'resumed', p.reason);
+      const since = releaseClock('pause');
       await exclusive(async () => {
-        await restartClock(p.actor, 'pause', `因不可抗力暂停：${state.pauseReason ?? ''}`);
-        state.pauseReason = undefined;
-        record(p.actor, 'resumed', p.reason);
-        await plan();
+        if (terminal()) return;
+        await giveTimeBack(since, p.actor, 'pause', detail);
+        if (replan) await plan();
       });
       wake = true;
       refreshStatus();
@@ -764,8 +821,9 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     }
     const delay = next.at - Date.now();
     if (delay > 0) {
-      const summary = timerSummary(next.label, next.at);
-      if (await condition(until, delay, { summary })) continue;
+      // Whether woken or timed out, look again: a handler may have moved the schedule meanwhile.
+      await condition(until, delay, { summary: timerSummary(next.label, next.at) });
+      continue;
     }
     next.fire();
   }
@@ -784,6 +842,27 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     }
     if (label === '预警') return `等待预警 ${when}`;
     return `等待${label} ${when}`;
+  }
+}
+
+/**
+ * The API validates every field with zod; this only stops a hand-made start with a missing part
+ * from failing the workflow task forever (a TypeError is retried) instead of failing the item once.
+ */
+function assertShape(input: SupervisionInput): void {
+  const missing = [
+    !input?.itemId && 'itemId',
+    !input?.title && 'title',
+    !input?.leadUnit?.id && 'leadUnit.id',
+    !input?.responsible?.principal && 'responsible.principal',
+    !input?.assignedAt && 'assignedAt',
+    !input?.due && !input?.stages?.length && 'due',
+    !input?.policy?.reminders?.length && 'policy.reminders',
+    !input?.timeZone && 'timeZone',
+    !input?.createdBy && 'createdBy',
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    throw ApplicationFailure.nonRetryable(`督办事项输入不完整：缺少 ${missing.join(', ')}`, 'InvalidInput');
   }
 }
 

@@ -24,6 +24,7 @@ import type {
   SupervisionInput,
   SupervisionState,
 } from '../../workflows/types';
+import { formatLocal } from '../../workflows/format';
 import { drillPolicy, itemInput } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { createTimeSkippingEnv } from '../helpers/temporal';
@@ -327,13 +328,25 @@ test('a pause holds the clock: no reminder while paused, and resume gives back e
     expect(s.urgeCount).toBe(0);
     expect(s.reminders).toEqual([]);
 
+    const pausedAt = s.pausedAt!;
     s = await handle.executeUpdate(resumeItem, { args: [{ reason: '恢复施工', actor: manager }] });
     expect(s.status).not.toBe('paused');
     expect(s.status).not.toBe('overdue');
     const adj = s.deadline!.receipt.adjustments.find((a) => a.kind === 'pause');
     expect(adj).toMatchObject({ from: deadline0.at, to: s.deadlineAt, by: 'manager-1' });
-    // The unit has as many working days left as it had when paused: its count of days is preserved.
-    expect(Date.parse(s.deadlineAt!)).toBeGreaterThan(await env.currentTimeMs());
+    // The unit has exactly as many working days left as it had when paused.
+    const cal = new WorkingCalendar();
+    const day = (iso: string) => formatLocal(iso, 'Asia/Shanghai').slice(0, 10);
+    const resumedAt = new Date(await env.currentTimeMs()).toISOString();
+    const leftAtPause = cal.countWorkingDays(day(pausedAt), deadline0.localDate);
+    expect(leftAtPause).toBeGreaterThan(0);
+    expect(cal.countWorkingDays(day(resumedAt), s.deadline!.localDate)).toBe(leftAtPause);
+    // And nothing fires from the schedule of the old deadline.
+    await new Promise((r) => setTimeout(r, 1_000));
+    s = await query(handle);
+    expect(s.urgeCount).toBe(0);
+    expect(s.reminders).toEqual([]);
+    expect(s.schedule!.deadlineAt).toBe(s.deadlineAt);
     await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
     await closed(handle);
     await recordHistory(handle, 'supervision-pause');
@@ -368,11 +381,47 @@ test('stages: each stage has its own deadline and ladder; the item is done with 
     expect(s.deadlineAt).toBe(s.stages![1]!.deadlineAt);
     expect(s.stages!.map((x) => x.status)).toEqual(['completed', 'active']);
     expect(s.status).not.toBe('completed');
+    // The new stage starts with its own ladder: nothing fires before its own deadline.
+    await new Promise((r) => setTimeout(r, 1_000));
+    s = await query(handle);
+    expect(s.reminders.filter((r) => r.stage === '开工')).toEqual([]);
+    expect(s.stages![1]!.urgeCount).toBe(0);
+    expect(s.urgeCount).toBe(1);
+
+    // A final report for the stage waits for review: completing over it is refused.
+    await handle.executeUpdate(submitReport, {
+      args: [{ kind: 'final', summary: '已开工', signedBy: '李局长', stage: '开工', actor: staff }],
+    });
+    const over = await refusal(
+      handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] }),
+    );
+    expect(over.message).toContain('待审核');
+    s = await handle.executeUpdate(reviewReport, {
+      args: [{ decision: 'accept', comment: '开工到位', actor: manager }],
+    });
+    expect(s.status).toBe('completed');
+    expect(s.stages!.map((x) => x.status)).toEqual(['completed', 'completed']);
+    await closed(handle);
+    await recordHistory(handle, 'supervision-stages');
+  });
+});
+
+test('stage completion by a manager moves on; the last stage completes the item', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle } = await startNow(h, {
+      stages: [
+        { name: '报批', due: { workingDays: 3 } },
+        { name: '开工', due: { workingDays: 8 } },
+      ],
+    });
+    let s = await handle.executeUpdate(completeItem, { args: [{ stage: '报批', actor: manager }] });
+    expect(s.currentStage).toBe('开工');
 
     s = await handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] });
     expect(s.status).toBe('completed');
     await closed(handle);
-    await recordHistory(handle, 'supervision-stages');
+    await recordHistory(handle, 'supervision-stages-manager');
   });
 });
 
@@ -422,20 +471,37 @@ test('a long run continues as new, keeping its state, and still urges on time', 
   });
 });
 
+async function failure(handle: WorkflowHandle): Promise<ApplicationFailure> {
+  const err = await handle.result().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const cause = (err as { cause?: unknown }).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
 test('an inline policy the calendar refuses fails the item once, as a non-retryable InvalidInput', async () => {
   const h = harness();
   await h.run(async () => {
-    const handle = await h.start(itemInput({ policy: { name: 'empty', reminders: [] } }));
-    const err = await handle.result().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    const cause = (err as { cause?: unknown }).cause;
-    expect(cause).toBeInstanceOf(ApplicationFailure);
-    expect((cause as ApplicationFailure).type).toBe('InvalidInput');
-    expect((cause as ApplicationFailure).message).toContain('督办事项无法排期');
+    const policy = structuredClone(drillPolicy);
+    policy.reminders[1]!.after = { workingDays: 999 };
+    const handle = await h.start(itemInput({ policy }));
+    const cause = await failure(handle);
+    expect(cause.type).toBe('InvalidInput');
+    expect(cause.message).toContain('督办事项无法排期');
     const history = await handle.fetchHistory();
-    const failedAttempts = history.events?.filter((e) => e.activityTaskFailedEventAttributes).length;
-    expect(failedAttempts).toBe(1);
+    expect(history.events?.filter((e) => e.activityTaskFailedEventAttributes)).toHaveLength(1);
+  });
+});
+
+test('an input missing its parts fails at once with the fields named, not a retried TypeError', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const input = itemInput({ policy: { name: 'empty', reminders: [] } });
+    delete (input as Partial<SupervisionInput>).leadUnit;
+    const cause = await failure(await h.start(input));
+    expect(cause.type).toBe('InvalidInput');
+    expect(cause.message).toBe('督办事项输入不完整：缺少 leadUnit.id, policy.reminders');
   });
 });
