@@ -48,6 +48,11 @@ export default tseslint.config(
               group: ['../activities', '../activities/*', '../api/*', '../worker/*'],
               allowTypeImports: true,
             },
+            {
+              group: ['../domain/schemas', '../config', '../config/*'],
+              allowTypeImports: true,
+              message: 'Schemas carry zod and config reads the environment: import their types only.',
+            },
           ],
         },
       ],
