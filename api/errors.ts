@@ -164,13 +164,13 @@ export function toProblem(err: unknown): {
 }
 
 function refusal(failure: ApplicationFailure): Problem {
-  // InvalidInput is the caller's payload being wrong for this item (e.g. an unknown stage): a 400;
-  // the other refusals say the item is not in a state to accept the action: a 409.
+  // Every refusal by a workflow validator is a 409 with its reason (DESIGN.md); the problem type
+  // still tells a payload the item cannot take (InvalidInput) from an item not in a state to act.
   const invalidInput = failure.type === REFUSAL.invalidInput;
   return {
     type: TYPE_BASE + (invalidInput ? 'invalid-input' : 'refused'),
-    title: invalidInput ? 'Invalid request' : 'Conflict',
-    status: invalidInput ? 400 : 409,
+    title: 'Conflict',
+    status: 409,
     detail: failure.message,
     reason: failure.type ?? 'Refused',
   };
