@@ -27,7 +27,7 @@ import { pool, round, sleep, summarize, table, type Summary } from './lib/stats'
 
 export interface ApiCreateOptions {
   concurrencies: number[];
-  /** requests per mode and concurrency (at least 4 × the concurrency) */
+  /** requests per mode and concurrency (at least 2 × the concurrency) */
   requests: number;
   rounds: number;
 }
@@ -78,7 +78,7 @@ export async function runApiCreate(opts: ApiCreateOptions): Promise<ApiCreateRes
 
     const byConcurrency: ApiCreateResult['byConcurrency'] = [];
     for (const c of opts.concurrencies) {
-      const n = Math.max(opts.requests, 4 * c);
+      const n = Math.max(opts.requests, 2 * c);
       const rounds = Math.max(1, Math.min(opts.rounds, Math.floor(n / c)));
       const lat: Record<Mode, number[]> = { api: [], raw: [], 'raw+settle': [] };
       const wall: Record<Mode, number> = { api: 0, raw: 0, 'raw+settle': 0 };

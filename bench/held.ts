@@ -38,7 +38,7 @@ export interface HeldResult {
   perItem: {
     /** least-squares slope over every sample, bytes per item */
     workerRssBytes: number;
-    /** the same, only over samples taken after the cache had filled */
+    /** the same, only over samples from the one where the cache was full on */
     workerRssBytesAfterCacheFull: number;
     serverRssBytes: number;
     dbBytes: number;
@@ -169,7 +169,7 @@ export async function runHeld(opts: HeldOptions): Promise<HeldResult> {
       idle,
       perItem: {
         workerRssBytes: slope(pts((s) => s.workerRssMiB)),
-        workerRssBytesAfterCacheFull: slope(pts((s) => s.workerRssMiB, 2 * opts.maxCached)),
+        workerRssBytesAfterCacheFull: slope(pts((s) => s.workerRssMiB, opts.maxCached)),
         serverRssBytes: slope(pts((s) => s.serverRssMiB)),
         dbBytes: slope(pts((s) => s.dbMiB)),
       },

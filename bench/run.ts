@@ -14,8 +14,8 @@ import { printHistory, runHistory } from './history';
 
 const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [flags]
   (no name runs all four with their defaults)
-  api      --concurrency 1,4,16,64  --requests 100  --rounds 4
-  storm    --items 1000  --lead <seconds before the deadline; default 15 + items/40>
+  api      --concurrency 1,4,16,64  --requests 40  --rounds 4
+  storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
   all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;

@@ -21,7 +21,11 @@ import type { Policy } from '../workflows/types';
 
 export interface StormOptions {
   items: number;
-  /** seconds from the first start to the deadline; must cover starting every item */
+  /**
+   * seconds from the first start to the deadline; must cover starting and settling every item.
+   * Default 30 + items / 4 (this VM, shared, settled about 3 to 10 items a second); the baseline,
+   * one light task per workflow, gets 15 + items / 20.
+   */
   leadSeconds?: number;
   /** how long to wait for every delivery after the deadline */
   deliveryTimeoutSeconds: number;
@@ -86,10 +90,11 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
     webhook: { url: receiver.url, secret },
   });
   const run = runId();
-  const lead = opts.leadSeconds ?? Math.ceil(15 + opts.items / 40);
+  const lead = opts.leadSeconds ?? Math.ceil(30 + opts.items / 4);
+  const baselineLead = opts.leadSeconds ?? Math.ceil(15 + opts.items / 20);
   try {
     const items = await itemsPhase(server, receiver, taskQueue, run, opts, lead);
-    const baseline = await baselinePhase(server, receiver, taskQueue, run, opts, lead);
+    const baseline = await baselinePhase(server, receiver, taskQueue, run, opts, baselineLead);
     return {
       options: { ...opts, leadSeconds: lead },
       worker: {
