@@ -836,11 +836,12 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
 
   function timerSummary(label: string, at: number): string {
     const when = formatLocal(new Date(at).toISOString(), tz);
-    if (label === '截止') {
-      const days = state.deadline?.workingDays;
-      return `等待截止 ${when}${days ? `（第${days}个工作日）` : ''}`;
-    }
+    const days = state.deadline?.workingDays;
+    const deadline = `等待截止 ${when}${days ? `（第${days}个工作日）` : ''}`;
+    if (label === '截止') return deadline;
     if (label === '预警') return `等待预警 ${when}`;
+    // A level due at the deadline itself (after: 0) waits for the deadline: say so.
+    if (state.deadlineAt && at === Date.parse(state.deadlineAt)) return `${deadline}，届时${label}`;
     return `等待${label} ${when}`;
   }
 }

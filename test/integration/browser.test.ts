@@ -240,7 +240,7 @@ suite('in a real browser', () => {
       await page.getByText('supervisionItem', { exact: true }).first().waitFor();
       // the timer's summary, on the timeline
       await page
-        .getByText(`等待第一次催办 ${deadline}`, { exact: true })
+        .getByText(`等待截止 ${deadline}（第1个工作日），届时第一次催办`, { exact: true })
         .first()
         .waitFor({ timeout: 15_000 });
 
