@@ -144,8 +144,8 @@ test('a malformed stage due fails computeDeadline once, as InvalidInput', async 
 
 // KNOWN GAP (reported, not fixed here: workflows/supervision.ts belongs to the workflow's author).
 // Input missing a whole required object never reaches an activity: the workflow code itself throws
-// a TypeError (`input.policy.name` in initialState, supervision.ts:807; `input.leadUnit.id` in the
-// LeadUnit upsert, supervision.ts:715), which fails the *workflow task*, so Temporal retries the task
+// a TypeError (`input.policy.name` in initialState, supervision.ts:887; `input.leadUnit.id` in the
+// LeadUnit upsert, supervision.ts:772), which fails the *workflow task*, so Temporal retries the task
 // forever and the item hangs as Running with WorkflowTaskFailed events. These tests state the wanted
 // behaviour and are marked failing until a structural guard at the top of supervisionItem turns such
 // input into a non-retryable InvalidInput. Jest reports them as failed the day the guard lands: then
