@@ -110,9 +110,24 @@ async function expectRefusedOnce(handle: WorkflowHandle, activity: string, messa
   expect(events.filter((e) => e.workflowExecutionFailedEventAttributes)).toHaveLength(1);
 }
 
-test('an inline policy with no levels fails planSchedule once, as InvalidInput', async () => {
+/** refused by the workflow's own shape check before any activity: one clean failure, no retries */
+async function expectRefusedByWorkflow(handle: WorkflowHandle, field: string): Promise<void> {
+  const err = await outcome(handle);
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).type).toBe('InvalidInput');
+  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
+  expect((cause as ApplicationFailure).message).toContain(field);
+  const events = await history(handle);
+  expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+  expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
+  expect(events.filter((e) => e.workflowExecutionFailedEventAttributes)).toHaveLength(1);
+}
+
+test('an inline policy with no levels fails the item once, as InvalidInput, before any activity', async () => {
   const policy: Policy = { ...stormPolicy, reminders: [] };
-  await expectRefusedOnce(await start({ policy }), 'planSchedule', /at least one/);
+  await expectRefusedByWorkflow(await start({ policy }), 'policy.reminders');
 });
 
 test('an unknown measure code fails planSchedule once, as InvalidInput', async () => {
@@ -142,39 +157,18 @@ test('a malformed stage due fails computeDeadline once, as InvalidInput', async 
   );
 });
 
-// KNOWN GAP (reported, not fixed here: workflows/supervision.ts belongs to the workflow's author).
-// Input missing a whole required object never reaches an activity: the workflow code itself throws
-// a TypeError (`input.policy.name` in initialState, supervision.ts:887; `input.leadUnit.id` in the
-// LeadUnit upsert, supervision.ts:772), which fails the *workflow task*, so Temporal retries the task
-// forever and the item hangs as Running with WorkflowTaskFailed events. These tests state the wanted
-// behaviour and are marked failing until a structural guard at the top of supervisionItem turns such
-// input into a non-retryable InvalidInput. Jest reports them as failed the day the guard lands: then
-// drop `.failing`.
-test.failing.each([
-  ['no policy', { policy: undefined }],
-  ['no lead unit', { leadUnit: undefined }],
-])('input with %s fails clearly as InvalidInput (today: workflow task retried forever)', async (_what, o) => {
+// Input missing a whole required object never reaches an activity. Until supervision.ts gained its
+// shape check (assertShape), `input.policy.name` / `input.leadUnit.id` threw a TypeError that failed
+// the workflow *task*, which Temporal retried forever while the item hung as Running.
+test.each([
+  ['no policy', { policy: undefined }, 'policy.reminders'],
+  ['no lead unit', { leadUnit: undefined }, 'leadUnit.id'],
+  ['no responsible persons', { responsible: undefined }, 'responsible.principal'],
+  ['no due and no stages', { due: undefined }, 'due'],
+])('input with %s fails the item once, as InvalidInput, before any activity', async (_what, o, field) => {
   const handle = await start(o);
   try {
-    const err = await outcome(handle, 5_000);
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect(((err as WorkflowFailedError).cause as ApplicationFailure).type).toBe('InvalidInput');
-  } finally {
-    await handle.terminate('test over').catch(() => undefined);
-  }
-});
-
-test('today: input with no policy fails its workflow task again and again and stays Running', async () => {
-  const handle = await start({ policy: undefined });
-  try {
-    await new Promise((r) => setTimeout(r, 3_000));
-    const { status } = await handle.describe();
-    expect(status.name).toBe('RUNNING');
-    const failures = (await history(handle)).filter((e) => e.workflowTaskFailedEventAttributes);
-    expect(failures.length).toBeGreaterThanOrEqual(1);
-    expect(failures[0]!.workflowTaskFailedEventAttributes?.failure?.message).toMatch(
-      /Cannot read properties of undefined \(reading 'name'\)/,
-    );
+    await expectRefusedByWorkflow(handle, field);
   } finally {
     await handle.terminate('test over').catch(() => undefined);
   }
