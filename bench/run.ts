@@ -14,7 +14,7 @@ import { printHistory, runHistory } from './history';
 
 const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [flags]
   (no name runs all four with their defaults)
-  api      --concurrency 1,4,16,64  --requests 40  --rounds 4
+  api      --concurrency 1,4,16,64  --requests 100  --rounds 4
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
