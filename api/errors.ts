@@ -109,6 +109,15 @@ export function toProblem(err: unknown): {
     const detail = errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
     return { problem: make(400, 'validation-error', 'Invalid request', detail, errors), unexpected: false };
   }
+  if (err instanceof URIError || (err as { status?: unknown })?.status === 400) {
+    // The router could not decode a percent-encoded path parameter: the caller's fault.
+    if (!(err as BodyParserError)?.type) {
+      return {
+        problem: make(400, 'bad-request', 'Bad Request', 'the path is not valid percent-encoded UTF-8'),
+        unexpected: false,
+      };
+    }
+  }
   const bp = err as BodyParserError;
   if (bp && typeof bp.type === 'string' && typeof bp.status === 'number') {
     if (bp.type === 'entity.parse.failed') {

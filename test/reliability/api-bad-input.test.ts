@@ -188,7 +188,8 @@ function bodyProbes(r: BodyRoute): Probe[] {
     for (const bad of INJECTIONS) {
       probes.push(P(`${field} = ${bad.slice(0, 40)}`, json(set(bad)), { status: 400, field }));
     }
-    probes.push(P(`${field} with non-UTF-8 bytes`, nonUtf8(set('MARK'), 'MARK'), { status: 400, field }));
+    // Bytes that are not UTF-8 cannot be decoded into a field at all: the body is refused whole.
+    probes.push(P(`${field} with non-UTF-8 bytes`, nonUtf8(set('MARK'), 'MARK'), { status: 400 }));
     probes.push(P(`${field} as number`, json(set(7 as unknown as string)), { status: 400, field }));
   }
   for (const [name, body, field] of r.extra ?? []) probes.push(P(name, json(body), { status: 400, field }));
@@ -569,25 +570,17 @@ test('every malformed request is a problem+json 4xx, and none starts a workflow 
   expect(caseAfter.history).toEqual(caseBefore.history);
 });
 
-// KNOWN GAPS (reported, not fixed here: api/ belongs to the API's author). Marked failing so they
-// stay visible and turn red the day they are fixed; then drop `.failing`.
-describe('known gaps', () => {
-  // api/errors.ts:113 maps framework errors to a 4xx only when they carry a body-parser `type`; the
-  // router's URIError for an undecodable path parameter has status 400 but no type, so it becomes
-  // a 500 "internal" problem.
-  test.failing.each(UNDECODABLE_IDS)(
-    'a path id %s that is not UTF-8 percent-encoding is a 400',
-    async (id) => {
-      for (const path of [`/v1/items/${id}`, `/v1/ledger/${id}`, `/v1/cases/${id}`]) {
-        const a = await send({ name: id, method: 'GET', path, role: 'ops' });
-        expect(a.status).toBe(400);
-      }
-    },
-  );
+// Once known gaps, now fixed: an undecodable path parameter and invalid UTF-8 inside a JSON body.
+describe('encoding', () => {
+  test.each(UNDECODABLE_IDS)('a path id %s that is not UTF-8 percent-encoding is a 400', async (id) => {
+    for (const path of [`/v1/items/${id}`, `/v1/ledger/${id}`, `/v1/cases/${id}`]) {
+      const a = await send({ name: id, method: 'GET', path, role: 'ops' });
+      expect(a.status).toBe(400);
+    }
+  });
 
-  // api/validate.ts: express.json() decodes invalid UTF-8 inside a string value to U+FFFD and the
-  // request is accepted; RFC 8259 §8.1 requires UTF-8, so such a body should be refused (400).
-  test.failing('non-UTF-8 bytes inside a text value are refused', async () => {
+  // RFC 8259 §8.1 requires UTF-8: such a body is refused rather than decoded to U+FFFD.
+  test('non-UTF-8 bytes inside a text value are refused', async () => {
     const a = await send({
       name: 'non-UTF-8 title',
       method: 'POST',
