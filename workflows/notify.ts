@@ -5,7 +5,8 @@ import { ActivityFailure, proxyActivities, type ActivityOptions } from '@tempora
 import type { Activities } from '../activities';
 import type { Channel, DeliveryResult, Notice, NoticeRecord } from './types';
 
-const DELIVERY: ActivityOptions = {
+/** How every notice is delivered: bounded backoff, permanent refusals not retried. */
+export const DELIVERY: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',

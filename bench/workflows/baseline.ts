@@ -3,19 +3,11 @@
 // Bench-only: bundled by the benchmark's worker, never part of the production bundle.
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import { DELIVERY } from '../../workflows/notify';
 import type { DeliveryResult, Notice } from '../../workflows/types';
 
-// the retry policy the item's own deliveries use (workflows/notify.ts)
-const { sendWebhook } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: ['PermanentDeliveryFailure', 'InvalidInput'],
-  },
-});
+// the retry policy the item's own deliveries use
+const { sendWebhook } = proxyActivities<Activities>(DELIVERY);
 
 export interface BaselineInput {
   /** the deadline, ISO instant */
