@@ -59,7 +59,7 @@ export function createLedgerActivities(client: Client) {
     const taskQueue = Context.current().info.taskQueue;
     for (const t of targets(event)) {
       const common = {
-        workflowId: ledgerWorkflowId(t.input.subjectId, t.input.year),
+        workflowId: ledgerWorkflowId(t.input.subjectKind, t.input.subjectId, t.input.year),
         taskQueue,
         args: [t.input] as [LedgerInput],
         staticSummary: `台帐：${t.input.subjectKind === 'person' ? event.subjectName : t.input.subjectId} ${t.input.year}年`,

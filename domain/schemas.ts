@@ -312,6 +312,9 @@ export type AppealInput = z.infer<typeof AppealInput>;
 export const CaseReviewInput = z
   .strictObject({
     decision: z.enum(['uphold', 'revoke', 'amend']),
+    subjectId: id
+      .optional()
+      .openapi({ description: 'whose appeal is reviewed; required when several appeals are pending' }),
     measures: z.array(ImposedMeasure).max(50).optional(),
     comment: text(5000).optional(),
   })
@@ -322,4 +325,10 @@ export const CaseReviewInput = z
   .openapi('CaseReviewInput');
 export type CaseReviewInput = z.infer<typeof CaseReviewInput>;
 
-export const LedgerQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).optional() });
+export const LedgerQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  kind: z
+    .enum(['person', 'unit'])
+    .optional()
+    .openapi({ description: 'the subject kind: a person and a unit may share an id (default person)' }),
+});

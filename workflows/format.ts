@@ -15,6 +15,11 @@ export function formatLocal(iso: string, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
+/** "2026-10-23": the local date of an instant in the given IANA time zone. */
+export function formatLocalDate(iso: string, timeZone: string): string {
+  return formatLocal(iso, timeZone).slice(0, 10);
+}
+
 const ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 /** 1 → "第一次" */
 export const nth = (n: number): string => `第${ORDINALS[n - 1] ?? String(n)}次`;

@@ -3,7 +3,9 @@ export const TASK_QUEUE_DEFAULT = 'duban';
 
 export const itemWorkflowId = (itemId: string): string => `supervision-${itemId}`;
 export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
-export const ledgerWorkflowId = (subjectId: string, year: number): string => `ledger-${subjectId}-${year}`;
+/** one ledger per subject kind, id and year: a person and a unit may share an id */
+export const ledgerWorkflowId = (subjectKind: 'person' | 'unit', subjectId: string, year: number): string =>
+  `ledger-${subjectKind}-${subjectId}-${year}`;
 
 /** the custom search attributes ops filter on in the Temporal UI (registered at server start) */
 export const SEARCH_ATTRIBUTES = {

@@ -29,6 +29,14 @@ export const LEDGER_RULES: readonly LedgerRule[] = [
     text: '受到责令作出书面检查或通报批评处理，当年考核不得评为“优秀”（先进）',
   },
   {
+    id: 'disqualified_not_excellent',
+    clause: 'S4 §四(五)1',
+    appliesTo: 'person',
+    when: { kind: 'anyMeasure', codes: ['disqualify_awards'] },
+    effect: { ratingCap: 'competent' },
+    text: '被取消当年评优评先资格，当年考核不得评为“优秀”',
+  },
+  {
     id: 'two_cases_not_competent',
     clause: 'S1 §五; S3 §五',
     appliesTo: 'person',

@@ -352,6 +352,8 @@ export interface CaseInput {
   evidence?: string[];
   /** working days for each human step; defaults in the workflow */
   stepDue?: { investigation?: number; decision?: number; appealWindow?: number; review?: number };
+  /** continue-as-new once the run's history reaches this many events (default 10,000) */
+  continueAsNewAfterEvents?: number;
   carried?: CaseState;
 }
 
@@ -365,8 +367,29 @@ export interface CaseMeasure extends ImposedMeasure {
   executedAt: string;
   revokedAt?: string;
   rectificationItemId?: string;
-  /** set when the rectification item reports back (S5 查→追→改) */
-  rectificationStatus?: 'completed' | 'cancelled';
+  /** set when the rectification item reports back (S5 查→追→改); `failed`: it ended without 办结
+   * (failed, terminated or timed out) */
+  rectificationStatus?: 'completed' | 'cancelled' | 'failed';
+}
+
+export interface CaseReview {
+  decision: 'uphold' | 'revoke' | 'amend';
+  comment?: string;
+  at: string;
+  by: string;
+  /** whose appeal it answered */
+  subjectId?: string;
+}
+
+/** one subject's appeal (申诉, S4 §四(六)5) and its review (复议/复查, §四(六)6) */
+export interface CaseAppeal {
+  subjectId: string;
+  reason: string;
+  at: string;
+  by: string;
+  /** the review is due by then (working days from the appeal) */
+  reviewDueAt?: string;
+  review?: CaseReview;
 }
 
 export interface CaseState {
@@ -381,14 +404,18 @@ export interface CaseState {
   investigation?: { findings: string; evidence: string[]; at: string; by: string };
   decision?: { decision: 'impose' | 'dismiss'; comment?: string; at: string; by: string };
   measures: CaseMeasure[];
-  appeals: { subjectId: string; reason: string; at: string; by: string }[];
-  review?: { decision: 'uphold' | 'revoke' | 'amend'; comment?: string; at: string; by: string };
+  appeals: CaseAppeal[];
+  /** the latest review (each appeal keeps its own in `appeals[].review`) */
+  review?: CaseReview;
   stepDueAt?: string;
   /** end of the appeal window (申诉期); an appeal after it is refused */
   appealDeadlineAt?: string;
-  remindersSent: { step: CaseStage; at: string }[];
+  /** `dueAt`: the due date the reminder was about (a step may have several, e.g. one review per appeal) */
+  remindersSent: { step: CaseStage; at: string; dueAt?: string }[];
   history: HistoryEntry[];
   notices: NoticeRecord[];
+  /** ledger writes that still failed after their retries: visible, never dropped silently */
+  ledgerFailures?: { measureId: string; action: 'record' | 'revoke'; error: string; at: string }[];
   openedAt: string;
   closedAt?: string;
 }

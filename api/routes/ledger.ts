@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { LedgerQuery } from '../../domain/schemas';
 import { getLedger } from '../../workflows/messages';
 import { ledgerWorkflowId } from '../../workflows/ids';
+import { deriveRestrictions } from '../../workflows/ledger-rules';
 import type { LedgerState } from '../../workflows/types';
 import { ALL_ROLES, requireRole } from '../auth';
 import { HttpProblem } from '../errors';
@@ -27,11 +28,14 @@ export function ledgerRouter(ctx: ApiContext): Router {
     validate('query', LedgerQuery),
     async (_req, res) => {
       const { subjectId } = res.locals.params as { subjectId: string };
-      const year = (res.locals.query as { year?: number }).year ?? yearIn(ctx.now(), ctx.timeZone);
+      const query = res.locals.query as { year?: number; kind?: 'person' | 'unit' };
+      const year = query.year ?? yearIn(ctx.now(), ctx.timeZone);
+      // a person and a unit may share an id, so the kind names the ledger; a person's is the default
+      const subjectKind = query.kind ?? 'person';
       try {
         const state: LedgerState = await queryOr404(
           ctx.client,
-          ledgerWorkflowId(subjectId, year),
+          ledgerWorkflowId(subjectKind, subjectId, year),
           getLedger,
           'ledger',
         );
@@ -39,7 +43,14 @@ export function ledgerRouter(ctx: ApiContext): Router {
       } catch (err) {
         // no ledger yet simply means nothing was recorded for this subject that year
         if (!(err instanceof HttpProblem && err.status === 404)) throw err;
-        res.json({ subjectId, year, events: [], restrictions: { reasons: [] } });
+        const empty: LedgerState = {
+          subjectId,
+          subjectKind,
+          year,
+          events: [],
+          restrictions: deriveRestrictions(subjectKind, []),
+        };
+        res.json(empty);
       }
     },
   );

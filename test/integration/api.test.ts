@@ -498,6 +498,9 @@ describe('cases and ledger', () => {
     expect(ledger.status).toBe(200);
     expect(ledger.body.events[0]).toMatchObject({ code: 'written_self_criticism', caseId });
     expect(ledger.body.restrictions.ratingCap).toBe('competent');
+    // the same id read as a unit is another ledger: nothing recorded there
+    const asUnit = await api.call('GET', `/v1/ledger/${subjectId}?year=${year}&kind=unit`, { as: 'ops' });
+    expect(asUnit.body).toMatchObject({ subjectKind: 'unit', events: [] });
 
     const appeal = await api.call('POST', `/v1/cases/${caseId}/appeal`, {
       as: 'staff',
@@ -520,15 +523,24 @@ describe('cases and ledger', () => {
     expect(cleared.body.restrictions.ratingCap).not.toBe('competent');
   });
 
-  test('a subject with no ledger yet has no events and no restrictions', async () => {
+  test('a subject with no ledger yet has no events and nothing restricted, for its kind', async () => {
     const res = await api.call('GET', '/v1/ledger/nobody-at-all?year=2026', { as: 'staff' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       subjectId: 'nobody-at-all',
+      subjectKind: 'person',
       year: 2026,
       events: [],
-      restrictions: { reasons: [] },
+      restrictions: { ratingCap: 'excellent', reasons: [] },
     });
+    const unit = await api.call('GET', '/v1/ledger/nobody-at-all?year=2026&kind=unit', { as: 'staff' });
+    expect(unit.status).toBe(200);
+    expect(unit.body).toMatchObject({
+      subjectKind: 'unit',
+      restrictions: { advancedUnitEligible: true, reasons: [] },
+    });
+    const badKind = await api.call('GET', '/v1/ledger/nobody-at-all?kind=office', { as: 'staff' });
+    expect(badKind.status).toBe(400);
     const badYear = await api.call('GET', '/v1/ledger/nobody-at-all?year=1999', { as: 'staff' });
     expect(badYear.status).toBe(400);
   });

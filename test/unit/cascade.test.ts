@@ -1,4 +1,5 @@
-import { cascadeMeasures } from '../../workflows/cascade';
+import { POLICY_PRESETS } from '../../domain/policies';
+import { cascadeMeasures, kindCatalogue } from '../../workflows/cascade';
 import type { Subject } from '../../workflows/types';
 
 const unit: Subject = { kind: 'unit', id: 'u1', name: '生产部' };
@@ -16,16 +17,97 @@ describe('S3 cascade (连带问责)', () => {
     ).toEqual([]);
   });
 
-  it('a unit measure reaches its principal and in-charge leaders, keeping the fine', () => {
+  it('a unit measure reaches its principal and in-charge leaders, without the unit’s fine', () => {
     const out = cascadeMeasures(
       [{ measureId: 'm1', subjectId: 'u1', code: 'public_criticism', amount: 800 }],
       all,
       { unitToLeaders: true },
     );
     expect(out).toEqual([
-      { subjectId: 'p1', code: 'public_criticism', amount: 800, cascadedFrom: 'm1' },
-      { subjectId: 'p2', code: 'public_criticism', amount: 800, cascadedFrom: 'm1' },
+      { subjectId: 'p1', code: 'public_criticism', cascadedFrom: 'm1' },
+      { subjectId: 'p2', code: 'public_criticism', cascadedFrom: 'm1' },
     ]);
+  });
+
+  it('between persons an amount is kept', () => {
+    const out = cascadeMeasures([{ measureId: 'm1', subjectId: 'p3', code: 'fine', amount: 50 }], all, {
+      directToLeaders: true,
+    });
+    expect(out.map((m) => [m.subjectId, m.amount])).toEqual([
+      ['p1', 50],
+      ['p2', 50],
+    ]);
+  });
+
+  describe('with the S3 catalogue (enterprise-key-work: unitMeasures / personMeasures)', () => {
+    const policy = POLICY_PRESETS['enterprise-key-work']!;
+    const catalogue = kindCatalogue(policy, []);
+
+    it('never puts a person-only code (诫勉谈话) on the unit', () => {
+      const out = cascadeMeasures(
+        [{ measureId: 'm1', subjectId: 'p3', code: 'admonition_talk' }],
+        all,
+        full,
+        catalogue,
+      );
+      expect(out.map((m) => m.subjectId)).toEqual(['p1', 'p2']);
+    });
+
+    it('prices the unit from its own catalogue and never carries the unit’s fine to its leaders', () => {
+      const toUnit = cascadeMeasures(
+        [{ measureId: 'm1', subjectId: 'p3', code: 'written_explanation' }],
+        all,
+        { directToUnit: true },
+        catalogue,
+      );
+      expect(toUnit).toEqual([
+        { subjectId: 'u1', code: 'written_explanation', amount: 200, cascadedFrom: 'm1' },
+      ]);
+      const toLeaders = cascadeMeasures(
+        [{ measureId: 'm1', subjectId: 'u1', code: 'public_criticism', amount: 800 }],
+        all,
+        { unitToLeaders: true },
+        catalogue,
+      );
+      expect(toLeaders.every((m) => m.amount === undefined)).toBe(true);
+      expect(toLeaders.map((m) => m.subjectId)).toEqual(['p1', 'p2']);
+    });
+
+    it('drops a unit-only code for persons and a fine nobody prices', () => {
+      const rectify = cascadeMeasures(
+        [{ measureId: 'm1', subjectId: 'u1', code: 'rectify_within_deadline' }],
+        all,
+        full,
+        catalogue,
+      );
+      expect(rectify).toEqual([]);
+      const withFine = kindCatalogue({ personMeasures: [{ code: 'fine' }] }, []);
+      expect(
+        cascadeMeasures(
+          [{ measureId: 'm1', subjectId: 'u1', code: 'fine', amount: 300 }],
+          all,
+          full,
+          withFine,
+        ),
+      ).toEqual([]);
+    });
+
+    it('without kind lists, falls back to the given entries and their appliesTo', () => {
+      const fallback = kindCatalogue({}, [
+        { code: 'admonition_talk', appliesTo: 'person' },
+        { code: 'public_criticism' },
+      ]);
+      const out = cascadeMeasures(
+        [
+          { measureId: 'm1', subjectId: 'p3', code: 'admonition_talk' },
+          { measureId: 'm2', subjectId: 'p3', code: 'public_criticism' },
+        ],
+        all,
+        { directToUnit: true },
+        fallback,
+      );
+      expect(out).toEqual([{ subjectId: 'u1', code: 'public_criticism', cascadedFrom: 'm2' }]);
+    });
   });
 
   it('a direct-responsible person’s measure reaches the unit and its leaders', () => {

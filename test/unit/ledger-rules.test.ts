@@ -40,6 +40,21 @@ describe('ledger rules (结果运用)', () => {
     },
   );
 
+  it('取消当年评优评先资格 caps a person at 称职 (S4 §四(五)1), and not a unit’s staff ledger copy', () => {
+    const r = deriveRestrictions('person', [ev('c1', 'disqualify_awards')]);
+    expect(r.ratingCap).toBe('competent');
+    expect(r.reasons).toEqual([
+      expect.objectContaining({ rule: 'disqualified_not_excellent', clause: 'S4 §四(五)1' }),
+    ]);
+    expect(deriveRestrictions('person', [ev('c1', 'disqualify_awards', { revoked: true })]).ratingCap).toBe(
+      'excellent',
+    );
+  });
+
+  it('a subject with nothing recorded: a person may be 优秀, a unit may be 先进单位', () => {
+    expect(deriveRestrictions('unit', [])).toEqual({ advancedUnitEligible: true, reasons: [] });
+  });
+
   it('one case is not two: several measures of the same case count once', () => {
     const r = deriveRestrictions('person', [ev('c1', 'admonition_talk'), ev('c1', 'written_explanation')]);
     expect(r.ratingCap).toBe('excellent');

@@ -55,8 +55,8 @@ const event = (
 const runActivity = (taskQueue: string, kind: 'recordMeasure' | 'revokeMeasure', e: LedgerEvent) =>
   new MockActivityEnvironment({ taskQueue }).run(createLedgerActivities(env.client)[kind], e);
 
-const query = (subjectId: string, year = 2026): Promise<LedgerState> =>
-  env.client.workflow.getHandle(ledgerWorkflowId(subjectId, year)).query(getLedger);
+const query = (subjectId: string, kind: 'person' | 'unit' = 'person', year = 2026): Promise<LedgerState> =>
+  env.client.workflow.getHandle(ledgerWorkflowId(kind, subjectId, year)).query(getLedger);
 
 describe('ledger workflow (台帐)', () => {
   it('counts a measure delivered twice once', async () => {
@@ -64,7 +64,7 @@ describe('ledger workflow (台帐)', () => {
     await withWorker(async (taskQueue) => {
       const e = event(person, `c-${tag()}`, 1, { code: 'public_criticism' });
       const start = {
-        workflowId: ledgerWorkflowId(person, 2026),
+        workflowId: ledgerWorkflowId('person', person, 2026),
         taskQueue,
         args: [{ subjectId: person, subjectKind: 'person' as const, year: 2026 }] as Parameters<
           typeof ledger
@@ -117,7 +117,7 @@ describe('ledger workflow (台帐)', () => {
       );
       expect((await query(person)).restrictions.ratingCap).toBe('incompetent');
       await recordHistory(
-        env.client.workflow.getHandle(ledgerWorkflowId(person, 2026)),
+        env.client.workflow.getHandle(ledgerWorkflowId('person', person, 2026)),
         'ledger-person-rules',
       );
     });
@@ -133,7 +133,7 @@ describe('ledger workflow (台帐)', () => {
         subjectName: '城管科',
       });
       await runActivity(taskQueue, 'recordMeasure', event(staff, `c-${tag()}`, 1, { unitId: unit }));
-      let state = await query(unit);
+      let state = await query(unit, 'unit');
       expect(state.subjectKind).toBe('unit');
       expect(state.events).toHaveLength(2);
       expect(state.events[1]).toMatchObject({ subjectId: staff, viaStaff: true });
@@ -144,12 +144,31 @@ describe('ledger workflow (台帐)', () => {
       ]);
 
       await runActivity(taskQueue, 'recordMeasure', event(staff, `c-${tag()}`, 1, { unitId: unit }));
-      state = await query(unit);
+      state = await query(unit, 'unit');
       expect(state.restrictions.advancedUnitEligible).toBe(false);
       expect(state.restrictions.reasons).toEqual([
         expect.objectContaining({ rule: 'unit_three_cases_not_advanced', clause: 'S3 §五' }),
       ]);
-      await recordHistory(env.client.workflow.getHandle(ledgerWorkflowId(unit, 2026)), 'ledger-unit-staff');
+      await recordHistory(env.client.workflow.getHandle(ledgerWorkflowId('unit', unit, 2026)), 'ledger-unit-staff');
+    });
+  });
+
+  it('keeps a person and a unit that share an id apart (ledger-person-… / ledger-unit-…)', async () => {
+    const shared = `x-${tag()}`;
+    await withWorker(async (taskQueue) => {
+      await runActivity(taskQueue, 'recordMeasure', event(shared, `c-${tag()}`, 1, { code: 'public_criticism' }));
+      await runActivity(taskQueue, 'recordMeasure', {
+        ...event(shared, `c-${tag()}`, 1, { code: 'disqualify_awards' }),
+        subjectKind: 'unit',
+        subjectName: '同号单位',
+      });
+      const person = await query(shared, 'person');
+      const unit = await query(shared, 'unit');
+      expect(person.events.map((e) => e.code)).toEqual(['public_criticism']);
+      expect(person.restrictions.ratingCap).toBe('competent');
+      expect(unit.events.map((e) => e.code)).toEqual(['disqualify_awards']);
+      expect(unit.restrictions.advancedUnitEligible).toBe(false);
+      expect(ledgerWorkflowId('person', shared, 2026)).toBe(`ledger-person-${shared}-2026`);
     });
   });
 
@@ -166,7 +185,7 @@ describe('ledger workflow (台帐)', () => {
     await withWorker(async (taskQueue) => {
       const carried = [event(person, 'c-a', 1), event(person, 'c-b', 1)];
       const handle = await env.client.workflow.start<typeof ledger>('ledger', {
-        workflowId: ledgerWorkflowId(person, 2026),
+        workflowId: ledgerWorkflowId('person', person, 2026),
         taskQueue,
         args: [{ subjectId: person, subjectKind: 'person', year: 2026, carried: { events: carried } }],
       });
