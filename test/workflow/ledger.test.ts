@@ -149,14 +149,21 @@ describe('ledger workflow (台帐)', () => {
       expect(state.restrictions.reasons).toEqual([
         expect.objectContaining({ rule: 'unit_three_cases_not_advanced', clause: 'S3 §五' }),
       ]);
-      await recordHistory(env.client.workflow.getHandle(ledgerWorkflowId('unit', unit, 2026)), 'ledger-unit-staff');
+      await recordHistory(
+        env.client.workflow.getHandle(ledgerWorkflowId('unit', unit, 2026)),
+        'ledger-unit-staff',
+      );
     });
   });
 
   it('keeps a person and a unit that share an id apart (ledger-person-… / ledger-unit-…)', async () => {
     const shared = `x-${tag()}`;
     await withWorker(async (taskQueue) => {
-      await runActivity(taskQueue, 'recordMeasure', event(shared, `c-${tag()}`, 1, { code: 'public_criticism' }));
+      await runActivity(
+        taskQueue,
+        'recordMeasure',
+        event(shared, `c-${tag()}`, 1, { code: 'public_criticism' }),
+      );
       await runActivity(taskQueue, 'recordMeasure', {
         ...event(shared, `c-${tag()}`, 1, { code: 'disqualify_awards' }),
         subjectKind: 'unit',
