@@ -13,6 +13,8 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
@@ -801,36 +803,51 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     throw err;
   }
   refreshStatus();
-  const pump = pumpOutbox();
+  // Effects are never cut off half-way: a cancelled item still sends what it owes, then ends.
+  const pump = CancellationScope.nonCancellable(pumpOutbox);
 
-  while (!terminal()) {
-    if (replan) await exclusive(plan);
-    const info = workflowInfo();
-    if (info.continueAsNewSuggested || info.historyLength >= (input.continueAsNewAfterEvents ?? 10_000)) {
-      await condition(() => allHandlersFinished() && outbox.length === 0);
-      await continueAsNew<typeof supervisionItem>({ ...input, carried: state });
+  try {
+    while (!terminal()) {
+      if (replan) await exclusive(plan);
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength >= (input.continueAsNewAfterEvents ?? 10_000)) {
+        await condition(() => allHandlersFinished() && outbox.length === 0);
+        await continueAsNew<typeof supervisionItem>({ ...input, carried: state });
+      }
+      wake = false;
+      refreshStatus();
+      const clockStopped =
+        Boolean(state.pausedAt) || (clockStopsForReview() && Boolean(state.clockStoppedAt));
+      const next = clockStopped ? undefined : nextEvent();
+      const until = () => wake || terminal();
+      if (!next) {
+        await condition(until);
+        continue;
+      }
+      const delay = next.at - Date.now();
+      if (delay > 0) {
+        // Whether woken or timed out, look again: a handler may have moved the schedule meanwhile.
+        await condition(until, delay, { summary: timerSummary(next.label, next.at) });
+        continue;
+      }
+      next.fire();
     }
-    wake = false;
-    refreshStatus();
-    const clockStopped = Boolean(state.pausedAt) || (clockStopsForReview() && Boolean(state.clockStoppedAt));
-    const next = clockStopped ? undefined : nextEvent();
-    const until = () => wake || terminal();
-    if (!next) {
-      await condition(until);
-      continue;
-    }
-    const delay = next.at - Date.now();
-    if (delay > 0) {
-      // Whether woken or timed out, look again: a handler may have moved the schedule meanwhile.
-      await condition(until, delay, { summary: timerSummary(next.label, next.at) });
-      continue;
-    }
-    next.fire();
+  } catch (err) {
+    // A cancellation request (e.g. the case revoked the rectification it ordered) ends the item
+    // the way cancelItem does, instead of failing its workflow task forever.
+    if (!isCancellation(err)) throw err;
+    state.status = 'cancelled';
+    state.cancelledAt = now();
+    record('system', 'cancelled', '收到撤销请求（如问责决定撤销了整改要求）');
+    notice('item_event', 'cancelled', `已撤销：${state.title}`, {});
+    if (state.origin) outbox.push({ kind: 'reportToCase' });
   }
 
-  await condition(allHandlersFinished);
-  finishing = true;
-  await pump;
+  await CancellationScope.nonCancellable(async () => {
+    await condition(allHandlersFinished);
+    finishing = true;
+    await pump;
+  });
   refreshStatus();
   return state;
 

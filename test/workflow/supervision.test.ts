@@ -505,3 +505,20 @@ test('an input missing its parts fails at once with the fields named, not a retr
     expect(cause.message).toBe('督办事项输入不完整：缺少 leadUnit.id, policy.reminders');
   });
 });
+
+test('a cancellation request (a case revoking its rectification) ends the item as cancelled, cleanly', async () => {
+  const h = harness();
+  await h.run(async () => {
+    const { handle } = await startNow(h, { due: { workingDays: 5 } });
+    await handle.cancel();
+    const s = await closed(handle);
+    expect(s.status).toBe('cancelled');
+    expect(s.history.map((e) => e.action)).toContain('cancelled');
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    await waitFor(
+      handle,
+      (x) => x.notices.some((n) => n.key.endsWith(':cancelled')),
+      'the cancellation notice',
+    );
+  });
+});
