@@ -3,7 +3,7 @@
 // Workflows import only the *type* Activities from here.
 import type { Client } from '@temporalio/client';
 import { createCalendarActivities } from './calendar/activities';
-import type { WorkingCalendar } from './calendar/working-calendar';
+import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 import { createLedgerActivities } from './ledger';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
 

@@ -17,7 +17,7 @@ import {
   submitInvestigation,
 } from '../workflows/messages';
 import type { CaseInput, Policy } from '../workflows/types';
-import { WorkingCalendar } from '../activities/calendar/working-calendar';
+import { officialCalendar } from '../domain/calendar/official';
 import { createWorker } from '../worker/worker';
 import { itemInput, itemWorkflowId, leadUnit, preset, responsible } from './lib/items';
 import { startBenchReceiver } from './lib/receiver';
@@ -133,7 +133,7 @@ async function caseHistory(): Promise<HistoryFigures> {
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await bundle('production'),
-    deps: { calendar: new WorkingCalendar(), channels: {}, client: env.client },
+    deps: { calendar: officialCalendar(), channels: {}, client: env.client },
   });
   const running = worker.run();
   try {

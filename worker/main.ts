@@ -10,7 +10,7 @@ import {
   type Worker,
 } from '@temporalio/worker';
 import { loadCalendarOverrides } from '../activities/calendar/overrides';
-import { WorkingCalendar } from '../activities/calendar/working-calendar';
+import { officialCalendar } from '../domain/calendar/official';
 import { createNotificationChannels, describeChannels } from '../activities/notifications';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, installRuntime, type PinoLogger } from './logger';
@@ -57,7 +57,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
   const overrides = config.calendarOverridesFile
     ? loadCalendarOverrides(config.calendarOverridesFile)
     : undefined;
-  const calendar = new WorkingCalendar(overrides ? { overrides } : {});
+  const calendar = officialCalendar(overrides ? { overrides } : {});
   const channels = createNotificationChannels(config, logger);
   logger.info(
     { calendar: calendar.version, coveredThrough: calendar.coveredThrough },

@@ -43,13 +43,16 @@ export interface CalendarInfo {
   version: string;
   /** last date (YYYY-MM-DD) for which official holiday data exists */
   coveredThrough: string;
-  /** set when a computation reached past coveredThrough and counted weekends only */
+  /** set when a computation reached past coveredThrough (law-based estimate, or weekends only) */
   warning?: string;
+  /** years past the official data whose days off were estimated by law (re-planned when loaded) */
+  estimatedYears?: number[];
 }
 
 export interface SkippedDay {
   date: string; // YYYY-MM-DD
-  reason: 'weekend' | 'holiday' | 'override_holiday';
+  /** holiday: official data; statutory / customary: the law-based estimate past it */
+  reason: 'weekend' | 'holiday' | 'override_holiday' | 'statutory' | 'customary';
   name?: string; // e.g. "National Day,国庆节"
 }
 

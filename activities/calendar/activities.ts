@@ -15,8 +15,8 @@ import type {
   Schedule,
   ShiftDeadlineRequest,
 } from '../../workflows/types';
-import { CalendarInputError, isTimeZone } from './zoned-time';
-import type { WorkingCalendar } from './working-calendar';
+import { CalendarInputError, isTimeZone } from '../../domain/calendar/zoned-time';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
 
 export const INVALID_INPUT = 'InvalidInput';
 

@@ -2,8 +2,9 @@
 // chinese-days package ships it, or local rules (a city's own day off, an extra make-up day).
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { WorkingCalendar } from './working-calendar';
-import { isDate } from './zoned-time';
+import { officialCalendar } from '../../domain/calendar/official';
+import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { isDate } from '../../domain/calendar/zoned-time';
 
 const day = z.string().refine(isDate, 'expected a calendar date YYYY-MM-DD');
 
@@ -79,5 +80,5 @@ export function createWorkingCalendar(
   opts: { overridesFile?: string; closeTime?: string } = {},
 ): WorkingCalendar {
   const overrides = opts.overridesFile ? loadCalendarOverrides(opts.overridesFile) : undefined;
-  return new WorkingCalendar({ overrides, closeTime: opts.closeTime });
+  return officialCalendar({ overrides, closeTime: opts.closeTime });
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { createNotificationChannels } from '../../activities/notifications';
 import { createApp } from '../../api/app';
 import type { TokenEntry } from '../../config';
@@ -99,7 +99,7 @@ export async function startWorker(opts: {
     workflowBundle: opts.workflowBundle,
     maxCachedWorkflows: opts.maxCachedWorkflows,
     deps: {
-      calendar: new WorkingCalendar(),
+      calendar: officialCalendar(),
       channels: createNotificationChannels(opts.webhook ? { webhook: opts.webhook } : {}),
       client: opts.server.client,
     },
@@ -133,7 +133,7 @@ export async function startApi(server: BenchServer, taskQueue: string): Promise<
   ];
   const app = createApp({
     client: server.client,
-    calendar: new WorkingCalendar(),
+    calendar: officialCalendar(),
     tokens: entries,
     taskQueue,
     timeZone: 'Asia/Shanghai',

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
 import type { TokenEntry } from '../../config';
 import { createWorker } from '../../worker/worker';
@@ -51,7 +51,7 @@ export interface ApiHarness {
 export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHarness> {
   const env = await createDevServerEnv();
   const taskQueue = `api-test-${randomUUID()}`;
-  const calendar = new WorkingCalendar();
+  const calendar = officialCalendar();
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let server: Server | undefined;

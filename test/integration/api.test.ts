@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { spawnSync } from 'node:child_process';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
 
@@ -651,7 +651,7 @@ describe('when Temporal is unreachable', () => {
     client = new Client({ connection });
     const app = createApp({
       client,
-      calendar: new WorkingCalendar(),
+      calendar: officialCalendar(),
       tokens: TOKEN_ENTRIES,
       taskQueue: 'unused',
       timeZone: 'Asia/Shanghai',
@@ -692,7 +692,7 @@ describe('logging', () => {
     });
     const app = createApp({
       client: api.env.client,
-      calendar: new WorkingCalendar(),
+      calendar: officialCalendar(),
       tokens: TOKEN_ENTRIES,
       taskQueue: api.taskQueue,
       timeZone: 'Asia/Shanghai',

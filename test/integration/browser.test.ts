@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import type { Page } from 'playwright-core';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { createWorker } from '../../worker/worker';
@@ -183,7 +183,7 @@ suite('in a real browser', () => {
       const client = new Client({ connection, namespace: dev.namespace });
       nativeConnection = await NativeConnection.connect({ address: dev.address });
       const taskQueue = `webui-test-${randomUUID()}`;
-      const calendar = new WorkingCalendar();
+      const calendar = officialCalendar();
       worker = await createWorker({
         connection: nativeConnection,
         namespace: dev.namespace,

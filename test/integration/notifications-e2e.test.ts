@@ -14,7 +14,7 @@ import {
 } from '@temporalio/worker';
 import { Webhook } from 'standardwebhooks';
 import { createActivities } from '../../activities';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { createNotificationChannels } from '../../activities/notifications';
 import { messageIdFor } from '../../activities/notifications/email';
 import type { WebhookBody } from '../../activities/notifications/webhook';
@@ -123,7 +123,7 @@ async function withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T
     connection: native,
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ calendar: new WorkingCalendar(), channels, client }),
+    activities: createActivities({ calendar: officialCalendar(), channels, client }),
   });
   return worker.runUntil(fn);
 }
@@ -423,7 +423,7 @@ test('a webhook answering 500 forever (time-skipping server): eight attempts per
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
-      activities: createActivities({ calendar: new WorkingCalendar(), channels, client: env.client }),
+      activities: createActivities({ calendar: officialCalendar(), channels, client: env.client }),
     });
     await worker.runUntil(async () => {
       const input = itemInput({

@@ -7,7 +7,7 @@ import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@t
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { createWorker } from '../../worker/worker';
 import { itemWorkflowId } from '../../workflows/ids';
 import type { Policy, SupervisionInput } from '../../workflows/types';
@@ -29,7 +29,7 @@ beforeAll(async () => {
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: bundle,
-    deps: { calendar: new WorkingCalendar(), channels: {}, client: env.client },
+    deps: { calendar: officialCalendar(), channels: {}, client: env.client },
   });
   running = worker.run();
 });

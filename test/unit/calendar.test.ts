@@ -8,11 +8,12 @@ import {
   loadCalendarOverrides,
   parseCalendarOverrides,
 } from '../../activities/calendar/overrides';
-import { CalendarInputError, WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
+import { CalendarInputError } from '../../domain/calendar/working-calendar';
 import type { Deadline } from '../../workflows/types';
 
 const SH = 'Asia/Shanghai';
-const calendar = new WorkingCalendar();
+const calendar = officialCalendar();
 const byWorkingDays = (from: string, n: number, timeZone = SH, cal = calendar) =>
   cal.computeDeadline({ from, due: { workingDays: n }, timeZone });
 
@@ -26,7 +27,7 @@ describe('computeDeadline: working days', () => {
     expect(d.localDate).toBe('2026-10-23');
     expect(d.clock).toBe('workingDays');
     expect(d.workingDays).toBe(15);
-    expect(d.calendar).toEqual({ version: 'chinese-days@1.5.7', coveredThrough: '2026-12-31' });
+    expect(d.calendar).toEqual({ version: 'chinese-days@1.5.7+law2024', coveredThrough: '2026-12-31' });
 
     const r = d.receipt;
     expect(r.assignedAt).toBe('2026-09-28T02:00:00.000Z');
@@ -100,32 +101,39 @@ describe('computeDeadline: working days', () => {
     expect(saturday.receipt.summary).toContain('调休上班1天（02-28）');
   });
 
-  test('past the data (2026 → 2027) only weekends are skipped, with a warning', () => {
+  test('past the data (2026 → 2027) the law still makes 元旦 a holiday, with a warning', () => {
     const d = byWorkingDays('2026-12-28T02:00:00Z', 5);
-    // 2027-01-01 is a Friday with no holiday data: it counts.
+    // 2027-01-01 is a Friday past the package's data: a statutory holiday all the same.
     expect(d.receipt.countedDays).toEqual([
       '2026-12-29',
       '2026-12-30',
       '2026-12-31',
-      '2027-01-01',
       '2027-01-04',
+      '2027-01-05',
     ]);
-    expect(d.at).toBe('2027-01-04T15:59:59.999Z');
+    expect(d.receipt.skipped).toContainEqual({
+      date: '2027-01-01',
+      reason: 'statutory',
+      name: "New Year's Day,元旦",
+    });
+    expect(d.at).toBe('2027-01-05T15:59:59.999Z');
     expect(d.calendar.coveredThrough).toBe('2026-12-31');
-    expect(d.calendar.warning).toContain('2027-01-01');
-    expect(d.calendar.warning).toContain('超出节假日数据范围');
-    expect(d.calendar.warning).toContain('仅按周末计算');
-    expect(d.receipt.summary).toContain('仅按周末计算');
+    expect(d.calendar.estimatedYears).toEqual([2027]);
+    expect(d.calendar.warning).toContain('2027年放假安排尚未公布');
+    expect(d.calendar.warning).toContain('全国年节及纪念日放假办法');
+    expect(d.calendar.warning).toContain('调休上班日未计');
+    expect(d.receipt.summary).toContain('依法定节假日推算1天（元旦）');
+    expect(d.receipt.summary).toContain('2027年放假安排未公布');
     // Inside the data there is no warning.
     expect(byWorkingDays('2026-12-21T02:00:00Z', 5).calendar.warning).toBeUndefined();
   });
 
   test('the close time is configurable', () => {
-    const early = new WorkingCalendar({ closeTime: '18:00' });
+    const early = officialCalendar({ closeTime: '18:00' });
     const d = byWorkingDays('2026-09-28T02:00:00Z', 15, SH, early);
     expect(d.at).toBe('2026-10-23T10:00:00.000Z');
     expect(d.receipt.summary).toMatch(/截止2026-10-23 18:00$/);
-    expect(() => new WorkingCalendar({ closeTime: '25:00' })).toThrow(/closeTime/);
+    expect(() => officialCalendar({ closeTime: '25:00' })).toThrow(/closeTime/);
   });
 });
 
@@ -207,8 +215,8 @@ describe('overrides', () => {
       ],
       workdays: [{ date: '2027-01-02', name: '元旦调休' }],
     });
-    const cal = new WorkingCalendar({ overrides: loadCalendarOverrides(path) });
-    expect(cal.version).toMatch(/^chinese-days@1\.5\.7\+overrides:[0-9a-f]{8}$/);
+    const cal = officialCalendar({ overrides: loadCalendarOverrides(path) });
+    expect(cal.version).toMatch(/^chinese-days@1\.5\.7\+law2024\+overrides:[0-9a-f]{8}$/);
     expect(cal.coveredThrough).toBe('2027-12-31');
 
     const d = byWorkingDays('2026-12-28T02:00:00Z', 5, SH, cal);
@@ -227,12 +235,18 @@ describe('overrides', () => {
     expect(d.receipt.makeUpDays).toEqual(['2027-01-02']);
     expect(d.calendar).toEqual({ version: cal.version, coveredThrough: '2027-12-31' });
     expect(d.receipt.summary).toContain('本地放假2天（本地放假、元旦）');
-    // Past the extended coverage the warning comes back.
-    expect(byWorkingDays('2027-12-28T02:00:00Z', 5, SH, cal).calendar.warning).toContain('2028-01-01');
+    // Past the extended coverage the law-based estimate and its warning come back.
+    const next = byWorkingDays('2027-12-28T02:00:00Z', 5, SH, cal);
+    expect(next.calendar.warning).toContain('2028年放假安排尚未公布');
+    expect(next.receipt.skipped).toContainEqual({
+      date: '2028-01-01',
+      reason: 'statutory',
+      name: "New Year's Day,元旦",
+    });
   });
 
   test('overrides win over the package', () => {
-    const cal = new WorkingCalendar({
+    const cal = officialCalendar({
       overrides: parseCalendarOverrides({
         workdays: [{ date: '2026-10-07' }],
         holidays: [{ date: '2026-10-10' }],
@@ -247,10 +261,10 @@ describe('overrides', () => {
   });
 
   test('different overrides give different versions', () => {
-    const a = new WorkingCalendar({ overrides: { holidays: [{ date: '2027-01-01' }] } });
-    const b = new WorkingCalendar({ overrides: { holidays: [{ date: '2027-01-02' }] } });
+    const a = officialCalendar({ overrides: { holidays: [{ date: '2027-01-01' }] } });
+    const b = officialCalendar({ overrides: { holidays: [{ date: '2027-01-02' }] } });
     expect(a.version).not.toBe(b.version);
-    expect(new WorkingCalendar({ overrides: {} }).version).toBe('chinese-days@1.5.7');
+    expect(officialCalendar({ overrides: {} }).version).toBe('chinese-days@1.5.7+law2024');
   });
 
   test('a bad file fails naming the file and the field', () => {
@@ -276,7 +290,7 @@ describe('overrides', () => {
 
   test('the example file in config/ is valid', () => {
     const example = loadCalendarOverrides(join(__dirname, '../../config/calendar-overrides.example.json'));
-    const cal = new WorkingCalendar({ overrides: example });
+    const cal = officialCalendar({ overrides: example });
     expect(cal.coveredThrough > '2026-12-31').toBe(true);
   });
 });
@@ -311,8 +325,11 @@ describe('addInterval', () => {
 
   test('past the data it warns', () => {
     const r = add({ workingDays: 3 }, 1, '2026-12-30T15:59:59.999Z');
-    expect(r.at).toBe('2027-01-04T15:59:59.999Z');
-    expect(r.calendar.warning).toContain('仅按周末计算');
+    expect(r.at).toBe('2027-01-05T15:59:59.999Z');
+    expect(r.calendar.warning).toContain('2027年放假安排尚未公布');
+    // Past the law-based estimate as well: weekends only, and it says so.
+    const far = add({ workingDays: 3 }, 1, '2031-12-30T15:59:59.999Z');
+    expect(far.calendar.warning).toContain('仅按周末计算');
     expect(add({ workingDays: 3 }, 1).calendar.warning).toBeUndefined();
   });
 });
@@ -535,7 +552,7 @@ describe('calendar activities', () => {
 });
 
 test('createWorkingCalendar reads the overrides file when one is named', () => {
-  expect(createWorkingCalendar().version).toBe('chinese-days@1.5.7');
+  expect(createWorkingCalendar().version).toBe('chinese-days@1.5.7+law2024');
   const cal = createWorkingCalendar({
     overridesFile: join(__dirname, '../../config/calendar-overrides.example.json'),
   });

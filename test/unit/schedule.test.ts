@@ -1,10 +1,10 @@
 import { createCalendarActivities } from '../../activities/calendar/activities';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { POLICY_PRESETS } from '../../domain/policies';
 import type { Policy } from '../../workflows/types';
 
 const SH = 'Asia/Shanghai';
-const calendar = new WorkingCalendar();
+const calendar = officialCalendar();
 const threeUrges = POLICY_PRESETS['three-urges'] as Policy;
 /** close of Friday 2026-10-23, the 15th working day after 2026-09-28 */
 const deadlineAt = '2026-10-23T15:59:59.999Z';

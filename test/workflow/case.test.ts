@@ -5,7 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createCalendarActivities } from '../../activities/calendar/activities';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import { createLedgerActivities } from '../../activities/ledger';
 import { POLICY_PRESETS } from '../../domain/policies';
 import type { CaseReviewInput } from '../../domain/schemas';
@@ -93,7 +93,7 @@ async function withWorker<T>(
     taskQueue,
     workflowBundle: bundle,
     activities: {
-      ...createCalendarActivities(new WorkingCalendar()),
+      ...createCalendarActivities(officialCalendar()),
       ...(opts.realCalendar ? {} : everyDayCalendar),
       sendEmail: deliver('email'),
       sendWebhook: deliver('webhook'),

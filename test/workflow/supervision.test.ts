@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import {
   cancelItem,
   completeItem,
@@ -64,7 +64,7 @@ function harness(): Harness {
       return { channel, status: 'delivered', recipients: n.recipients.length };
     });
   const activities = {
-    ...createActivities({ calendar: new WorkingCalendar(), channels: {}, client: env.client }),
+    ...createActivities({ calendar: officialCalendar(), channels: {}, client: env.client }),
     sendEmail: send('email'),
     sendWebhook: send('webhook'),
   };
@@ -335,7 +335,7 @@ test('a pause holds the clock: no reminder while paused, and resume gives back e
     const adj = s.deadline!.receipt.adjustments.find((a) => a.kind === 'pause');
     expect(adj).toMatchObject({ from: deadline0.at, to: s.deadlineAt, by: 'manager-1' });
     // The unit has exactly as many working days left as it had when paused.
-    const cal = new WorkingCalendar();
+    const cal = officialCalendar();
     const day = (iso: string) => formatLocal(iso, 'Asia/Shanghai').slice(0, 10);
     const resumedAt = new Date(await env.currentTimeMs()).toISOString();
     const leftAtPause = cal.countWorkingDays(day(pausedAt), deadline0.localDate);

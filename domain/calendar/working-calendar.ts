@@ -1,10 +1,8 @@
-// The working-day calendar (工作日历) behind every deadline: statutory holidays and 调休 make-up
-// working days from the chinese-days package, then local overrides on top. Pure and synchronous
-// (no Temporal), so the activities and the API's preview call the same code. Instants are ISO
-// strings in UTC; dates are YYYY-MM-DD in the request's IANA time zone.
-import { createHash } from 'node:crypto';
-import chineseDaysData from 'chinese-days/dist/chinese-days.json';
-import chineseDaysPackage from 'chinese-days/package.json';
+// The working-day calendar (工作日历) behind every deadline. Pure and synchronous, and driven by the
+// data it is given (CalendarData: official holidays and 调休 make-up days, the law-based estimate for
+// years past them), so the API, the activities and the workflows compute with the same code;
+// `official.ts` builds the data from chinese-days, the office's loaded years and the overrides file.
+// Instants are ISO strings in UTC; dates are YYYY-MM-DD in the request's IANA time zone.
 import type {
   AddIntervalRequest,
   AddIntervalResult,
@@ -20,7 +18,6 @@ import type {
   ShiftDeadlineRequest,
   SkippedDay,
 } from '../../workflows/types';
-import type { CalendarOverrides } from './overrides';
 import { planSchedule } from './schedule';
 import {
   CalendarInputError,
@@ -40,8 +37,28 @@ import {
 
 export { CalendarInputError } from './zoned-time';
 
+/** Where a day's status comes from: official data, a local override, or the law-based estimate. */
+export type DayBasis = 'package' | 'office' | 'override' | 'statutory' | 'compensatory' | 'customary';
+
+export interface CalendarDay {
+  /** "National Day,国庆节" (English and Chinese) or a local name */
+  name?: string;
+  basis: DayBasis;
+}
+
+/** Everything a WorkingCalendar knows; plain data, so it can travel in a workflow's input. */
+export interface CalendarData {
+  version: string;
+  /** first and last date of official data (package, office-loaded years, overrides) */
+  coveredFrom: string;
+  coveredThrough: string;
+  /** last date of the law-based estimate (法定节假日 + 补假 + customary bridges); past it, weekends only */
+  estimatedThrough: string;
+  holidays: Record<string, CalendarDay>;
+  workdays: Record<string, CalendarDay>;
+}
+
 export interface WorkingCalendarOptions {
-  overrides?: CalendarOverrides;
   /** local time a working-day deadline ends: "HH:mm", "HH:mm:ss" or "HH:mm:ss.SSS"; default 23:59:59.999 */
   closeTime?: string;
 }
@@ -54,8 +71,10 @@ interface DayInfo {
   name?: string;
   /** a weekend day that is a working day (调休上班) */
   makeUp: boolean;
-  /** no holiday data for this date: weekends only */
+  /** no official data for this date: the law-based estimate, or weekends only past it */
   beyondCoverage: boolean;
+  /** past even the estimate: weekends only */
+  beyondEstimate: boolean;
 }
 
 interface Walk {
@@ -63,12 +82,23 @@ interface Walk {
   counted: string[];
   skipped: SkippedDay[];
   makeUp: string[];
-  /** first date looked at that has no holiday data */
+  /** first date looked at that has no official data */
   beyond?: string;
+  /** years looked at on the law-based estimate */
+  estimatedYears: number[];
+  /** first date looked at past the estimate (weekends only) */
+  unestimated?: string;
 }
 
-// The package's entries read "National Day,国庆节,3"; we keep "National Day,国庆节".
-const packageName = (entry: string) => entry.split(',').slice(0, 2).join(',');
+const REASONS: Record<DayBasis, SkippedDay['reason']> = {
+  package: 'holiday',
+  office: 'holiday',
+  override: 'override_holiday',
+  statutory: 'statutory',
+  compensatory: 'statutory',
+  customary: 'customary',
+};
+
 /** The Chinese part of a name, for one-line summaries. */
 const shortName = (name: string | undefined) => {
   const parts = (name ?? '').split(',');
@@ -85,35 +115,18 @@ export class WorkingCalendar {
   readonly coveredThrough: string;
   /** the first date with official data; earlier dates are treated like dates past coveredThrough */
   readonly coveredFrom: string;
+  readonly estimatedThrough: string;
   private readonly close: TimeOfDay;
   private readonly closeLabel: string;
-  private readonly holidays: Record<string, string>;
-  private readonly workdays: Record<string, string>;
-  private readonly overrideHolidays = new Map<string, string | undefined>();
-  private readonly overrideWorkdays = new Map<string, string | undefined>();
 
-  constructor(options: WorkingCalendarOptions = {}) {
-    this.holidays = chineseDaysData.holidays as Record<string, string>;
-    this.workdays = chineseDaysData.workdays as Record<string, string>;
-    const years = Object.keys(this.holidays)
-      .map((d) => d.slice(0, 4))
-      .sort();
-    this.coveredFrom = `${years[0]}-01-01`;
-    const packageThrough = `${years[years.length - 1]}-12-31`;
-
-    const o = options.overrides;
-    for (const d of o?.holidays ?? []) this.overrideHolidays.set(d.date, d.name);
-    for (const d of o?.workdays ?? []) this.overrideWorkdays.set(d.date, d.name);
-    this.coveredThrough =
-      o?.coveredThrough && o.coveredThrough > packageThrough ? o.coveredThrough : packageThrough;
-
-    let version = `chinese-days@${chineseDaysPackage.version}`;
-    if (o && (o.coveredThrough || o.holidays?.length || o.workdays?.length)) {
-      const hash = createHash('sha256').update(JSON.stringify(o)).digest('hex').slice(0, 8);
-      version += `+overrides:${hash}`;
-    }
-    this.version = version;
-
+  constructor(
+    readonly data: CalendarData,
+    options: WorkingCalendarOptions = {},
+  ) {
+    this.version = data.version;
+    this.coveredFrom = data.coveredFrom;
+    this.coveredThrough = data.coveredThrough;
+    this.estimatedThrough = data.estimatedThrough;
     this.close = parseTimeOfDay(options.closeTime ?? '23:59:59.999');
     this.closeLabel = `${String(this.close.hour).padStart(2, '0')}:${String(this.close.minute).padStart(2, '0')}`;
   }
@@ -121,30 +134,25 @@ export class WorkingCalendar {
   /** What kind of day a local date is. */
   dayInfo(date: string): DayInfo {
     const beyondCoverage = date > this.coveredThrough || date < this.coveredFrom;
+    const beyondEstimate = date > this.estimatedThrough || date < this.coveredFrom;
+    const base = { date, beyondCoverage, beyondEstimate };
     const weekend = isWeekend(date);
-    if (this.overrideWorkdays.has(date)) {
-      return { date, working: true, name: this.overrideWorkdays.get(date), makeUp: weekend, beyondCoverage };
-    }
-    if (this.overrideHolidays.has(date)) {
-      const name = this.overrideHolidays.get(date);
-      return { date, working: false, reason: 'override_holiday', name, makeUp: false, beyondCoverage };
-    }
-    const workday = this.workdays[date];
-    if (workday) return { date, working: true, name: packageName(workday), makeUp: weekend, beyondCoverage };
-    const holiday = this.holidays[date];
+    const workday = this.data.workdays[date];
+    if (workday) return { ...base, working: true, name: workday.name, makeUp: weekend };
+    const holiday = this.data.holidays[date];
     if (holiday) {
+      const reason = REASONS[holiday.basis];
       return {
-        date,
+        ...base,
         working: false,
-        reason: 'holiday',
-        name: packageName(holiday),
+        reason,
         makeUp: false,
-        beyondCoverage,
+        ...(holiday.name ? { name: holiday.name } : {}),
       };
     }
     return weekend
-      ? { date, working: false, reason: 'weekend', makeUp: false, beyondCoverage }
-      : { date, working: true, makeUp: false, beyondCoverage };
+      ? { ...base, working: false, reason: 'weekend', makeUp: false }
+      : { ...base, working: true, makeUp: false };
   }
 
   isWorkingDay(date: string): boolean {
@@ -160,12 +168,17 @@ export class WorkingCalendar {
 
   /** Walks n working days from a local date (not counted) forward or backward. */
   private walk(from: string, n: number, direction: 1 | -1): Walk {
-    const w: Walk = { last: from, counted: [], skipped: [], makeUp: [] };
+    const w: Walk = { last: from, counted: [], skipped: [], makeUp: [], estimatedYears: [] };
     let d = from;
     while (w.counted.length < n) {
       d = addDays(d, direction);
       const info = this.dayInfo(d);
-      if (info.beyondCoverage && !w.beyond) w.beyond = d;
+      if (info.beyondCoverage) {
+        w.beyond ??= d;
+        if (info.beyondEstimate) w.unestimated ??= d;
+        else if (!w.estimatedYears.includes(Number(d.slice(0, 4))))
+          w.estimatedYears.push(Number(d.slice(0, 4)));
+      }
       if (info.working) {
         w.counted.push(d);
         if (info.makeUp) w.makeUp.push(d);
@@ -186,10 +199,15 @@ export class WorkingCalendar {
     return zonedInstant(date, this.close, timeZone);
   }
 
-  private info(beyond?: string): CalendarInfo {
+  /** The calendar facts behind a computation; a walk past the official data carries a warning. */
+  private info(w?: Walk): CalendarInfo {
     const info: CalendarInfo = { version: this.version, coveredThrough: this.coveredThrough };
-    if (beyond) {
-      info.warning = `日期${beyond}超出节假日数据范围（${this.coveredFrom}至${this.coveredThrough}），已仅按周末计算工作日，请核对当年放假安排`;
+    if (w?.estimatedYears.length) {
+      info.estimatedYears = [...w.estimatedYears];
+      info.warning = `${w.estimatedYears.join('、')}年放假安排尚未公布（日历数据截至${this.coveredThrough}）：已按《全国年节及纪念日放假办法》计入法定节假日及补假，并按惯例预留放假日，调休上班日未计；公布后由督查室加载，期限随之更新`;
+    }
+    if (w?.unestimated) {
+      info.warning = `日期${w.unestimated}超出节假日数据范围（${this.coveredFrom}至${this.estimatedThrough}），已仅按周末计算工作日，请核对当年放假安排`;
     }
     return info;
   }
@@ -222,7 +240,7 @@ export class WorkingCalendar {
           adjustments: [],
           summary: this.summary(start, n, w),
         },
-        calendar: this.info(w.beyond),
+        calendar: this.info(w),
       };
     }
 
@@ -271,16 +289,22 @@ export class WorkingCalendar {
     const weekends = group('weekend');
     const holidays = group('holiday');
     const local = group('override_holiday');
+    const statutory = group('statutory');
+    const customary = group('customary');
     const parts: string[] = [];
     if (weekends.length) parts.push(`周末${weekends.length}天`);
     if (holidays.length) parts.push(`法定节假日${holidays.length}天（${names(holidays)}）`);
+    if (statutory.length) parts.push(`依法定节假日推算${statutory.length}天（${names(statutory)}）`);
+    if (customary.length) parts.push(`按惯例预留放假${customary.length}天（${names(customary)}）`);
     if (local.length) parts.push(`本地放假${local.length}天（${names(local)}）`);
     let text = `自${start}（不计当日）起算${n}个工作日，`;
     text += parts.length ? `跳过${parts.join('、')}` : '期间无休息日';
     if (w.makeUp.length)
       text += `，调休上班${w.makeUp.length}天（${w.makeUp.map((d) => d.slice(5)).join('、')}）`;
     text += `，截止${w.last} ${this.closeLabel}`;
-    if (w.beyond) text += `（${w.beyond}起超出节假日数据范围，仅按周末计算）`;
+    if (w.estimatedYears.length)
+      text += `（${w.estimatedYears.join('、')}年放假安排未公布，按《全国年节及纪念日放假办法》推算，调休上班日未计）`;
+    if (w.unestimated) text += `（${w.unestimated}起超出节假日数据范围，仅按周末计算）`;
     return text;
   }
 
@@ -297,7 +321,7 @@ export class WorkingCalendar {
       throw new CalendarInputError(`workingDays must be a whole number ≥ 0, got ${n}`);
     if (n === 0) return { at: toIso(fromMs), calendar: this.info() };
     const w = this.walk(localDateOf(fromMs, req.timeZone), n, sign);
-    return { at: toIso(this.closeOf(w.last, req.timeZone)), calendar: this.info(w.beyond) };
+    return { at: toIso(this.closeOf(w.last, req.timeZone)), calendar: this.info(w) };
   }
 
   shiftDeadline(req: ShiftDeadlineRequest): Deadline {
@@ -314,7 +338,7 @@ export class WorkingCalendar {
       const w = this.walk(req.deadline.localDate, lost, 1);
       const at = lost === 0 ? oldAt : this.closeOf(w.last, tz);
       const gave = lost === 0 ? '期间无整工作日损失，截止时间不变' : `顺延${lost}个工作日`;
-      return this.adjusted(req.deadline, at, tz, w.beyond, {
+      return this.adjusted(req.deadline, at, tz, w, {
         kind: req.kind,
         at: toIso(resumed),
         detail: `${prefix(req.detail)}${stopText}，${gave}`,
@@ -348,7 +372,7 @@ export class WorkingCalendar {
         req.deadline,
         this.closeOf(w.last, tz),
         tz,
-        w.beyond,
+        w,
         { ...adjustment, detail: `${reason}延长${n}个工作日` },
         'workingDays',
       );
@@ -375,7 +399,7 @@ export class WorkingCalendar {
     deadline: Deadline,
     at: number,
     tz: string,
-    beyond: string | undefined,
+    walk: Walk | undefined,
     change: Omit<ReceiptAdjustment, 'from' | 'to'>,
     clock: Deadline['clock'] = deadline.clock,
   ): Deadline {
@@ -399,7 +423,7 @@ export class WorkingCalendar {
       localDate,
       clock,
       receipt,
-      calendar: beyond ? this.info(beyond) : { ...this.info(), ...pickWarning(deadline.calendar) },
+      calendar: walk?.beyond ? this.info(walk) : { ...this.info(), ...pickEstimate(deadline.calendar) },
     };
     if (clock === 'workingDays') {
       const assigned = parseInstant(deadline.receipt.assignedAt, 'deadline.receipt.assignedAt');
@@ -418,4 +442,8 @@ const prefix = (text: string | undefined, fallback = '') => {
   return t ? `${t}：` : '';
 };
 
-const pickWarning = (c: CalendarInfo | undefined) => (c?.warning ? { warning: c.warning } : {});
+/** A moved deadline keeps what its first computation said about estimated years. */
+const pickEstimate = (c: CalendarInfo | undefined) => ({
+  ...(c?.warning ? { warning: c.warning } : {}),
+  ...(c?.estimatedYears ? { estimatedYears: c.estimatedYears } : {}),
+});
