@@ -45,11 +45,36 @@ export default tseslint.config(
           ],
           patterns: [
             {
-              group: ['../activities', '../activities/*', '../api/*', '../worker/*'],
+              group: [
+                '../activities',
+                '../activities/*',
+                '../api/*',
+                '../worker/*',
+                '../../activities',
+                '../../activities/*',
+                '../../api/*',
+                '../../worker/*',
+              ],
               allowTypeImports: true,
             },
             {
-              group: ['../domain/schemas', '../config', '../config/*'],
+              group: [
+                'chinese-days',
+                'chinese-days/*',
+                '**/domain/calendar/official',
+                '**/domain/calendar/law',
+              ],
+              message: 'Workflows compute on the CalendarData slice in their input, never on the package.',
+            },
+            {
+              group: [
+                '../domain/schemas',
+                '../config',
+                '../config/*',
+                '../../domain/schemas',
+                '../../config',
+                '../../config/*',
+              ],
               allowTypeImports: true,
               message: 'Schemas carry zod and config reads the environment: import their types only.',
             },

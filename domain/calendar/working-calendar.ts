@@ -54,8 +54,28 @@ export interface CalendarData {
   coveredThrough: string;
   /** last date of the law-based estimate (法定节假日 + 补假 + customary bridges); past it, weekends only */
   estimatedThrough: string;
+  /** a slice's last date (sliceCalendarData): past it the data is unknown here, weekends only */
+  through?: string;
   holidays: Record<string, CalendarDay>;
   workdays: Record<string, CalendarDay>;
+}
+
+/**
+ * The part of a calendar from one date through another: small enough to travel in a workflow's
+ * input, so the workflow computes its deadlines with no activity and the history keeps the data.
+ */
+export function sliceCalendarData(data: CalendarData, from: string, through: string): CalendarData {
+  const pick = (days: Record<string, CalendarDay>) =>
+    Object.fromEntries(Object.entries(days).filter(([d]) => d >= from && d <= through));
+  return {
+    version: data.version,
+    coveredFrom: data.coveredFrom > from ? data.coveredFrom : from,
+    coveredThrough: data.coveredThrough,
+    estimatedThrough: data.estimatedThrough,
+    through: data.through && data.through < through ? data.through : through,
+    holidays: pick(data.holidays),
+    workdays: pick(data.workdays),
+  };
 }
 
 export interface WorkingCalendarOptions {
@@ -134,7 +154,10 @@ export class WorkingCalendar {
   /** What kind of day a local date is. */
   dayInfo(date: string): DayInfo {
     const beyondCoverage = date > this.coveredThrough || date < this.coveredFrom;
-    const beyondEstimate = date > this.estimatedThrough || date < this.coveredFrom;
+    const beyondEstimate =
+      date > this.estimatedThrough ||
+      date < this.coveredFrom ||
+      (this.data.through !== undefined && date > this.data.through);
     const base = { date, beyondCoverage, beyondEstimate };
     const weekend = isWeekend(date);
     const workday = this.data.workdays[date];
@@ -207,7 +230,11 @@ export class WorkingCalendar {
       info.warning = `${w.estimatedYears.join('、')}年放假安排尚未公布（日历数据截至${this.coveredThrough}）：已按《全国年节及纪念日放假办法》计入法定节假日及补假，并按惯例预留放假日，调休上班日未计；公布后由督查室加载，期限随之更新`;
     }
     if (w?.unestimated) {
-      info.warning = `日期${w.unestimated}超出节假日数据范围（${this.coveredFrom}至${this.estimatedThrough}），已仅按周末计算工作日，请核对当年放假安排`;
+      const last =
+        this.data.through && this.data.through < this.estimatedThrough
+          ? this.data.through
+          : this.estimatedThrough;
+      info.warning = `日期${w.unestimated}超出节假日数据范围（${this.coveredFrom}至${last}），已仅按周末计算工作日，请核对当年放假安排`;
     }
     return info;
   }
