@@ -6,6 +6,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  isCancellation,
   proxyActivities,
   TimeoutFailure,
   type ActivityOptions,
@@ -121,7 +122,8 @@ export async function deliverAll(notices: Notice[]): Promise<NoticeRecord[]> {
   try {
     return await deliverNotices.executeWithOptions(batchOptions(notices), [{ notices }]);
   } catch (err) {
-    if (err instanceof ActivityFailure) return afterFailure(notices, err);
+    // A cancelled workflow stops here; only a delivery that failed becomes a record.
+    if (err instanceof ActivityFailure && !isCancellation(err)) return afterFailure(notices, err);
     throw err;
   }
 }
