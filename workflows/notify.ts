@@ -84,7 +84,7 @@ function progressOf(err: ActivityFailure): BatchProgress | undefined {
 }
 
 /** Records for a batch whose activity finally failed: what was done stands, the rest `failed`. */
-function afterFailure(notices: readonly Notice[], err: ActivityFailure): NoticeRecord[] {
+export function afterFailure(notices: readonly Notice[], err: ActivityFailure): NoticeRecord[] {
   const progress = progressOf(err);
   const reason = err.cause?.message ?? err.message;
   const result = (key: string, channel: Channel): DeliveryResult =>
