@@ -1,9 +1,18 @@
-// Delivering a notice from a workflow: one activity per channel so a retry of one channel never
-// repeats another, each idempotent on the notice's key. A delivery that still fails after its
-// retries is recorded, never thrown: a lost e-mail must not stop the supervision process.
-import { ActivityFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+// Delivering notices from a workflow. deliverAll: one deliverNotices activity per batch (the notices
+// one step produces), which heartbeats the (notice, channel) pairs it finished so a retry never
+// repeats them; each pair is idempotent on the notice's key. deliver: the older one activity per
+// channel, kept for running histories. A delivery that still fails after its retries is recorded,
+// never thrown: a lost e-mail must not stop the supervision process.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  TimeoutFailure,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { Channel, DeliveryResult, Notice, NoticeRecord } from './types';
+import type { BatchProgress, Channel, DeliveryResult, Notice, NoticeRecord } from './types';
 
 /** How every notice is delivered: bounded backoff, permanent refusals not retried. */
 export const DELIVERY: ActivityOptions = {
@@ -17,7 +26,7 @@ export const DELIVERY: ActivityOptions = {
   },
 };
 
-const { sendEmail, sendWebhook } = proxyActivities<Activities>(DELIVERY);
+const { sendEmail, sendWebhook, deliverNotices } = proxyActivities<Activities>(DELIVERY);
 
 const CHANNELS: { channel: Channel; label: string; send: typeof sendEmail }[] = [
   { channel: 'email', label: '邮件', send: sendEmail },
@@ -40,6 +49,59 @@ export async function deliver(notice: Notice): Promise<NoticeRecord> {
       }
     }),
   );
+  return recordOf(notice, deliveries);
+}
+
+export const deliveryFailed = (r: NoticeRecord): boolean => r.deliveries.some((d) => d.status === 'failed');
+
+/**
+ * A batch gets the same bounded backoff, a heartbeat timeout that notices a dead worker in 30 s,
+ * and a start-to-close timeout long enough for each notice's slowest channel in turn.
+ */
+export function batchOptions(notices: readonly Notice[]): ActivityOptions {
+  const first = notices[0]?.subject.split('：')[0] ?? '';
+  return {
+    ...DELIVERY,
+    startToCloseTimeout: `${30 + 60 * notices.length} seconds`,
+    heartbeatTimeout: '30 seconds',
+    summary: `通知：${first}${notices.length > 1 ? `等${notices.length}条` : ''}`,
+  };
+}
+
+const CHANNEL_ORDER: readonly Channel[] = ['email', 'webhook'];
+
+function asProgress(value: unknown): BatchProgress | undefined {
+  const p = value as BatchProgress | undefined;
+  return p && Array.isArray(p.done) ? p : undefined;
+}
+
+/** What the last attempt reported: the failure's details, or a timed-out attempt's heartbeat. */
+function progressOf(err: ActivityFailure): BatchProgress | undefined {
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) return asProgress(cause.details?.[0]);
+  if (cause instanceof TimeoutFailure) return asProgress(cause.lastHeartbeatDetails);
+  return undefined;
+}
+
+/** Records for a batch whose activity finally failed: what was done stands, the rest `failed`. */
+export function afterFailure(notices: readonly Notice[], err: ActivityFailure): NoticeRecord[] {
+  const progress = progressOf(err);
+  const reason = err.cause?.message ?? err.message;
+  const result = (key: string, channel: Channel): DeliveryResult =>
+    progress?.done.find((d) => d.key === key && d.result.channel === channel)?.result ?? {
+      channel,
+      status: 'failed',
+      detail: progress?.pending?.find((p) => p.key === key && p.channel === channel)?.detail ?? reason,
+    };
+  return notices.map((n) =>
+    recordOf(
+      n,
+      CHANNEL_ORDER.map((c) => result(n.key, c)),
+    ),
+  );
+}
+
+function recordOf(notice: Notice, deliveries: DeliveryResult[]): NoticeRecord {
   return {
     key: notice.key,
     kind: notice.kind,
@@ -50,4 +112,18 @@ export async function deliver(notice: Notice): Promise<NoticeRecord> {
   };
 }
 
-export const deliveryFailed = (r: NoticeRecord): boolean => r.deliveries.some((d) => d.status === 'failed');
+/**
+ * Sends every notice of one step (an urge and its bulletin, say) on every channel with one activity
+ * and returns one record per notice, in order, each with a result per channel. Never throws for a
+ * delivery: what still fails after the retries is `failed` with the reason. No notices, no activity.
+ */
+export async function deliverAll(notices: Notice[]): Promise<NoticeRecord[]> {
+  if (notices.length === 0) return [];
+  try {
+    return await deliverNotices.executeWithOptions(batchOptions(notices), [{ notices }]);
+  } catch (err) {
+    // A cancelled workflow stops here; only a delivery that failed becomes a record.
+    if (err instanceof ActivityFailure && !isCancellation(err)) return afterFailure(notices, err);
+    throw err;
+  }
+}

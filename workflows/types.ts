@@ -193,7 +193,23 @@ export interface Notice {
   recipients: Recipient[];
   leadUnit?: { id: string; name: string };
   at: string; // when the workflow decided to send it
+  /** why an urge (催办) or bulletin came; the text says so. Absent: the deadline passed. */
+  reason?: NoticeReason;
+  /**
+   * Where it came from. A case opened by hand: the item's or case's source (`Source`, e.g.
+   * `{ kind: 'inspection', reference: '第3号督查通报' }`). A manual urge: how it was made
+   * (`'phone'` 电话催办, `'letter'` 督办函) and its note in `reference`.
+   */
+  origin?: { kind: string; reference?: string };
 }
+
+export type NoticeReason =
+  | 'deadline' // 已超过办理期限
+  | 'interval' // 上次催办后仍未办结
+  | 'returned' // 办结报告被退回重办
+  | 'missed_report' // 逾期未报送进展情况
+  | 'manual' // 人工催办：电话催办、督办函
+  | 'instruction'; // 根据领导批示催办
 
 export type Channel = 'email' | 'webhook';
 
@@ -202,6 +218,18 @@ export interface DeliveryResult {
   status: 'delivered' | 'not_configured' | 'no_recipients' | 'failed';
   recipients?: number;
   detail?: string;
+}
+
+/**
+ * What a deliverNotices attempt has done so far: its heartbeat details (a retry skips these pairs)
+ * and, when it fails for a temporary reason, the failure's details, so the workflow can tell which
+ * pairs of a batch that finally failed were delivered anyway.
+ */
+export interface BatchProgress {
+  /** finished (notice, channel) pairs: delivered, refused for good, not configured, no recipients */
+  done: { key: string; result: DeliveryResult }[];
+  /** pairs whose last try failed for a temporary reason, with that reason */
+  pending?: { key: string; channel: Channel; detail: string }[];
 }
 
 export interface NoticeRecord {

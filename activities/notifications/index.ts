@@ -1,12 +1,14 @@
-// Notification activities (通知送达): sendEmail and sendWebhook, one per channel, built from the
-// channels the worker configured. Each is idempotent on the notice's key; a permanent refusal is a
-// non-retryable PermanentDeliveryFailure, anything that may pass on its own is retried by the
-// workflow's retry policy (workflows/notify.ts).
+// Notification activities (通知送达), built from the channels the worker configured: deliverNotices
+// sends every notice of a workflow step on every channel (batch.ts); sendEmail and sendWebhook, one
+// notice on one channel, stay for the histories that scheduled them. Each is idempotent on the
+// notice's key; a permanent refusal is a non-retryable PermanentDeliveryFailure (a `failed` result
+// in a batch), anything that may pass on its own is retried by workflows/notify.ts's retry policy.
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import type { DeliveryResult, Notice } from '../../workflows/types';
+import type { Channel, DeliveryResult, Notice, NoticeRecord } from '../../workflows/types';
+import { batchSchema, deliverBatch } from './batch';
 import { createEmailChannel, sendEmailNotice, type EmailChannel } from './email';
 import { DEFAULT_TIME_ZONE, renderNotice } from './templates';
 import { describeWebhookUrl, sendWebhookNotice, type WebhookChannel } from './webhook';
@@ -97,19 +99,31 @@ export const NoticeSchema = z.looseObject({
   recipients: z.array(RecipientSchema),
   leadUnit: z.looseObject({ id: z.string(), name: z.string() }).optional(),
   at: z.iso.datetime({ offset: true }),
+  reason: z.enum(['deadline', 'interval', 'returned', 'missed_report', 'manual', 'instruction']).optional(),
+  origin: z.looseObject({ kind: z.string().min(1), reference: z.string().max(500).optional() }).optional(),
 });
+
+const BatchSchema = batchSchema(NoticeSchema);
+
+const invalidInput = (what: string, error: z.ZodError): ApplicationFailure => {
+  const issues = error.issues.map((i) => `${i.path.join('.') || `(${what})`}: ${i.message}`);
+  return ApplicationFailure.create({
+    type: 'InvalidInput',
+    message: `invalid ${what}: ${issues.join('; ')}`,
+    nonRetryable: true,
+  });
+};
 
 export function parseNotice(input: unknown): Notice {
   const parsed = NoticeSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(notice)'}: ${i.message}`);
-    throw ApplicationFailure.create({
-      type: 'InvalidInput',
-      message: `invalid notice: ${issues.join('; ')}`,
-      nonRetryable: true,
-    });
-  }
+  if (!parsed.success) throw invalidInput('notice', parsed.error);
   return parsed.data as Notice;
+}
+
+export function parseBatch(input: unknown): { notices: Notice[] } {
+  const parsed = BatchSchema.safeParse(input);
+  if (!parsed.success) throw invalidInput('batch', parsed.error);
+  return parsed.data as { notices: Notice[] };
 }
 
 export function createNotificationActivities(channels: NotificationChannels) {
@@ -135,20 +149,32 @@ export function createNotificationActivities(channels: NotificationChannels) {
     }
   }
 
+  // One (notice, channel) pair: the channel's result, or its typed failure thrown.
+  const sendOn = async (channel: Channel, n: Notice): Promise<DeliveryResult> => {
+    if (channel === 'email') {
+      if (!channels.email) return { channel, status: 'not_configured' };
+      return sendEmailNotice(channels.email, n, render(n));
+    }
+    if (!channels.webhook) return { channel, status: 'not_configured' };
+    return sendWebhookNotice(channels.webhook, n, render(n));
+  };
+
   return {
+    /**
+     * 批量送达: every notice of one workflow step on every channel; per notice one result per
+     * channel. Heartbeats the pairs done, and a retry skips them.
+     */
+    async deliverNotices(batch: { notices: Notice[] }): Promise<NoticeRecord[]> {
+      const { notices } = parseBatch(batch);
+      return deliverBatch(notices, sendOn, log);
+    },
     /** 邮件: one message per recipient with an e-mail address. */
     async sendEmail(notice: Notice): Promise<DeliveryResult> {
-      return deliverOn('email', notice, async (n) => {
-        if (!channels.email) return { channel: 'email', status: 'not_configured' };
-        return sendEmailNotice(channels.email, n, render(n));
-      });
+      return deliverOn('email', notice, (n) => sendOn('email', n));
     },
     /** 推送: one signed POST per notice, for SMS gateways and chat robots. */
     async sendWebhook(notice: Notice): Promise<DeliveryResult> {
-      return deliverOn('webhook', notice, async (n) => {
-        if (!channels.webhook) return { channel: 'webhook', status: 'not_configured' };
-        return sendWebhookNotice(channels.webhook, n, render(n));
-      });
+      return deliverOn('webhook', notice, (n) => sendOn('webhook', n));
     },
   };
 }

@@ -117,6 +117,94 @@ function caseRef(notice: Notice): string {
   return notice.caseId ? `问责案件（编号：${notice.caseId}）` : '问责案件';
 }
 
+/** How a manual urge (人工催办) was made, from `origin.kind`. */
+export const URGE_METHODS: Record<string, string> = {
+  phone: '电话催办',
+  letter: '督办函',
+  on_site: '现场督办',
+  interview: '约谈督办',
+};
+
+/** Where a case opened by hand came from (线索来源), from `origin.kind` (the `Source` kinds). */
+export const ORIGIN_NAMES: Record<string, string> = {
+  inspection: '督查检查发现',
+  complaint: '群众投诉',
+  media: '媒体曝光',
+  leader_instruction: '领导批示',
+  meeting_decision: '会议决定',
+  document: '文件交办',
+  deputy_proposal: '人大代表建议、政协委员提案',
+  case_rectification: '问责整改落实情况',
+  other: '其他途径',
+};
+
+/** An escalation's case says "经催办后仍未落实"; any other origin is a case opened by hand. */
+const openedByHand = (notice: Notice): boolean =>
+  notice.kind === 'case_opened' && notice.origin !== undefined && notice.origin.kind !== 'escalation';
+
+const withRef = (label: string, reference: string | undefined): string =>
+  reference ? `${label}（${reference}）` : label;
+
+function originText(notice: Notice): string | undefined {
+  if (!notice.origin) return undefined;
+  return withRef(ORIGIN_NAMES[notice.origin.kind] ?? '其他途径', notice.origin.reference);
+}
+
+function urgeMethod(notice: Notice): string {
+  const label = URGE_METHODS[notice.origin?.kind ?? ''] ?? '人工催办';
+  const note = notice.origin?.reference ?? notice.body;
+  return note ? `${label}：${note}` : label;
+}
+
+/**
+ * True unless the notice says it was decided before the deadline: an urge from a returned report or
+ * a missed progress report may come long before it, and must not claim "已超过办理期限".
+ */
+function pastDeadline(notice: Notice): boolean {
+  if (!notice.deadlineAt) return notice.reason === undefined || notice.reason === 'deadline';
+  return Date.parse(notice.at) >= Date.parse(notice.deadlineAt);
+}
+
+/** Why the unit is urged: the first sentence of an urge, by reason. */
+function urgeCause(notice: Notice, item: string, due: string): string {
+  const late = pastDeadline(notice);
+  const overdue = `已超过办理期限${due}`;
+  const andLate = late ? `，且${overdue}` : '';
+  switch (notice.reason) {
+    case 'returned':
+      return `你单位承办的${item}，所报办结报告经审核不符合办结要求，办结报告被退回重办${andLate}。`;
+    case 'missed_report':
+      return `你单位承办的${item}逾期未报送进展情况${andLate}。`;
+    case 'interval': {
+      const level = notice.level ?? 0;
+      const previous = level > 1 ? `第${chineseOrdinal(level - 1)}次` : '前次';
+      return `你单位承办的${item}${late ? `${overdue}，` : ''}经${previous}催办后仍未办结。`;
+    }
+    case 'manual':
+      return `你单位承办的${item}${late ? `${overdue}，至今仍未办结` : '尚未办结'}。`;
+    case 'instruction': {
+      const instruction = withRef('领导批示', notice.origin?.reference);
+      return `根据${instruction}要求，你单位承办的${item}须加快办理${late ? `，现已超过办理期限${due}` : ''}。`;
+    }
+    case 'deadline':
+    case undefined:
+      return `你单位承办的${item}${late ? `${overdue}，至今仍未办结` : '尚未办结'}。`;
+  }
+}
+
+/** What the bulletin (通报) says the unit failed to do, by reason. */
+function bulletinCause(notice: Notice, deadline: string | undefined): string {
+  switch (notice.reason) {
+    case 'returned':
+      return '报送的办结报告被退回重办';
+    case 'missed_report':
+      return '逾期未报送进展情况';
+    default:
+      if (!pastDeadline(notice)) return '经催办后仍未办结';
+      return deadline ? `未在办理期限（${deadline}）内办结` : '未按期办结';
+  }
+}
+
 /** The opening paragraph: what this notice is about, by kind. */
 function lead(notice: Notice, deadline: string | undefined): string {
   const item = itemRef(notice);
@@ -125,24 +213,30 @@ function lead(notice: Notice, deadline: string | undefined): string {
   switch (notice.kind) {
     case 'urge': {
       const n = notice.level !== undefined ? `第${chineseOrdinal(notice.level)}次` : '';
+      const how = notice.reason === 'manual' ? `（${urgeMethod(notice)}）` : '';
       return (
-        `你单位承办的${item}已超过办理期限${due}，至今仍未办结。` +
-        `${by ? `${by}` : ''}现对你单位进行${n}催办，请立即抓紧落实，并及时报送办理情况。`
+        urgeCause(notice, item, due) +
+        `${by ? `${by}` : ''}现对你单位进行${n}催办${how}，请立即抓紧落实，并及时报送办理情况。`
       );
     }
     case 'bulletin': {
       const times = notice.level !== undefined ? `，已被催办${chineseCount(notice.level)}次` : '';
       const unit = notice.leadUnit ? `承办单位${notice.leadUnit.name}` : '承办单位';
-      const within = deadline ? `未在办理期限（${deadline}）内办结` : '未按期办结';
-      return `${by ?? '督查部门'}关于${item}办理情况的通报：${unit}${within}${times}，现予以通报。`;
+      return `${by ?? '督查部门'}关于${item}办理情况的通报：${unit}${bulletinCause(notice, deadline)}${times}，现予以通报。`;
     }
     case 'warning':
       return (
         `你单位承办的${item}即将到期${due}，现亮黄灯预警。请抓紧办理，按期报送办结报告；` +
         '确需延期办理的，须在期限届满前提出申请并说明原因。'
       );
-    case 'case_opened':
-      return `因${item}经催办后仍未落实，${by ? `${by}` : ''}决定启动问责程序，立案为${caseRef(notice)}。请有关单位和人员配合调查核实。`;
+    case 'case_opened': {
+      const tail = `启动问责程序，立案为${caseRef(notice)}。请有关单位和人员配合调查核实。`;
+      if (openedByHand(notice)) {
+        const about = notice.title || notice.itemId ? `就${item}有关问题` : '';
+        return `根据${originText(notice)}，${by ?? ''}决定${about}${tail}`;
+      }
+      return `因${item}经催办后仍未落实，${by ?? ''}决定${tail}`;
+    }
     case 'case_step_overdue':
       return `${caseRef(notice)}的当前程序节点已超过规定期限${deadline ? `（${deadline}）` : ''}，请尽快办理。`;
     case 'case_decision':
@@ -178,6 +272,10 @@ function fields(notice: Notice, deadline: string | undefined): Field[] {
   if (notice.kind === 'urge' && notice.level !== undefined) {
     out.push({ label: '催办次数', value: `第${chineseOrdinal(notice.level)}次` });
   }
+  if (notice.kind === 'urge' && notice.reason === 'manual') {
+    out.push({ label: '催办方式', value: URGE_METHODS[notice.origin?.kind ?? ''] ?? '人工催办' });
+  }
+  if (openedByHand(notice)) out.push({ label: '线索来源', value: originText(notice) as string });
   if (notice.body) out.push({ label: '说明', value: notice.body });
   return out;
 }
