@@ -73,7 +73,18 @@ const ItemColumns = {
   assignedAt: instant,
 };
 const ItemCreated = z.looseObject(ItemColumns);
-const ItemSet = SetFields.pipe(z.looseObject(ItemColumns).partial());
+// A batch may change these (a reassignment sets leadUnit) but cannot remove the required ones.
+const ItemSet = SetFields.pipe(
+  z.looseObject({
+    title: ItemColumns.title.optional(),
+    description: ItemColumns.description.nullable(),
+    source: ItemColumns.source.nullable(),
+    leadUnit: ItemColumns.leadUnit.optional(),
+    assistingUnits: ItemColumns.assistingUnits.nullable(),
+    policy: ItemColumns.policy.nullable(),
+    assignedAt: instant.optional(),
+  }),
+);
 
 /** the item's current summary: every batch carries all of it, and an absent optional field clears its column */
 export const ItemSummary = z.strictObject({

@@ -3,8 +3,9 @@
 // The store is written against `Db` only, so every query runs unchanged on both.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import NodeModule from 'node:module';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 
@@ -17,6 +18,8 @@ export interface QueryResult<R extends Row = Row> {
 
 export interface Queryable {
   query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** runs a script of several statements without parameters (a migration) */
+  exec(sql: string): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -71,12 +74,17 @@ function postgresDb(url: string, options: OpenOptions): Db {
   return {
     kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
+    // Without parameters pg uses the simple protocol, which takes several statements.
+    exec: async (sql) => void (await pool.query(sql)),
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        const result = await fn({
+          query: (sql, params) => run(client, sql, params),
+          exec: async (sql) => void (await client.query(sql)),
+        });
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -95,11 +103,26 @@ function postgresDb(url: string, options: OpenOptions): Db {
   };
 }
 
-async function pgliteDb(dataDir: string | undefined): Promise<Db> {
+/**
+ * A PGlite instance. Under jest it is loaded by Node's own module loader: PGlite reaches Node
+ * built-ins through `import()`, which jest's module sandbox refuses without
+ * --experimental-vm-modules. Everywhere else it is the ordinary import.
+ */
+export async function newPglite(dataDir?: string, options: PGliteOptions = {}): Promise<PGlite> {
+  type Loader = (request: string, parent: unknown, isMain: boolean) => { PGlite: typeof PGlite };
+  const load = (NodeModule as unknown as { _load?: Loader })._load;
+  const Pglite =
+    process.env.JEST_WORKER_ID !== undefined && load
+      ? load(require.resolve('@electric-sql/pglite'), null, false).PGlite
+      : PGlite;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pglite = new PGlite(dataDir);
+  const pglite = new Pglite(dataDir, options);
   await pglite.waitReady;
-  return wrapPglite(pglite);
+  return pglite;
+}
+
+async function pgliteDb(dataDir: string | undefined): Promise<Db> {
+  return wrapPglite(await newPglite(dataDir));
 }
 
 /** A `Db` over an already open PGlite (the restore script and tests use it). */
@@ -112,6 +135,7 @@ export function wrapPglite(pglite: PGlite): Db {
       const r = await pglite.query<R>(sql, params as unknown[] | undefined);
       return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
     },
+    exec: async (sql) => void (await pglite.exec(sql)),
     transaction: (fn) =>
       pglite.transaction((tx) =>
         fn({
@@ -119,6 +143,7 @@ export function wrapPglite(pglite: PGlite): Db {
             const r = await tx.query<R>(sql, params as unknown[] | undefined);
             return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
           },
+          exec: async (sql) => void (await tx.exec(sql)),
         }),
       ),
     close: () => pglite.close(),
@@ -190,7 +215,7 @@ export async function migrate(db: Db, migrations: Migration[] = loadMigrations()
           throw new Error(`record migration ${m.version}_${m.name} was changed after it was applied`);
         continue;
       }
-      await tx.query(m.sql);
+      await tx.exec(m.sql);
       await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
         m.version,
         m.name,

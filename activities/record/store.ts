@@ -40,16 +40,16 @@ type View = Record<string, unknown>;
 // ---------- conversions (pg gives bigint and numeric as strings, PGlite bigint as numbers) ----------
 
 const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
-const iso = (v: unknown): string | undefined =>
-  v === null || v === undefined ? undefined : (v instanceof Date ? v : new Date(String(v))).toISOString();
+// Duck-typed rather than instanceof: under jest PGlite runs in another realm, with its own Date.
+const iso = (v: unknown): string | undefined => {
+  if (v === null || v === undefined) return undefined;
+  const date = typeof (v as Date).toISOString === 'function' ? (v as Date) : new Date(String(v));
+  return date.toISOString();
+};
 const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const obj = (v: unknown): View =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as View) : {};
-const localDate = (v: unknown): string =>
-  v instanceof Date
-    ? `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`
-    : String(v).slice(0, 10);
 /** drops undefined fields, so a read never carries `"deadlineAt": undefined` */
 function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
@@ -680,7 +680,7 @@ function measureRow(r: Row, viaStaff: boolean): LedgerRecordRow {
     decidedAt: iso(r.decided_at)!,
     executedAt: iso(r.executed_at),
     revokedAt: iso(r.revoked_at),
-    date: localDate(r.local_date),
+    date: String(r.local_date),
     year: Number(r.year),
     viaStaff,
     data: r.data ?? undefined,
