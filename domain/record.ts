@@ -156,7 +156,8 @@ export const CaseRecordBatch = z
   .strictObject({
     caseId: id,
     revision: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
-    created: SetFields.optional(),
+    /** the case's initial view (first batch only) */
+    created: z.record(z.string(), z.unknown()).optional(),
     summary: CaseSummary,
     set: SetFields.optional(),
     upsert: Upsert.optional(),
