@@ -6,11 +6,13 @@
 FROM node:20-slim AS build
 WORKDIR /app
 ENV DUBAN_SKIP_TEMPORAL_INSTALL=1 \
+    DUBAN_SKIP_BROWSER=1 \
+    DUBAN_SKIP_POSTGRES_INSTALL=1 \
     npm_config_audit=false \
     npm_config_fund=false
 # dependencies first, so source edits do not reinstall them; postinstall needs its script
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal.mjs scripts/install-temporal.mjs
+COPY scripts/install-*.mjs scripts/
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
@@ -24,6 +26,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# tsc does not copy .sql files; the record's migrations are read from here at start
+COPY --from=build /app/activities/record/migrations ./activities/record/migrations
 USER node
 EXPOSE 3000
 # the worker bundles the workflow code at start; the API answers /readyz once Temporal is reachable

@@ -1,8 +1,10 @@
 // All configuration, read once from the environment and validated at start-up: a bad value stops
 // the process with the variable's name instead of failing later in some request.
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
+import { projectRoot } from './temporal-binaries';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
@@ -50,6 +52,11 @@ const Env = z.object({
   DUBAN_SHUTDOWN_GRACE: z.string().default('10s'),
   DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   DUBAN_WEB_UI_URL: z.string().default('http://localhost:8233'),
+  DUBAN_DATA_DIR: z.string().min(1).optional(),
+  DUBAN_DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' })
+    .optional(),
+  DUBAN_DATABASE_DIR: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -69,6 +76,8 @@ export type Config = {
   shutdownGraceTime: string;
   logLevel: string;
   webUiUrl: string;
+  /** the record: a PostgreSQL server when `url` is set, else the embedded PGlite in `dir` */
+  database: { url?: string; dir: string };
   /** raw token settings; parsed by loadTokens() so only the API needs them */
   tokens: { json?: string; file?: string };
 };
@@ -127,6 +136,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceTime: e.DUBAN_SHUTDOWN_GRACE,
     logLevel: e.DUBAN_LOG_LEVEL,
     webUiUrl: e.DUBAN_WEB_UI_URL,
+    database: {
+      url: e.DUBAN_DATABASE_URL,
+      dir: resolve(
+        e.DUBAN_DATABASE_DIR ??
+          join(e.DUBAN_DATA_DIR ? resolve(e.DUBAN_DATA_DIR) : join(projectRoot, 'data'), 'record'),
+      ),
+    },
     tokens: { json: e.DUBAN_API_TOKENS, file: e.DUBAN_API_TOKENS_FILE },
   };
 }

@@ -1,0 +1,40 @@
+// Record activities: a workflow writes each step to the record here, as one batch. Input is validated
+// at this boundary; bad input fails as a non-retryable InvalidInput, since retrying it can never
+// succeed. Everything else (the database unreachable, a batch for an item not yet created) is an
+// ordinary error that Temporal retries with backoff, and the store's revision rule makes the
+// retries harmless.
+import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
+import { CaseRecordBatch, ItemRecordBatch, NoticeDeliveries } from '../../domain/record';
+import type { Db } from './db';
+import { applyCaseBatch, applyItemBatch, recordDeliveries, type ApplyResult } from './store';
+
+export const INVALID_INPUT = 'InvalidInput';
+
+function parse<S extends z.ZodType>(activity: string, schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    throw ApplicationFailure.nonRetryable(`${activity}: invalid input: ${issues.join('; ')}`, INVALID_INPUT);
+  }
+  return parsed.data;
+}
+
+export function createRecordActivities(db: Db) {
+  return {
+    /** writes one step of an item; `applied: false` when the record already had it (a retry) */
+    async recordItem(batch: ItemRecordBatch): Promise<ApplyResult> {
+      return applyItemBatch(db, parse('recordItem', ItemRecordBatch, batch));
+    },
+    /** writes one step of a case, with the ledger rows it executed, revoked or amended */
+    async recordCase(batch: CaseRecordBatch): Promise<ApplyResult> {
+      return applyCaseBatch(db, parse('recordCase', CaseRecordBatch, batch));
+    },
+    /** records each notice's result per channel; returns the rows written */
+    async recordDeliveries(rows: z.input<typeof NoticeDeliveries>): Promise<number> {
+      return recordDeliveries(db, parse('recordDeliveries', NoticeDeliveries, rows));
+    },
+  };
+}
+
+export type RecordActivities = ReturnType<typeof createRecordActivities>;

@@ -1,0 +1,885 @@
+// The record's data access: every SQL statement of duban is in this file. Writes are batches that
+// apply exactly once: each item or case row carries the revision of the last batch applied, and a
+// batch is applied only above it, under the row's lock, in one transaction with its events (keyed,
+// ON CONFLICT DO NOTHING) and ledger rows (keyed, upserted). A retry, a replay or two workers sending
+// the same batch therefore change nothing the second time. Reads take one statement each, so each
+// sees one snapshot.
+import type {
+  CalendarYearInput,
+  CaseRecordBatch,
+  CaseSummary,
+  ItemRecordBatch,
+  ItemSummary,
+  LedgerRow,
+  NoticeDelivery,
+  RecordEvent,
+  UnitEntry,
+} from '../../domain/record';
+import type { HistoryEntry, LedgerEvent } from '../../workflows/types';
+import type { Db, Queryable, Row } from './db';
+
+/** A batch for an item or case that has no record yet and does not create it: retry until the creating batch lands. */
+export class UnknownRecordError extends Error {
+  override name = 'UnknownRecordError';
+}
+
+/** A list query the store refuses (bad cursor, limit or filter): the API answers 400. */
+export class InvalidQueryError extends Error {
+  override name = 'InvalidQueryError';
+}
+
+export interface ApplyResult {
+  /** false: the record already holds this revision or a later one (a retry or a replay) */
+  applied: boolean;
+  /** the revision the record holds now */
+  revision: number;
+}
+
+type View = Record<string, unknown>;
+
+// ---------- conversions (pg gives bigint and numeric as strings, PGlite bigint as numbers) ----------
+
+const json = (value: unknown): string | null => (value === undefined ? null : JSON.stringify(value));
+// Duck-typed rather than instanceof: under jest PGlite runs in another realm, with its own Date.
+const iso = (v: unknown): string | undefined => {
+  if (v === null || v === undefined) return undefined;
+  const date = typeof (v as Date).toISOString === 'function' ? (v as Date) : new Date(String(v));
+  return date.toISOString();
+};
+const num = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const obj = (v: unknown): View =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as View) : {};
+/** drops undefined fields, so a read never carries `"deadlineAt": undefined` */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+// ISO text of a timestamptz inside jsonb built by SQL, the same shape as Date#toISOString.
+const isoSql = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+// ---------- view merge ----------
+
+/**
+ * `set` replaces top-level fields (null removes one); then each `upsert` collection is merged by id:
+ * an entry replaces the one with its id in place, a new id is appended, order is kept.
+ */
+export function mergeView(
+  view: View,
+  set: Record<string, unknown> | undefined,
+  upsert: Record<string, Array<{ id: string } & Record<string, unknown>>> | undefined,
+): View {
+  const next: View = { ...view };
+  for (const [field, value] of Object.entries(set ?? {})) {
+    if (value === null) delete next[field];
+    else next[field] = value;
+  }
+  for (const [field, entries] of Object.entries(upsert ?? {})) {
+    const list: unknown[] = Array.isArray(next[field]) ? [...(next[field] as unknown[])] : [];
+    const position = new Map<string, number>();
+    list.forEach((e, i) => {
+      const id = obj(e).id;
+      if (typeof id === 'string') position.set(id, i);
+    });
+    for (const entry of entries) {
+      const i = position.get(entry.id);
+      if (i === undefined) {
+        position.set(entry.id, list.length);
+        list.push(entry);
+      } else list[i] = entry;
+    }
+    next[field] = list;
+  }
+  // History is the events table; a view never keeps a second copy.
+  delete next.history;
+  return next;
+}
+
+// ---------- writes ----------
+
+interface Column {
+  name: string;
+  /** the SQL for placeholder $n */
+  sql: (p: string) => string;
+}
+const col = (name: string, type: string): Column => ({ name, sql: (p) => `${p}::${type}` });
+// Millisecond precision, like the ISO strings of the cursor, so keyset comparisons are exact.
+const msCol = (name: string): Column => ({
+  name,
+  sql: (p) => `date_trunc('milliseconds', ${p}::timestamptz)`,
+});
+
+const ITEM_COLUMNS: Column[] = [
+  col('title', 'text'),
+  col('description', 'text'),
+  col('source_kind', 'text'),
+  col('source_reference', 'text'),
+  col('lead_unit_id', 'text'),
+  col('lead_unit_name', 'text'),
+  col('assisting_unit_ids', 'text[]'),
+  col('policy', 'text'),
+  col('status', 'text'),
+  col('light', 'text'),
+  msCol('assigned_at'),
+  col('deadline_at', 'timestamptz'),
+  col('completed_at', 'timestamptz'),
+  col('cancelled_at', 'timestamptz'),
+  col('urge_count', 'integer'),
+  col('delivery_failures', 'integer'),
+  col('current_stage', 'text'),
+  col('case_ids', 'text[]'),
+];
+
+function itemValues(view: View, s: ItemSummary): unknown[] {
+  const source = obj(view.source);
+  const lead = obj(view.leadUnit);
+  const assisting = Array.isArray(view.assistingUnits) ? view.assistingUnits : [];
+  return [
+    str(view.title),
+    str(view.description) ?? null,
+    str(source.kind) ?? null,
+    str(source.reference) ?? null,
+    str(lead.id),
+    str(lead.name),
+    assisting.map((u) => str(obj(u).id)).filter((id): id is string => id !== undefined),
+    str(view.policy) ?? null,
+    s.status,
+    s.light,
+    str(view.assignedAt),
+    s.deadlineAt ?? null,
+    s.completedAt ?? null,
+    s.cancelledAt ?? null,
+    s.urgeCount,
+    s.deliveryFailures,
+    s.currentStage ?? null,
+    s.caseIds,
+  ];
+}
+
+const CASE_COLUMNS: Column[] = [
+  col('item_id', 'text'),
+  col('stage', 'text'),
+  col('procedure', 'text'),
+  col('level', 'integer'),
+  col('source_kind', 'text'),
+  col('subject_ids', 'text[]'),
+  msCol('opened_at'),
+  col('decided_at', 'timestamptz'),
+  col('closed_at', 'timestamptz'),
+];
+
+function caseValues(view: View, s: CaseSummary): unknown[] {
+  return [
+    s.itemId ?? null,
+    s.stage,
+    s.procedure ?? null,
+    s.level ?? null,
+    str(obj(view.source).kind) ?? null,
+    s.subjectIds,
+    s.openedAt,
+    s.decidedAt ?? null,
+    s.closedAt ?? null,
+  ];
+}
+
+/** `$first, $first+1 …` for the columns, each with its cast */
+function placeholders(columns: Column[], first: number): string {
+  return columns.map((c, i) => c.sql(`$${first + i}`)).join(', ');
+}
+const names = (columns: Column[]) => columns.map((c) => c.name).join(', ');
+
+interface Target {
+  table: 'items' | 'cases';
+  events: 'item_events' | 'case_events';
+  key: 'item_id' | 'case_id';
+  columns: Column[];
+}
+const ITEM: Target = { table: 'items', events: 'item_events', key: 'item_id', columns: ITEM_COLUMNS };
+const CASE: Target = { table: 'cases', events: 'case_events', key: 'case_id', columns: CASE_COLUMNS };
+
+interface Batch {
+  id: string;
+  revision: number;
+  created?: View;
+  set?: Record<string, unknown>;
+  upsert?: Record<string, Array<{ id: string } & Record<string, unknown>>>;
+  events: RecordEvent[];
+}
+
+async function applyBatch(
+  tx: Queryable,
+  t: Target,
+  b: Batch,
+  values: (view: View) => unknown[],
+): Promise<ApplyResult> {
+  if (b.created) {
+    // Revision 0, so the batch itself is applied on top just below. A concurrent creator's insert
+    // waits on ours and then does nothing.
+    const view = mergeView(b.created, undefined, undefined);
+    await tx.query(
+      `INSERT INTO ${t.table} (id, revision, view, ${names(t.columns)})
+       VALUES ($1, 0, $2::text::jsonb, ${placeholders(t.columns, 3)})
+       ON CONFLICT (id) DO NOTHING`,
+      [b.id, json(view), ...values(view)],
+    );
+  }
+  const { rows } = await tx.query<{ revision: unknown; view: View }>(
+    `SELECT revision, view FROM ${t.table} WHERE id = $1 FOR UPDATE`,
+    [b.id],
+  );
+  const row = rows[0];
+  if (!row)
+    throw new UnknownRecordError(`${t.table} ${b.id}: no record yet, and this batch does not create it`);
+  const stored = Number(row.revision);
+  if (stored >= b.revision) return { applied: false, revision: stored };
+
+  const view = mergeView(row.view, b.set, b.upsert);
+  for (const e of b.events) {
+    await tx.query(
+      `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
+       VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7::text::jsonb)
+       ON CONFLICT DO NOTHING`,
+      [b.id, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data)],
+    );
+  }
+  await tx.query(
+    `UPDATE ${t.table} SET (revision, view, updated_at, ${names(t.columns)})
+       = ($2, $3::text::jsonb, now(), ${placeholders(t.columns, 4)})
+     WHERE id = $1`,
+    [b.id, b.revision, json(view), ...values(view)],
+  );
+  return { applied: true, revision: b.revision };
+}
+
+/** Applies one item batch exactly once (see the module comment). */
+export function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
+  return db.transaction((tx) =>
+    applyBatch(tx, ITEM, { ...batch, id: batch.itemId }, (view) => itemValues(view, batch.summary)),
+  );
+}
+
+/** Applies one case batch exactly once, with its ledger rows upserted by (case id, measure id). */
+export function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyResult> {
+  return db.transaction(async (tx) => {
+    const result = await applyBatch(tx, CASE, { ...batch, id: batch.caseId }, (view) =>
+      caseValues(view, batch.summary),
+    );
+    if (!result.applied) return result;
+    for (const m of batch.ledger ?? []) await upsertMeasure(tx, batch.caseId, batch.summary.itemId, m);
+    return result;
+  });
+}
+
+async function upsertMeasure(tx: Queryable, caseId: string, itemId: string | undefined, m: LedgerRow) {
+  await tx.query(
+    `INSERT INTO measures (id, case_id, measure_id, item_id, subject_kind, subject_id, subject_name, unit_id,
+       code, amount, status, decided_by, decided_at, executed_at, revoked_at, local_date, year, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11, $12, $13::timestamptz, $14::timestamptz,
+       $15::timestamptz, $16::date, $17, $18::text::jsonb)
+     ON CONFLICT (id) DO UPDATE SET item_id = EXCLUDED.item_id, subject_kind = EXCLUDED.subject_kind,
+       subject_id = EXCLUDED.subject_id, subject_name = EXCLUDED.subject_name, unit_id = EXCLUDED.unit_id,
+       code = EXCLUDED.code, amount = EXCLUDED.amount, status = EXCLUDED.status,
+       decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, executed_at = EXCLUDED.executed_at,
+       revoked_at = EXCLUDED.revoked_at, local_date = EXCLUDED.local_date, year = EXCLUDED.year,
+       data = EXCLUDED.data`,
+    [
+      `${caseId}:${m.measureId}`,
+      caseId,
+      m.measureId,
+      itemId ?? null,
+      m.subjectKind,
+      m.subjectId,
+      m.subjectName,
+      m.unitId ?? null,
+      m.code,
+      m.amount ?? null,
+      m.status,
+      m.decidedBy,
+      m.decidedAt,
+      m.executedAt ?? null,
+      m.revokedAt ?? null,
+      m.date,
+      Number(m.date.slice(0, 4)),
+      json(m.data),
+    ],
+  );
+}
+
+/**
+ * Upserts each notice's result per channel. A later attempt replaces an earlier one; nothing
+ * replaces `delivered`, so a stale retry cannot turn a delivered notice back into a failure.
+ */
+export function recordDeliveries(db: Db, rows: readonly NoticeDelivery[]): Promise<number> {
+  return db.transaction(async (tx) => {
+    let written = 0;
+    for (const d of rows) {
+      const r = await tx.query(
+        `INSERT INTO notice_deliveries (notice_key, channel, item_id, case_id, kind, subject, status, attempts,
+           detail, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz)
+         ON CONFLICT (notice_key, channel) DO UPDATE SET item_id = EXCLUDED.item_id, case_id = EXCLUDED.case_id,
+           kind = EXCLUDED.kind, subject = EXCLUDED.subject, status = EXCLUDED.status,
+           attempts = greatest(notice_deliveries.attempts, EXCLUDED.attempts), detail = EXCLUDED.detail,
+           at = EXCLUDED.at
+         WHERE notice_deliveries.status <> 'delivered' AND EXCLUDED.at >= notice_deliveries.at`,
+        [
+          d.noticeKey,
+          d.channel,
+          d.itemId ?? null,
+          d.caseId ?? null,
+          d.kind,
+          d.subject,
+          d.status,
+          d.attempts ?? 1,
+          d.detail ?? null,
+          d.at,
+        ],
+      );
+      written += r.rowCount;
+    }
+    return written;
+  });
+}
+
+// ---------- reads: items and cases ----------
+
+export type RecordedItem = View &
+  ItemSummary & { id: string; revision: number; history: HistoryEntry[]; updatedAt: string };
+export type RecordedCase = View &
+  CaseSummary & { id: string; revision: number; history: HistoryEntry[]; updatedAt: string };
+
+const historySql = (events: string, key: string, table: string) => `coalesce((
+    SELECT jsonb_agg(jsonb_build_object('at', ${isoSql('e.at')}, 'by', e.actor, 'action', e.action,
+      'detail', e.detail) ORDER BY e.seq)
+    FROM ${events} e WHERE e.${key} = ${table}.id), '[]'::jsonb) AS history`;
+
+function history(raw: unknown): HistoryEntry[] {
+  return (Array.isArray(raw) ? raw : []).map((e: View) =>
+    compact({ at: String(e.at), by: String(e.by), action: String(e.action), detail: str(e.detail) }),
+  );
+}
+
+/** The view, summary fields set from their columns (absent ones removed), so the two never disagree. */
+function withSummary(view: View, summary: View): View {
+  const out: View = { ...view };
+  for (const [k, v] of Object.entries(summary)) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+function itemSummary(r: Row): ItemSummary {
+  return {
+    status: r.status as ItemSummary['status'],
+    light: r.light as ItemSummary['light'],
+    urgeCount: Number(r.urge_count),
+    deliveryFailures: Number(r.delivery_failures),
+    deadlineAt: iso(r.deadline_at),
+    currentStage: str(r.current_stage),
+    completedAt: iso(r.completed_at),
+    cancelledAt: iso(r.cancelled_at),
+    caseIds: (r.case_ids as string[]) ?? [],
+  };
+}
+
+export async function getItem(db: Queryable, id: string): Promise<RecordedItem | undefined> {
+  const { rows } = await db.query(
+    `SELECT items.*, ${historySql('item_events', 'item_id', 'items')} FROM items WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    ...withSummary(obj(r.view), itemSummary(r)),
+    id: String(r.id),
+    revision: Number(r.revision),
+    updatedAt: iso(r.updated_at)!,
+    history: history(r.history),
+  } as RecordedItem;
+}
+
+function caseSummary(r: Row): CaseSummary {
+  return {
+    stage: r.stage as CaseSummary['stage'],
+    procedure: str(r.procedure) as CaseSummary['procedure'],
+    itemId: str(r.item_id),
+    level: num(r.level),
+    subjectIds: (r.subject_ids as string[]) ?? [],
+    openedAt: iso(r.opened_at)!,
+    decidedAt: iso(r.decided_at),
+    closedAt: iso(r.closed_at),
+  };
+}
+
+export async function getCase(db: Queryable, id: string): Promise<RecordedCase | undefined> {
+  const { rows } = await db.query(
+    `SELECT cases.*, ${historySql('case_events', 'case_id', 'cases')} FROM cases WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return {
+    ...withSummary(obj(r.view), caseSummary(r)),
+    id: String(r.id),
+    revision: Number(r.revision),
+    updatedAt: iso(r.updated_at)!,
+    history: history(r.history),
+  } as RecordedCase;
+}
+
+// ---------- list queries ----------
+
+const MAX_LIMIT = 500;
+const MAX_FILTER = 500;
+const NUL = String.fromCharCode(0);
+
+/** Collects parameters as it builds a WHERE clause, so no value is ever spliced into SQL text. */
+class Where {
+  readonly params: unknown[] = [];
+  readonly conditions: string[] = [];
+  param(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  add(condition: string): void {
+    this.conditions.push(condition);
+  }
+  toString(): string {
+    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
+}
+
+function filterText(name: string, value: string): string {
+  if (value.length > MAX_FILTER) throw new InvalidQueryError(`${name}: at most ${MAX_FILTER} characters`);
+  if (value.includes(NUL)) throw new InvalidQueryError(`${name}: contains a NUL character`);
+  return value;
+}
+
+function filterInstant(name: string, value: string): string {
+  filterText(name, value);
+  if (!/^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new InvalidQueryError(`${name}: not an ISO date or instant`);
+  return new Date(value).toISOString();
+}
+
+function limitOf(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw new InvalidQueryError(`limit: an integer from 1 to ${MAX_LIMIT}`);
+  return limit;
+}
+
+const list = (v: string | readonly string[]): string[] => (typeof v === 'string' ? [v] : [...v]);
+
+/** LIKE pattern for a substring: the user's %, _ and \ match themselves. */
+export const likeContains = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+// An opaque cursor: base64url of [list, instant, id] of the last row of the page.
+function encodeCursor(list: 'items' | 'cases', at: string, id: string): string {
+  return Buffer.from(JSON.stringify([list, at, id])).toString('base64url');
+}
+
+function decodeCursor(list: 'items' | 'cases', cursor: string): { at: string; id: string } {
+  const bad = () => new InvalidQueryError('cursor: not a cursor of this list');
+  if (cursor.length > 1000 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== list) throw bad();
+  const [, at, id] = parsed as unknown[];
+  if (typeof at !== 'string' || typeof id !== 'string' || !id || Number.isNaN(Date.parse(at))) throw bad();
+  return { at: filterInstant('cursor', at), id: filterText('cursor', id) };
+}
+
+export interface Page<T> {
+  rows: T[];
+  nextCursor?: string;
+}
+
+export interface ItemFilter {
+  status?: string | readonly string[];
+  leadUnit?: string;
+  /** lead or assisting unit */
+  unit?: string;
+  /** a substring of the title or description, case-insensitive */
+  q?: string;
+  /** assigned at or after (inclusive) */
+  from?: string;
+  /** assigned before (exclusive) */
+  to?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface ItemSummaryRow extends ItemSummary {
+  id: string;
+  title: string;
+  sourceKind?: string;
+  leadUnit: { id: string; name: string };
+  assistingUnitIds: string[];
+  policy?: string;
+  assignedAt: string;
+  revision: number;
+  updatedAt: string;
+}
+
+/** Items, newest assignment first, in stable keyset pages: rows added meanwhile never shift a page. */
+export async function listItems(
+  db: Queryable,
+  f: ItemFilter,
+): Promise<{ items: ItemSummaryRow[]; nextCursor?: string }> {
+  const limit = limitOf(f.limit);
+  const w = new Where();
+  if (f.status !== undefined)
+    w.add(`status = ANY(${w.param(list(f.status).map((s) => filterText('status', s)))}::text[])`);
+  if (f.leadUnit !== undefined) w.add(`lead_unit_id = ${w.param(filterText('leadUnit', f.leadUnit))}`);
+  if (f.unit !== undefined) {
+    const u = w.param(filterText('unit', f.unit));
+    w.add(`(lead_unit_id = ${u} OR ${u} = ANY(assisting_unit_ids))`);
+  }
+  if (f.q !== undefined && f.q !== '') {
+    const q = w.param(likeContains(filterText('q', f.q)));
+    w.add(`(title ILIKE ${q} ESCAPE '\\' OR description ILIKE ${q} ESCAPE '\\')`);
+  }
+  if (f.from !== undefined) w.add(`assigned_at >= ${w.param(filterInstant('from', f.from))}::timestamptz`);
+  if (f.to !== undefined) w.add(`assigned_at < ${w.param(filterInstant('to', f.to))}::timestamptz`);
+  if (f.cursor !== undefined) {
+    const c = decodeCursor('items', f.cursor);
+    w.add(`(assigned_at, id) < (${w.param(c.at)}::timestamptz, ${w.param(c.id)})`);
+  }
+  const { rows } = await db.query(
+    `SELECT id, title, source_kind, lead_unit_id, lead_unit_name, assisting_unit_ids, policy, status, light,
+       assigned_at, deadline_at, completed_at, cancelled_at, urge_count, delivery_failures, current_stage,
+       case_ids, revision, updated_at
+     FROM items ${w} ORDER BY assigned_at DESC, id DESC LIMIT ${limit + 1}`,
+    w.params,
+  );
+  const items = rows.slice(0, limit).map((r): ItemSummaryRow =>
+    compact({
+      ...itemSummary(r),
+      id: String(r.id),
+      title: String(r.title),
+      sourceKind: str(r.source_kind),
+      leadUnit: { id: String(r.lead_unit_id), name: String(r.lead_unit_name) },
+      assistingUnitIds: (r.assisting_unit_ids as string[]) ?? [],
+      policy: str(r.policy),
+      assignedAt: iso(r.assigned_at)!,
+      revision: Number(r.revision),
+      updatedAt: iso(r.updated_at)!,
+    }),
+  );
+  const last = items[items.length - 1];
+  return rows.length > limit && last
+    ? { items, nextCursor: encodeCursor('items', last.assignedAt, last.id) }
+    : { items };
+}
+
+export interface CaseFilter {
+  stage?: string | readonly string[];
+  /** a subject id (person or unit) */
+  subject?: string;
+  itemId?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CaseSummaryRow extends CaseSummary {
+  id: string;
+  sourceKind?: string;
+  /** the subjects as the case names them */
+  subjects: unknown[];
+  revision: number;
+  updatedAt: string;
+}
+
+/** Cases, newest first, in stable keyset pages. */
+export async function listCases(
+  db: Queryable,
+  f: CaseFilter,
+): Promise<{ cases: CaseSummaryRow[]; nextCursor?: string }> {
+  const limit = limitOf(f.limit);
+  const w = new Where();
+  if (f.stage !== undefined)
+    w.add(`stage = ANY(${w.param(list(f.stage).map((s) => filterText('stage', s)))}::text[])`);
+  if (f.subject !== undefined) w.add(`${w.param(filterText('subject', f.subject))} = ANY(subject_ids)`);
+  if (f.itemId !== undefined) w.add(`item_id = ${w.param(filterText('itemId', f.itemId))}`);
+  if (f.cursor !== undefined) {
+    const c = decodeCursor('cases', f.cursor);
+    w.add(`(opened_at, id) < (${w.param(c.at)}::timestamptz, ${w.param(c.id)})`);
+  }
+  const { rows } = await db.query(
+    `SELECT id, item_id, stage, procedure, level, source_kind, subject_ids, opened_at, decided_at, closed_at,
+       revision, updated_at, coalesce(view->'subjects', '[]'::jsonb) AS subjects
+     FROM cases ${w} ORDER BY opened_at DESC, id DESC LIMIT ${limit + 1}`,
+    w.params,
+  );
+  const cases = rows.slice(0, limit).map((r): CaseSummaryRow =>
+    compact({
+      ...caseSummary(r),
+      id: String(r.id),
+      sourceKind: str(r.source_kind),
+      subjects: Array.isArray(r.subjects) ? r.subjects : [],
+      revision: Number(r.revision),
+      updatedAt: iso(r.updated_at)!,
+    }),
+  );
+  const last = cases[cases.length - 1];
+  return rows.length > limit && last
+    ? { cases, nextCursor: encodeCursor('cases', last.openedAt, last.id) }
+    : { cases };
+}
+
+/** Items not completed or cancelled, for the consistency check against running workflows. */
+export async function openItemIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT id FROM items WHERE status NOT IN ('completed', 'cancelled') ORDER BY id`,
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Cases not closed, for the same check. */
+export async function openCaseIds(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(`SELECT id FROM cases WHERE stage <> 'closed' ORDER BY id`);
+  return rows.map((r) => r.id);
+}
+
+// ---------- the ledger (台帐) ----------
+
+export interface LedgerRecordRow extends Omit<LedgerRow, 'data'> {
+  /** case id + ':' + measure id */
+  id: string;
+  caseId: string;
+  itemId?: string;
+  year: number;
+  /** a staff member's row read for their unit's ledger (S3 §五) */
+  viaStaff: boolean;
+  data?: unknown;
+}
+
+const MEASURE_SELECT = `SELECT id, case_id, measure_id, item_id, subject_kind, subject_id, subject_name, unit_id,
+  code, amount, status, decided_by, decided_at, executed_at, revoked_at, local_date::text AS local_date, year,
+  data`;
+
+function measureRow(r: Row, viaStaff: boolean): LedgerRecordRow {
+  return compact({
+    id: String(r.id),
+    caseId: String(r.case_id),
+    measureId: String(r.measure_id),
+    itemId: str(r.item_id),
+    subjectKind: r.subject_kind as LedgerRow['subjectKind'],
+    subjectId: String(r.subject_id),
+    subjectName: String(r.subject_name),
+    unitId: str(r.unit_id),
+    code: r.code as LedgerRow['code'],
+    amount: num(r.amount),
+    status: r.status as LedgerRow['status'],
+    decidedBy: String(r.decided_by),
+    decidedAt: iso(r.decided_at)!,
+    executedAt: iso(r.executed_at),
+    revokedAt: iso(r.revoked_at),
+    date: String(r.local_date),
+    year: Number(r.year),
+    viaStaff,
+    data: r.data ?? undefined,
+  });
+}
+
+/**
+ * A subject's ledger for a year: its own rows and, for a unit, its staff's rows (`viaStaff`).
+ * `kind` narrows to the subject kind that has records when a person and a unit share an id.
+ */
+export async function ledgerRows(
+  db: Queryable,
+  f: { subjectId: string; year: number; kind?: 'person' | 'unit' },
+): Promise<LedgerRecordRow[]> {
+  const subject = filterText('subjectId', f.subjectId);
+  if (!Number.isInteger(f.year)) throw new InvalidQueryError('year: an integer');
+  const { rows } = await db.query(
+    `${MEASURE_SELECT}, (subject_id <> $1) AS via_staff FROM measures
+     WHERE year = $2 AND (
+       (subject_id = $1 AND ($3::text IS NULL OR subject_kind = $3))
+       OR (unit_id = $1 AND subject_kind = 'person' AND subject_id <> $1 AND ($3::text IS NULL OR $3 = 'unit')))
+     ORDER BY decided_at, id`,
+    [subject, f.year, f.kind ?? null],
+  );
+  return rows.map((r) => measureRow(r, Boolean(r.via_staff)));
+}
+
+/** The annual sheet's rows: every measure of the year, optionally of one kind, or one unit and its staff. */
+export async function annualRows(
+  db: Queryable,
+  f: { year: number; kind?: 'person' | 'unit'; unit?: string },
+): Promise<LedgerRecordRow[]> {
+  if (!Number.isInteger(f.year)) throw new InvalidQueryError('year: an integer');
+  const w = new Where();
+  w.add(`year = ${w.param(f.year)}`);
+  if (f.kind !== undefined) w.add(`subject_kind = ${w.param(f.kind)}`);
+  if (f.unit !== undefined) {
+    const u = w.param(filterText('unit', f.unit));
+    w.add(`((subject_kind = 'unit' AND subject_id = ${u}) OR unit_id = ${u})`);
+  }
+  const { rows } = await db.query(
+    `${MEASURE_SELECT} FROM measures ${w} ORDER BY subject_kind, subject_id, decided_at, id`,
+    w.params,
+  );
+  return rows.map((r) => measureRow(r, false));
+}
+
+/** The row as the pure ledger rules read it: revoked and amended measures no longer count. */
+export function toLedgerEvent(r: LedgerRecordRow): LedgerEvent {
+  return compact({
+    measureId: r.measureId,
+    caseId: r.caseId,
+    subjectId: r.subjectId,
+    subjectKind: r.subjectKind,
+    subjectName: r.subjectName,
+    unitId: r.unitId,
+    code: r.code,
+    amount: r.amount,
+    date: r.date,
+    decidedBy: r.decidedBy,
+    revoked: r.status !== 'executed' ? true : undefined,
+    viaStaff: r.viaStaff ? true : undefined,
+  });
+}
+
+// ---------- notice deliveries ----------
+
+export interface DeliveryRow
+  extends Required<Pick<NoticeDelivery, 'attempts'>>, Omit<NoticeDelivery, 'attempts'> {}
+
+export async function listDeliveries(
+  db: Queryable,
+  f: { itemId?: string; caseId?: string; noticeKey?: string },
+): Promise<DeliveryRow[]> {
+  const w = new Where();
+  if (f.itemId !== undefined) w.add(`item_id = ${w.param(filterText('itemId', f.itemId))}`);
+  if (f.caseId !== undefined) w.add(`case_id = ${w.param(filterText('caseId', f.caseId))}`);
+  if (f.noticeKey !== undefined) w.add(`notice_key = ${w.param(filterText('noticeKey', f.noticeKey))}`);
+  const { rows } = await db.query(
+    `SELECT * FROM notice_deliveries ${w} ORDER BY at, notice_key, channel`,
+    w.params,
+  );
+  return rows.map((r) =>
+    compact({
+      noticeKey: String(r.notice_key),
+      channel: r.channel as NoticeDelivery['channel'],
+      itemId: str(r.item_id),
+      caseId: str(r.case_id),
+      kind: String(r.kind),
+      subject: String(r.subject),
+      status: r.status as NoticeDelivery['status'],
+      attempts: Number(r.attempts),
+      detail: str(r.detail),
+      at: iso(r.at)!,
+    }),
+  );
+}
+
+// ---------- units ----------
+
+export interface UnitRow extends UnitEntry {
+  revision: number;
+  updatedAt: string;
+}
+
+function unitRow(r: Row): UnitRow {
+  return compact({
+    id: String(r.id),
+    name: String(r.name),
+    liaison: (r.liaison ?? undefined) as UnitEntry['liaison'],
+    principal: (r.principal ?? undefined) as UnitEntry['principal'],
+    inCharge: (r.in_charge ?? undefined) as UnitEntry['inCharge'],
+    parentId: str(r.parent_id),
+    revision: Number(r.revision),
+    updatedAt: iso(r.updated_at)!,
+  });
+}
+
+/** Creates or replaces a unit of the directory; each change raises its revision. */
+export async function putUnit(db: Queryable, u: UnitEntry): Promise<UnitRow> {
+  const { rows } = await db.query(
+    `INSERT INTO units (id, name, liaison, principal, in_charge, parent_id)
+     VALUES ($1, $2, $3::text::jsonb, $4::text::jsonb, $5::text::jsonb, $6)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, liaison = EXCLUDED.liaison,
+       principal = EXCLUDED.principal, in_charge = EXCLUDED.in_charge, parent_id = EXCLUDED.parent_id,
+       revision = units.revision + 1, updated_at = now()
+     RETURNING *`,
+    [u.id, u.name, json(u.liaison), json(u.principal), json(u.inCharge), u.parentId ?? null],
+  );
+  return unitRow(rows[0]!);
+}
+
+export async function getUnit(db: Queryable, id: string): Promise<UnitRow | undefined> {
+  const { rows } = await db.query('SELECT * FROM units WHERE id = $1', [id]);
+  return rows[0] ? unitRow(rows[0]) : undefined;
+}
+
+export async function listUnits(db: Queryable): Promise<UnitRow[]> {
+  const { rows } = await db.query('SELECT * FROM units ORDER BY id');
+  return rows.map(unitRow);
+}
+
+// ---------- calendar years (放假安排) ----------
+
+export interface CalendarYearRow extends CalendarYearInput {
+  version: number;
+  loadedAt: string;
+}
+
+export type CalendarYearSummary = Omit<CalendarYearRow, 'holidays' | 'workdays'>;
+
+// Two loads of the same year at once must not pick the same version number.
+const CALENDAR_LOCK = 7_206_911_302;
+
+/** Stores a year's 放假安排 as a new version (the previous versions stay) and returns its number. */
+export function putCalendarYear(db: Db, c: CalendarYearInput): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1::bigint + $2::integer)', [CALENDAR_LOCK, c.year]);
+    const { rows } = await tx.query<{ version: number }>(
+      `INSERT INTO calendar_years (year, version, basis, source, holidays, workdays, loaded_by)
+       SELECT $1, coalesce(max(version), 0) + 1, $2, $3::text::jsonb, $4::text::jsonb, $5::text::jsonb, $6
+       FROM calendar_years WHERE year = $1
+       RETURNING version`,
+      [c.year, c.basis, json(c.source), json(c.holidays), json(c.workdays), c.loadedBy],
+    );
+    return Number(rows[0]!.version);
+  });
+}
+
+function calendarRow(r: Row): CalendarYearRow {
+  return {
+    year: Number(r.year),
+    version: Number(r.version),
+    basis: r.basis as CalendarYearInput['basis'],
+    source: r.source as CalendarYearInput['source'],
+    holidays: r.holidays as CalendarYearInput['holidays'],
+    workdays: r.workdays as CalendarYearInput['workdays'],
+    loadedBy: String(r.loaded_by),
+    loadedAt: iso(r.loaded_at)!,
+  };
+}
+
+/** The latest version of a year, or undefined when the office never loaded it. */
+export async function getCalendarYear(db: Queryable, year: number): Promise<CalendarYearRow | undefined> {
+  const { rows } = await db.query(
+    'SELECT * FROM calendar_years WHERE year = $1 ORDER BY version DESC LIMIT 1',
+    [year],
+  );
+  return rows[0] ? calendarRow(rows[0]) : undefined;
+}
+
+/** Every loaded year at its latest version, without the day lists. */
+export async function listCalendarYears(db: Queryable): Promise<CalendarYearSummary[]> {
+  const { rows } = await db.query(
+    `SELECT DISTINCT ON (year) year, version, basis, source, loaded_by, loaded_at
+     FROM calendar_years ORDER BY year, version DESC`,
+  );
+  return rows.map((r) => {
+    const { holidays: _h, workdays: _w, ...rest } = calendarRow({ ...r, holidays: [], workdays: [] });
+    return rest;
+  });
+}

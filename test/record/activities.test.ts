@@ -1,0 +1,64 @@
+// The record activities: input validated at the boundary (non-retryable InvalidInput), everything
+// else left to Temporal's retries.
+import { ApplicationFailure } from '@temporalio/common';
+import { createRecordActivities } from '../../activities/record/activities';
+import { openDatabase, type Db } from '../../activities/record/db';
+import { getItem, listDeliveries, UnknownRecordError } from '../../activities/record/store';
+import { caseBatch, itemBatch, measure } from './fixtures';
+
+let db: Db;
+beforeAll(async () => {
+  db = await openDatabase();
+});
+afterAll(() => db?.close());
+
+async function invalid(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  const failure = err as ApplicationFailure;
+  expect(failure.type).toBe('InvalidInput');
+  expect(failure.nonRetryable).toBe(true);
+  return failure;
+}
+
+it('writes valid batches and answers whether they were new', async () => {
+  const a = createRecordActivities(db);
+  expect(await a.recordItem(itemBatch('act-1', 1))).toEqual({ applied: true, revision: 1 });
+  expect(await a.recordItem(itemBatch('act-1', 1))).toEqual({ applied: false, revision: 1 });
+  expect((await a.recordCase(caseBatch('act-case', 1, { ledger: [measure('m1')] }))).applied).toBe(true);
+  const delivery = {
+    noticeKey: 'act-1:warning',
+    channel: 'email' as const,
+    itemId: 'act-1',
+    kind: 'warning',
+    subject: '预警提醒',
+    status: 'delivered' as const,
+    at: '2026-03-02T01:00:00.000Z',
+  };
+  expect(await a.recordDeliveries([delivery])).toBe(1);
+  expect(await listDeliveries(db, { itemId: 'act-1' })).toMatchObject([{ attempts: 1, status: 'delivered' }]);
+  expect((await getItem(db, 'act-1'))?.title).toBe('事项 act-1');
+});
+
+it('refuses bad input as non-retryable InvalidInput, naming the field', async () => {
+  const a = createRecordActivities(db);
+  const f = await invalid(a.recordItem({ ...itemBatch('act-2', 1), revision: 0 }));
+  expect(f.message).toMatch(/revision/);
+  await invalid(a.recordItem({ ...itemBatch('act-2', 1), set: { history: [] } }));
+  await invalid(a.recordItem({ ...itemBatch('act-2', 1), set: { leadUnit: { id: '' } } } as never));
+  await invalid(a.recordItem(itemBatch('act-2', 1, {}, { title: 'nul \u0000 inside' })));
+  await invalid(a.recordItem(itemBatch('act-2', 1, {}, { title: 'lone \ud800 surrogate' })));
+  await invalid(a.recordCase(caseBatch('act-3', 1, { ledger: [measure('m1', { code: 'nope' as never })] })));
+  await invalid(a.recordDeliveries([{ noticeKey: 'k' } as never]));
+  expect(await getItem(db, 'act-2')).toBeUndefined();
+});
+
+it('leaves a batch that arrives before its item to the retries', async () => {
+  const a = createRecordActivities(db);
+  const err = await a.recordItem(itemBatch('act-4', 2)).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(UnknownRecordError);
+  expect(err).not.toBeInstanceOf(ApplicationFailure);
+});

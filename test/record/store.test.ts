@@ -1,0 +1,628 @@
+// The record's store against real databases: the embedded PGlite and a private PostgreSQL server.
+// Every test runs on both, since the point of one store is that the same SQL means the same there.
+import { loadMigrations, migrate, openDatabase, type Db } from '../../activities/record/db';
+import {
+  annualRows,
+  applyCaseBatch,
+  applyItemBatch,
+  getCalendarYear,
+  getCase,
+  getItem,
+  getUnit,
+  InvalidQueryError,
+  ledgerRows,
+  listCalendarYears,
+  listCases,
+  listDeliveries,
+  listItems,
+  listUnits,
+  openCaseIds,
+  openItemIds,
+  putCalendarYear,
+  putUnit,
+  recordDeliveries,
+  toLedgerEvent,
+  UnknownRecordError,
+  type ItemSummaryRow,
+} from '../../activities/record/store';
+import type { ItemRecordBatch } from '../../domain/record';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { caseBatch, itemBatch, measure } from './fixtures';
+
+let server: TestPostgres | undefined;
+afterAll(async () => server?.stop());
+
+interface Backend {
+  name: string;
+  /** a fresh, migrated database and a way to open a second connection to it */
+  open(migrateAtOpen?: boolean): Promise<{ db: Db; second(): Promise<Db | undefined> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'PGlite',
+    async open(migrateAtOpen = true) {
+      // PGlite is one process's database: a "second connection" is the same instance.
+      return { db: await openDatabase({ migrate: migrateAtOpen }), second: async () => undefined };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    async open(migrateAtOpen = true) {
+      server ??= await startPostgres();
+      const url = await server.createDatabase();
+      return {
+        db: await openDatabase({ url, migrate: migrateAtOpen }),
+        second: () => openDatabase({ url, migrate: false }),
+      };
+    },
+  },
+];
+
+const INJECTION = [
+  "' OR '1'='1",
+  "'; DROP TABLE items; --",
+  '") OR ("1"="1',
+  '%',
+  '_',
+  '\\',
+  '%\\%',
+  '$1',
+  '*/ SELECT 1 /*',
+  "x' UNION SELECT id FROM items --",
+  '{a,b}',
+  '😀',
+  "O'Brien",
+];
+
+describe.each(backends)('record store on $name', (backend) => {
+  let db: Db;
+  let other: Db;
+  const extra: Db[] = [];
+  beforeAll(async () => {
+    const opened = await backend.open();
+    db = opened.db;
+    const second = await opened.second();
+    if (second) extra.push(second);
+    other = second ?? db;
+  });
+  afterAll(async () => {
+    for (const d of extra) await d.close();
+    await db?.close();
+  });
+
+  describe('migrations', () => {
+    it('are recorded once and re-running them does nothing', async () => {
+      expect(await migrate(db)).toEqual([]);
+      const { rows } = await db.query('SELECT version, name FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => Number(r.version))).toEqual(loadMigrations().map((m) => m.version));
+    });
+
+    it('two processes migrating at once apply each migration exactly once', async () => {
+      const fresh = await backend.open(false);
+      const second = (await fresh.second()) ?? fresh.db;
+      try {
+        const results = await Promise.all([migrate(fresh.db), migrate(second)]);
+        expect(results.flat().sort()).toEqual(loadMigrations().map((m) => m.version));
+        expect(results.some((r) => r.length === 0)).toBe(true);
+        const { rows } = await fresh.db.query('SELECT count(*)::int AS n FROM schema_migrations');
+        expect(Number(rows[0]!.n)).toBe(loadMigrations().length);
+      } finally {
+        if (second !== fresh.db) await second.close();
+        await fresh.db.close();
+      }
+    });
+
+    it('refuse to start when an applied migration was edited', async () => {
+      const edited = loadMigrations().map((m) => ({ ...m, checksum: 'changed' }));
+      await expect(migrate(db, edited)).rejects.toThrow(/changed after it was applied/);
+    });
+  });
+
+  describe('item batches', () => {
+    it('apply exactly once: the same batch twice changes nothing the second time', async () => {
+      const b = itemBatch('dup-1', 1);
+      expect(await applyItemBatch(db, b)).toEqual({ applied: true, revision: 1 });
+      expect(await applyItemBatch(db, b)).toEqual({ applied: false, revision: 1 });
+      const item = await getItem(db, 'dup-1');
+      expect(item?.history).toEqual([{ at: '2026-03-02T01:00:01.000Z', by: 'staff', action: 'step 1' }]);
+      expect(item?.revision).toBe(1);
+    });
+
+    it('ignore an older revision that arrives after a newer one', async () => {
+      await applyItemBatch(db, itemBatch('old-1', 1));
+      await applyItemBatch(db, itemBatch('old-1', 3, { set: { pausedAt: '2026-03-03T00:00:00.000Z' } }));
+      const late = itemBatch('old-1', 2, { set: { pausedAt: 'stale' } });
+      expect(await applyItemBatch(db, late)).toEqual({ applied: false, revision: 3 });
+      const item = await getItem(db, 'old-1');
+      expect(item?.pausedAt).toBe('2026-03-03T00:00:00.000Z');
+      expect(item?.history.map((h) => h.action)).toEqual(['step 1', 'step 3']);
+    });
+
+    it('refuse a batch for an unknown item that does not create it (retryable)', async () => {
+      await expect(applyItemBatch(db, itemBatch('ghost', 2))).rejects.toBeInstanceOf(UnknownRecordError);
+      expect(await getItem(db, 'ghost')).toBeUndefined();
+    });
+
+    it('never double a row when the same batches arrive concurrently on two connections', async () => {
+      const create = itemBatch('conc-1', 1);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => applyItemBatch(i % 2 ? other : db, create)),
+      );
+      expect(results.filter((r) => r.applied)).toHaveLength(1);
+      // Later steps racing each other and their own retries: the highest revision wins, events stay unique.
+      const steps = [2, 3, 4, 2, 3, 4].map((rev) =>
+        itemBatch('conc-1', rev, { summary: { ...create.summary, urgeCount: rev } }),
+      );
+      await Promise.all(steps.map((b, i) => applyItemBatch(i % 2 ? other : db, b)));
+      const item = await getItem(db, 'conc-1');
+      expect(item?.revision).toBe(4);
+      expect(item?.urgeCount).toBe(4);
+      const actions = item!.history.map((h) => h.action);
+      expect(new Set(actions).size).toBe(actions.length);
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM items WHERE id = 'conc-1'`);
+      expect(Number(rows[0]!.n)).toBe(1);
+    });
+
+    it('merge view collections by id, keep their order, and replace set fields', async () => {
+      await applyItemBatch(
+        db,
+        itemBatch('merge-1', 1, {
+          upsert: { reports: [{ id: 'r1', summary: 'first' }], stages: [{ id: 's1', status: 'active' }] },
+        }),
+      );
+      await applyItemBatch(
+        db,
+        itemBatch('merge-1', 2, {
+          set: { deadline: { at: '2026-04-01T15:59:59.999Z' }, description: null },
+          upsert: {
+            reports: [
+              { id: 'r2', summary: 'second' },
+              { id: 'r1', summary: 'first, reviewed' },
+            ],
+          },
+          summary: {
+            status: 'overdue',
+            light: 'red',
+            urgeCount: 1,
+            deliveryFailures: 2,
+            deadlineAt: '2026-04-01T15:59:59.999Z',
+            currentStage: '调研',
+            caseIds: ['case-x'],
+          },
+        }),
+      );
+      const item = await getItem(db, 'merge-1');
+      expect(item?.reports).toEqual([
+        { id: 'r1', summary: 'first, reviewed' },
+        { id: 'r2', summary: 'second' },
+      ]);
+      expect(item?.stages).toEqual([{ id: 's1', status: 'active' }]);
+      expect(item?.deadline).toEqual({ at: '2026-04-01T15:59:59.999Z' });
+      expect(item).not.toHaveProperty('description');
+      expect(item).toMatchObject({
+        id: 'merge-1',
+        title: '事项 merge-1',
+        status: 'overdue',
+        light: 'red',
+        urgeCount: 1,
+        deliveryFailures: 2,
+        deadlineAt: '2026-04-01T15:59:59.999Z',
+        currentStage: '调研',
+        caseIds: ['case-x'],
+      });
+      expect(item?.history.map((h) => h.action)).toEqual(['step 1', 'step 2']);
+      // a summary without deadlineAt clears it: every batch carries the whole summary
+      await applyItemBatch(db, itemBatch('merge-1', 3));
+      expect(await getItem(db, 'merge-1')).not.toHaveProperty('deadlineAt');
+    });
+
+    it('keep the events of a step in order, each key once', async () => {
+      const events = ['a', 'b', 'c', 'b'].map((k, i) => ({
+        key: k,
+        at: `2026-03-02T02:00:0${i}.000Z`,
+        by: 'staff',
+        action: `act-${k}-${i}`,
+        detail: i === 0 ? '细节' : undefined,
+        data: { i },
+      }));
+      await applyItemBatch(db, itemBatch('events-1', 1, { events }));
+      const item = await getItem(db, 'events-1');
+      expect(item?.history).toEqual([
+        { at: '2026-03-02T02:00:00.000Z', by: 'staff', action: 'act-a-0', detail: '细节' },
+        { at: '2026-03-02T02:00:01.000Z', by: 'staff', action: 'act-b-1' },
+        { at: '2026-03-02T02:00:02.000Z', by: 'staff', action: 'act-c-2' },
+      ]);
+    });
+  });
+
+  describe('item lists', () => {
+    const unit = 'unit-list';
+    const ids: string[] = [];
+    beforeAll(async () => {
+      for (let i = 0; i < 23; i++) {
+        const id = `list-${String(i).padStart(2, '0')}`;
+        ids.push(id);
+        // every third pair shares an instant, so the id must break ties
+        const minute = String(Math.floor(i / 2)).padStart(2, '0');
+        await applyItemBatch(
+          db,
+          itemBatch(
+            id,
+            1,
+            {
+              summary: {
+                status: i % 3 === 0 ? 'overdue' : 'open',
+                light: i % 3 === 0 ? 'red' : 'green',
+                urgeCount: 0,
+                deliveryFailures: 0,
+                caseIds: [],
+              },
+            },
+            {
+              title: i === 5 ? `100%_完成's "引号" \\ 报告` : `清单事项 ${i}`,
+              leadUnit: { id: i % 2 ? unit : 'unit-other', name: '单位' },
+              assistingUnits: i === 4 ? [{ id: unit, name: '单位' }] : [],
+              assignedAt: `2026-05-01T08:${minute}:00.000Z`,
+            },
+          ),
+        );
+      }
+    });
+
+    async function all(filter: Omit<Parameters<typeof listItems>[1], 'limit' | 'cursor'>, limit = 5) {
+      const out: ItemSummaryRow[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await listItems(db, { ...filter, limit, cursor });
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        out.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out;
+    }
+
+    const window = { from: '2026-05-01T00:00:00Z', to: '2026-05-02T00:00:00Z' };
+
+    it('pages through every item once, newest first, ties broken by id', async () => {
+      const rows = await all(window);
+      expect(rows.map((r) => r.id)).toEqual([...ids].sort((a, b) => (a < b ? 1 : -1)));
+      expect(rows[0]).toMatchObject({
+        id: 'list-22',
+        title: '清单事项 22',
+        leadUnit: { id: 'unit-other', name: '单位' },
+        status: 'open',
+        assignedAt: '2026-05-01T08:11:00.000Z',
+        sourceKind: 'leader_instruction',
+      });
+    });
+
+    it('filters by status, lead unit, unit (lead or assisting) and assignment time', async () => {
+      expect((await all({ ...window, status: 'overdue' })).map((r) => r.id).sort()).toEqual(
+        ids.filter((_, i) => i % 3 === 0),
+      );
+      expect((await all({ ...window, status: ['overdue', 'open'] })).length).toBe(23);
+      expect((await all({ leadUnit: unit })).map((r) => r.id).sort()).toEqual(ids.filter((_, i) => i % 2));
+      expect((await all({ unit })).map((r) => r.id).sort()).toEqual(ids.filter((_, i) => i % 2 || i === 4));
+      const range = await all({ from: '2026-05-01T08:10:00.000Z', to: '2026-05-01T08:11:00.000Z' });
+      expect(range.map((r) => r.id)).toEqual(['list-21', 'list-20']);
+    });
+
+    it('matches q literally: %, _, quotes and backslashes are text, not patterns', async () => {
+      for (const q of ['%', '_', "'", '"引号"', '\\', '100%_完成', "完成'S"]) {
+        expect((await all({ ...window, q })).map((r) => r.id)).toEqual(['list-05']);
+      }
+      expect(await all({ ...window, q: '%完成%' })).toEqual([]);
+      expect((await all({ ...window, q: '清单事项 1' })).length).toBe(11); // 1, 10…19
+    });
+
+    it('finds nothing odd for an SQL-injection corpus on every filter', async () => {
+      for (const s of INJECTION) {
+        const q = await all({ q: s });
+        for (const r of q) expect(`${r.title}`.toLowerCase()).toContain(s.toLowerCase());
+        expect(await all({ status: s })).toEqual([]);
+        expect(await all({ leadUnit: s })).toEqual([]);
+        expect(await all({ unit: s })).toEqual([]);
+        await expect(listItems(db, { from: s, limit: 5 })).rejects.toBeInstanceOf(InvalidQueryError);
+        await expect(listItems(db, { to: s, limit: 5 })).rejects.toBeInstanceOf(InvalidQueryError);
+        await expect(listItems(db, { cursor: s, limit: 5 })).rejects.toBeInstanceOf(InvalidQueryError);
+        expect((await listCases(db, { stage: s, limit: 5 })).cases).toEqual([]);
+        expect((await listCases(db, { subject: s, limit: 5 })).cases).toEqual([]);
+        expect((await listCases(db, { itemId: s, limit: 5 })).cases).toEqual([]);
+        expect(await ledgerRows(db, { subjectId: s, year: 2026 })).toEqual([]);
+        expect(await annualRows(db, { year: 2026, unit: s })).toEqual([]);
+      }
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM items WHERE id LIKE 'list-%'`);
+      expect(Number(rows[0]!.n)).toBe(ids.length);
+    });
+
+    it('refuses a forged cursor, a cursor of another list, a NUL and a bad limit', async () => {
+      const page = await listItems(db, { ...window, limit: 2 });
+      const forged = Buffer.from(JSON.stringify(['items', 'not a date', 'x'])).toString('base64url');
+      const cases = Buffer.from(JSON.stringify(['cases', '2026-01-01T00:00:00.000Z', 'x'])).toString(
+        'base64url',
+      );
+      for (const cursor of [forged, cases, `${page.nextCursor}=`, 'e30'])
+        await expect(listItems(db, { limit: 2, cursor })).rejects.toBeInstanceOf(InvalidQueryError);
+      await expect(listItems(db, { limit: 2, q: 'a\u0000b' })).rejects.toBeInstanceOf(InvalidQueryError);
+      for (const limit of [0, -1, 1.5, 501])
+        await expect(listItems(db, { limit })).rejects.toBeInstanceOf(InvalidQueryError);
+    });
+
+    it('lists the open items for the consistency check', async () => {
+      await applyItemBatch(
+        db,
+        itemBatch('list-done', 1, {
+          summary: {
+            status: 'completed',
+            light: 'green',
+            urgeCount: 0,
+            deliveryFailures: 0,
+            completedAt: '2026-05-03T00:00:00.000Z',
+            caseIds: [],
+          },
+        }),
+      );
+      const open = await openItemIds(db);
+      expect(open).toContain('list-00');
+      expect(open).not.toContain('list-done');
+    });
+    it('keeps pages stable while items are added', async () => {
+      const before = await all(window);
+      const first = await listItems(db, { ...window, limit: 8 });
+      // newer rows land before the cursor, an older one after it: no existing row shifts
+      for (let i = 0; i < 3; i++)
+        await applyItemBatch(
+          db,
+          itemBatch(`list-new-${i}`, 1, {}, { assignedAt: '2026-05-01T09:00:00.000Z' }),
+        );
+      await applyItemBatch(db, itemBatch('list-older', 1, {}, { assignedAt: '2026-05-01T07:00:00.000Z' }));
+      const rest: string[] = [];
+      let cursor = first.nextCursor;
+      while (cursor) {
+        const page = await listItems(db, { ...window, limit: 8, cursor });
+        rest.push(...page.items.map((r) => r.id));
+        cursor = page.nextCursor;
+      }
+      expect([...first.items.map((r) => r.id), ...rest]).toEqual([...before.map((r) => r.id), 'list-older']);
+    });
+  });
+
+  describe('cases and the ledger', () => {
+    it('apply case batches exactly once, with their ledger rows', async () => {
+      const first = caseBatch('case-1', 1, { ledger: [measure('m1'), measure('m2', { subjectId: 'p2' })] });
+      expect((await applyCaseBatch(db, first)).applied).toBe(true);
+      expect((await applyCaseBatch(other, first)).applied).toBe(false);
+      await Promise.all([applyCaseBatch(db, first), applyCaseBatch(other, first)]);
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM measures WHERE case_id = 'case-1'`);
+      expect(Number(rows[0]!.n)).toBe(2);
+
+      const c = await getCase(db, 'case-1');
+      expect(c).toMatchObject({
+        id: 'case-1',
+        stage: 'decision',
+        itemId: 'item-1',
+        level: 1,
+        subjectIds: ['p1'],
+        subjects: [{ kind: 'person', id: 'p1', name: '张三' }],
+        revision: 1,
+      });
+      expect(c?.history).toEqual([{ at: '2026-04-01T01:00:00.000Z', by: 'system', action: 'case step 1' }]);
+      expect(await getCase(db, 'nope')).toBeUndefined();
+      await expect(applyCaseBatch(db, caseBatch('case-ghost', 2))).rejects.toBeInstanceOf(UnknownRecordError);
+    });
+
+    it('upserts ledger rows by id: a revocation replaces the executed row', async () => {
+      await applyCaseBatch(
+        db,
+        caseBatch('case-2', 1, { ledger: [measure('m1', { code: 'fine', amount: 200.5 })] }),
+      );
+      let rows = await ledgerRows(db, { subjectId: 'p1', year: 2026 });
+      expect(rows.find((r) => r.id === 'case-2:m1')).toMatchObject({
+        caseId: 'case-2',
+        measureId: 'm1',
+        code: 'fine',
+        amount: 200.5,
+        status: 'executed',
+        date: '2026-04-01',
+        year: 2026,
+        viaStaff: false,
+        itemId: 'item-1',
+      });
+      await applyCaseBatch(
+        db,
+        caseBatch('case-2', 2, {
+          summary: {
+            ...caseBatch('case-2', 2).summary,
+            stage: 'closed',
+            closedAt: '2026-04-20T00:00:00.000Z',
+          },
+          ledger: [
+            measure('m1', {
+              code: 'fine',
+              amount: 200.5,
+              status: 'revoked',
+              revokedAt: '2026-04-10T00:00:00.000Z',
+            }),
+          ],
+        }),
+      );
+      rows = await ledgerRows(db, { subjectId: 'p1', year: 2026 });
+      const revoked = rows.filter((r) => r.caseId === 'case-2');
+      expect(revoked).toHaveLength(1);
+      expect(revoked[0]).toMatchObject({ status: 'revoked', revokedAt: '2026-04-10T00:00:00.000Z' });
+      expect(toLedgerEvent(revoked[0]!)).toMatchObject({ measureId: 'm1', revoked: true, amount: 200.5 });
+      expect(await openCaseIds(db)).not.toContain('case-2');
+      expect(await openCaseIds(db)).toContain('case-1');
+    });
+
+    it("reads a unit's ledger with its staff's rows, and the annual sheet", async () => {
+      await applyCaseBatch(
+        db,
+        caseBatch('case-3', 1, {
+          summary: { ...caseBatch('case-3', 1).summary, subjectIds: ['unit-a'], itemId: 'item-3' },
+          ledger: [
+            measure('m1', {
+              subjectKind: 'unit',
+              subjectId: 'unit-a',
+              subjectName: '甲局',
+              unitId: undefined,
+            }),
+            measure('m2', { date: '2025-12-31', decidedAt: '2025-12-31T02:00:00.000Z' }),
+          ],
+        }),
+      );
+      const unitRows = await ledgerRows(db, { subjectId: 'unit-a', year: 2026 });
+      expect(unitRows.filter((r) => !r.viaStaff).map((r) => r.id)).toEqual(['case-3:m1']);
+      expect(unitRows.filter((r) => r.viaStaff).every((r) => r.subjectKind === 'person')).toBe(true);
+      expect(unitRows.filter((r) => r.viaStaff).length).toBeGreaterThan(0);
+      expect(await ledgerRows(db, { subjectId: 'unit-a', year: 2026, kind: 'person' })).toEqual([]);
+      expect((await ledgerRows(db, { subjectId: 'p1', year: 2025 })).map((r) => r.id)).toEqual(['case-3:m2']);
+
+      const sheet = await annualRows(db, { year: 2026, kind: 'unit' });
+      expect(sheet.map((r) => r.id)).toEqual(['case-3:m1']);
+      const ofUnit = await annualRows(db, { year: 2026, unit: 'unit-a' });
+      expect(ofUnit.map((r) => r.subjectId)).toContain('unit-a');
+      expect(ofUnit.map((r) => r.subjectId)).toContain('p1');
+    });
+
+    it('lists cases by stage, subject and item in keyset pages', async () => {
+      for (let i = 0; i < 5; i++) {
+        const b = caseBatch(`lc-${i}`, 1);
+        await applyCaseBatch(db, {
+          ...b,
+          summary: {
+            ...b.summary,
+            stage: i % 2 ? 'closed' : 'appeal_window',
+            itemId: 'item-lc',
+            subjectIds: [`s-${i}`, 'lc-all'],
+            openedAt: `2026-06-0${i + 1}T00:00:00.000Z`,
+          },
+        });
+      }
+      const page1 = await listCases(db, { itemId: 'item-lc', limit: 3 });
+      const page2 = await listCases(db, { itemId: 'item-lc', limit: 3, cursor: page1.nextCursor });
+      expect([...page1.cases, ...page2.cases].map((c) => c.id)).toEqual([
+        'lc-4',
+        'lc-3',
+        'lc-2',
+        'lc-1',
+        'lc-0',
+      ]);
+      expect(page2.nextCursor).toBeUndefined();
+      expect((await listCases(db, { subject: 's-3', limit: 10 })).cases.map((c) => c.id)).toEqual(['lc-3']);
+      const closed = await listCases(db, { stage: 'closed', itemId: 'item-lc', limit: 10 });
+      expect(closed.cases.map((c) => c.id)).toEqual(['lc-3', 'lc-1']);
+      expect(closed.cases[0]).toMatchObject({ subjects: [{ id: 'p1' }], procedure: 'summary', level: 1 });
+      await expect(
+        listCases(db, { limit: 3, cursor: (await listItems(db, { limit: 1 })).nextCursor }),
+      ).rejects.toBeInstanceOf(InvalidQueryError);
+    });
+  });
+
+  describe('notice deliveries', () => {
+    const row = {
+      noticeKey: 'item-1:urge:1',
+      channel: 'email' as const,
+      itemId: 'item-d',
+      kind: 'urge',
+      subject: '催办通知',
+      status: 'failed' as const,
+      attempts: 1,
+      detail: 'SMTP 421',
+      at: '2026-04-01T01:00:00.000Z',
+    };
+
+    it('upserts each notice per channel; nothing replaces delivered', async () => {
+      await recordDeliveries(db, [
+        row,
+        { ...row, channel: 'webhook', status: 'skipped', detail: 'not configured' },
+      ]);
+      await recordDeliveries(other, [row]);
+      expect(await listDeliveries(db, { itemId: 'item-d' })).toHaveLength(2);
+
+      await recordDeliveries(db, [
+        { ...row, status: 'delivered', attempts: 3, detail: undefined, at: '2026-04-01T01:05:00.000Z' },
+      ]);
+      // a stale retry of the first attempt must not undo the delivery
+      await recordDeliveries(db, [row]);
+      await recordDeliveries(db, [{ ...row, status: 'failed', at: '2026-04-02T00:00:00.000Z' }]);
+      const email = (await listDeliveries(db, { noticeKey: row.noticeKey })).find(
+        (d) => d.channel === 'email',
+      );
+      expect(email).toEqual({
+        noticeKey: row.noticeKey,
+        channel: 'email',
+        itemId: 'item-d',
+        kind: 'urge',
+        subject: '催办通知',
+        status: 'delivered',
+        attempts: 3,
+        at: '2026-04-01T01:05:00.000Z',
+      });
+    });
+
+    it('never doubles a row under concurrent writers', async () => {
+      const r = { ...row, noticeKey: 'conc-notice' };
+      await Promise.all(Array.from({ length: 6 }, (_, i) => recordDeliveries(i % 2 ? other : db, [r])));
+      expect(await listDeliveries(db, { noticeKey: 'conc-notice' })).toHaveLength(1);
+    });
+  });
+
+  describe('units', () => {
+    it('puts, replaces (raising the revision), gets and lists units', async () => {
+      const u = {
+        id: 'u-1',
+        name: '市住建局',
+        liaison: { id: 'l1', name: '联络员', email: 'l1@example.org' },
+        principal: { id: 'p9', name: '局长' },
+      };
+      expect(await putUnit(db, u)).toMatchObject({ ...u, revision: 1 });
+      const replaced = await putUnit(db, { ...u, name: '市住房和城乡建设局', parentId: 'gov' });
+      expect(replaced).toMatchObject({ name: '市住房和城乡建设局', parentId: 'gov', revision: 2 });
+      expect(replaced).not.toHaveProperty('inCharge');
+      await putUnit(db, { id: 'u-0', name: '甲' });
+      expect(await getUnit(db, 'u-1')).toEqual(replaced);
+      expect(await getUnit(db, 'u-x')).toBeUndefined();
+      expect((await listUnits(db)).map((x) => x.id)).toEqual(['u-0', 'u-1']);
+    });
+  });
+
+  describe('calendar years', () => {
+    const year = {
+      year: 2027,
+      basis: 'office' as const,
+      source: { reference: '国办发明电〔2026〕7号', publishedAt: '2026-11-01' },
+      holidays: [{ date: '2027-01-01', name: '元旦' }],
+      workdays: [{ date: '2027-02-07', name: '春节调休' }],
+      loadedBy: 'manager',
+    };
+
+    it('keeps every load as a version and answers the latest', async () => {
+      expect(await putCalendarYear(db, year)).toBe(1);
+      expect(await putCalendarYear(db, { ...year, holidays: [] })).toBe(2);
+      const versions = await Promise.all([putCalendarYear(db, year), putCalendarYear(other, year)]);
+      expect(versions.sort()).toEqual([3, 4]);
+      const latest = await getCalendarYear(db, 2027);
+      expect(latest).toMatchObject({ ...year, version: 4 });
+      expect(await getCalendarYear(db, 2031)).toBeUndefined();
+      await putCalendarYear(db, { ...year, year: 2028 });
+      expect((await listCalendarYears(db)).map((y) => [y.year, y.version])).toEqual([
+        [2027, 4],
+        [2028, 1],
+      ]);
+    });
+  });
+
+  it('stores the set fields and collections of a full step', async () => {
+    const b: ItemRecordBatch = itemBatch('smoke', 1, {
+      set: { calendar: { version: 'v1', coveredThrough: '2026-12-31' } },
+      upsert: { notices: [{ id: 'n1', kind: 'warning' }] },
+    });
+    await applyItemBatch(db, b);
+    expect(await getItem(db, 'smoke')).toMatchObject({
+      calendar: { version: 'v1' },
+      notices: [{ id: 'n1' }],
+    });
+  });
+});
