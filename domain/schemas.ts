@@ -3,17 +3,15 @@
 // these *types only* (`import type`), so zod never enters the workflow bundle.
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ID_MAX_LENGTH, ID_PATTERN } from '../workflows/ids';
 
 extendZodWithOpenApi(z);
 
-const id = z
+export const id = z
   .string()
   .min(1)
-  .max(128)
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
-    'letters, digits and . _ : - only, starting with a letter or digit',
-  );
+  .max(ID_MAX_LENGTH)
+  .regex(ID_PATTERN, 'letters, digits and . _ : - only, starting with a letter or digit');
 const text = (max: number) => z.string().trim().min(1).max(max);
 const isoInstant = z.iso.datetime({ offset: true }).openapi({ example: '2026-10-23T15:59:59.999Z' });
 
@@ -129,12 +127,19 @@ export const ProposedMeasure = z
   .openapi('ProposedMeasure');
 export type ProposedMeasure = z.infer<typeof ProposedMeasure>;
 
+// A policy may name a measure by its bare code; the workflows always receive objects.
+const MeasureEntry = z
+  .union([MeasureCode, ProposedMeasure])
+  .transform((m): ProposedMeasure => (typeof m === 'string' ? { code: m } : m))
+  .openapi({ description: 'a measure code, or a measure with its amount and whom it applies to' });
+const measureList = z.array(MeasureEntry).max(20);
+
 export const Level = z
   .strictObject({
     name: text(50).optional().openapi({ example: '第一次催办' }),
     after: Interval,
     notice: z.strictObject({ by: text(100) }),
-    measures: z.array(ProposedMeasure).max(20),
+    measures: measureList,
     openCase: z.boolean().optional(),
     clause: text(200).optional().openapi({ description: 'the rule-book clause this level comes from' }),
   })
@@ -164,13 +169,15 @@ export const Policy = z
     warnBefore: Interval.optional(),
     reminders: z.array(Level).min(1, 'a policy needs at least one level').max(5),
     clockStopsDuringReview: z.boolean().optional(),
-    unitMeasures: z.array(ProposedMeasure).max(20).optional(),
-    personMeasures: z.array(ProposedMeasure).max(20).optional(),
+    unitMeasures: measureList.optional(),
+    personMeasures: measureList.optional(),
     cascade: Cascade.optional(),
     grounds: z.array(text(200)).max(30).optional(),
   })
   .openapi('Policy');
 export type Policy = z.infer<typeof Policy>;
+/** a policy as a client may write it: measures as bare codes or objects */
+export type PolicyInput = z.input<typeof Policy>;
 
 // ---------- items ----------
 
