@@ -8,7 +8,14 @@ import { buildOpenApiDocument } from '../../api/openapi';
 import { OpenCaseRequest } from '../../api/routes/cases';
 import { planItem, previewOf } from '../../api/routes/items';
 import { resolvePolicy } from '../../domain/resolve-policy';
-import { CreateItem, DecisionInput, ExtensionRequestInput, type PolicyInput } from '../../domain/schemas';
+import {
+  CaseReviewInput,
+  CreateItem,
+  DecisionInput,
+  ExtensionRequestInput,
+  ReportInput,
+  type PolicyInput,
+} from '../../domain/schemas';
 import { ID_PATTERN } from '../../workflows/ids';
 
 const item = {
@@ -250,5 +257,34 @@ describe('the OpenAPI document', () => {
     expect(measures).toMatch(/MeasureCode/);
     expect(measures).toMatch(/ProposedMeasure/);
     expect(measures).toMatch(/anyOf/);
+  });
+});
+
+describe('rules the document states as discriminated unions', () => {
+  test('a final report is signed; an impose decision and an amend review name measures', () => {
+    expect(errorsOf(ReportInput, { kind: 'final', summary: '已办结' })[0]!.path).toBe('signedBy');
+    expect(ReportInput.safeParse({ kind: 'progress', summary: '推进中' }).success).toBe(true);
+    expect(errorsOf(ReportInput, { kind: 'draft', summary: 's' })[0]!.path).toBe('kind');
+    expect(errorsOf(DecisionInput, { decision: 'impose', measures: [] })[0]).toEqual({
+      path: 'measures',
+      message: 'an impose decision needs at least one measure',
+    });
+    expect(DecisionInput.safeParse({ decision: 'dismiss', measures: [] }).success).toBe(true);
+    expect(errorsOf(CaseReviewInput, { decision: 'amend' })[0]!.path).toBe('measures');
+    expect(CaseReviewInput.safeParse({ decision: 'revoke' }).success).toBe(true);
+  });
+
+  test('blank text is refused before trimming, so the document can say so', () => {
+    expect(errorsOf(ReportInput, { kind: 'progress', summary: '   ' })[0]).toEqual({
+      path: 'summary',
+      message: 'must not be blank',
+    });
+    expect(ReportInput.parse({ kind: 'progress', summary: ' 推进中 ' })).toMatchObject({ summary: '推进中' });
+  });
+
+  test('an unknown preset name lists the presets', () => {
+    const [error] = errorsOf(CreateItem, { ...item, policy: 'no-such-rules' });
+    expect(error!.path).toBe('policy');
+    expect(error!.message).toMatch(/three-urges/);
   });
 });
