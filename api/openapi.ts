@@ -153,7 +153,7 @@ const PROBLEMS = {
 type ProblemStatus = keyof typeof PROBLEMS;
 
 /**
- * Every problem a route can answer. Each /v1 route can answer 401 and 500; a role check adds 403,
+ * Every problem a route can answer. Each /v1 route can answer 401, 431 and 500; a role check adds 403,
  * a JSON body 400/413/415, a path id or query 400, a call to Temporal 503.
  */
 function errorResponses(opts: {
@@ -172,7 +172,11 @@ function errorResponses(opts: {
   if (opts.conflict) statuses.push(409);
   if (opts.body) statuses.push(413, 415);
   if (opts.temporal ?? true) statuses.push(503);
-  return Object.fromEntries(statuses.sort().map((s) => [s, problem(PROBLEMS[s])]));
+  return {
+    ...Object.fromEntries(statuses.sort().map((s) => [s, problem(PROBLEMS[s])])),
+    // Node's HTTP parser answers this itself, before Express, with an empty body
+    431: { description: 'the request line or headers exceed the server’s limit (16 KiB)' },
+  };
 }
 
 const rolesText = (roles: readonly ApiRole[]): string =>
