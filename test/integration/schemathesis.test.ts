@@ -69,7 +69,9 @@ function schemathesis(role: TestRole): Promise<Run> {
     har,
   ];
   return new Promise((resolve, reject) => {
+    // run in the scratch directory: schemathesis keeps a cache in ./.schemathesis
     const child = spawn(schemathesisPath(), args, {
+      cwd: reports,
       env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_HOOKS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
