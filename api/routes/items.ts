@@ -139,7 +139,8 @@ export interface ItemPlan {
 /**
  * Resolves the policy and computes every deadline with the calendar before anything starts, so a
  * bad input is a 400 naming the field instead of a workflow that fails later. A preview computes
- * any assignment date (`pastAllowed`); a create refuses a deadline that has already passed.
+ * any assignment date (`pastAllowed`); a create refuses a deadline that has already passed. Either
+ * refuses a deadline that does not come after the assignment.
  */
 export function planItem(ctx: ApiContext, body: CreateItem, opts: { pastAllowed?: boolean } = {}): ItemPlan {
   const timeZone = body.timeZone ?? ctx.timeZone;
@@ -163,6 +164,9 @@ export function planItem(ctx: ApiContext, body: CreateItem, opts: { pastAllowed?
     }
     if (!opts.pastAllowed && Date.parse(deadline.at) <= now.getTime()) {
       throw invalidField(path, `the deadline ${deadline.at} is already past`);
+    }
+    if (Date.parse(deadline.at) <= Date.parse(assignedAt)) {
+      throw invalidField(path, `the deadline ${deadline.at} is not after the assignment ${assignedAt}`);
     }
     return deadline;
   };

@@ -197,6 +197,15 @@ describe('preview', () => {
     expect(preview.deadlineAt).toBe('2026-10-23T15:59:59.999Z');
     expect(() => planItem(ctx, body)).toThrow(/already past/);
   });
+
+  test('a deadline before the assignment is refused, past or not', () => {
+    const body = CreateItem.parse({
+      ...item,
+      assignedAt: '2026-09-28T01:00:00Z',
+      due: { at: '2026-09-01T00:00:00Z' },
+    });
+    expect(() => planItem(ctx, body, { pastAllowed: true })).toThrow(/not after the assignment/);
+  });
 });
 
 describe('the OpenAPI document', () => {
