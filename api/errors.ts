@@ -13,7 +13,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/common';
-import { ZodError } from 'zod';
+import { ZodError, type z } from 'zod';
 import { REFUSAL } from '../workflows/messages';
 
 export interface FieldError {
@@ -55,8 +55,48 @@ export const invalidField = (path: string, message: string): HttpProblem =>
     errors: [{ path, message }],
   });
 
+type Issue = z.core.$ZodIssue;
+
+// How badly a union branch missed, per issue: a branch whose root type is wrong is not the one the
+// caller meant; a branch that only disagrees deep inside is. Lower is closer.
+function issueWeight(issue: Issue): number {
+  if (issue.path.length === 0 && issue.code === 'invalid_type') return 100;
+  if (issue.path.length === 0 && issue.code !== 'unrecognized_keys') return 50;
+  if (issue.code === 'unrecognized_keys') return 10;
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return 10; // missing key
+  return 1;
+}
+
+/** the branch of a failed union the input came closest to: the least weight, then the deepest path */
+function closestBranch(branches: Issue[][]): Issue[] {
+  let best: Issue[] = branches[0] ?? [];
+  let bestWeight = Infinity;
+  let bestDepth = -1;
+  for (const branch of branches) {
+    const weight = branch.reduce((sum, i) => sum + issueWeight(i), 0);
+    const depth = Math.max(0, ...branch.map((i) => i.path.length));
+    if (weight < bestWeight || (weight === bestWeight && depth > bestDepth)) {
+      best = branch;
+      bestWeight = weight;
+      bestDepth = depth;
+    }
+  }
+  return best;
+}
+
+/** Flattens unions into the issues of their closest branch, so each path names the innermost field. */
+function innermost(issue: Issue, base: PropertyKey[]): { path: PropertyKey[]; message: string }[] {
+  const path = [...base, ...issue.path];
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    return closestBranch(issue.errors).flatMap((i) => innermost(i, path));
+  }
+  return [{ path, message: issue.message }];
+}
+
 export function zodIssues(err: ZodError): FieldError[] {
-  return err.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return err.issues
+    .flatMap((i) => innermost(i, []))
+    .map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
 }
 
 interface BodyParserError extends Error {

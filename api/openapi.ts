@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { CreateItem, ItemListQuery, LedgerQuery, MeasureCode, Policy } from '../domain/schemas';
 import { ALL_ROLES, type ApiRole } from './auth';
 import { CASE_ACTIONS, OpenCaseRequest } from './routes/cases';
-import { ITEM_ACTIONS } from './routes/items';
+import { IdParam, ITEM_ACTIONS } from './routes/items';
+import { SubjectParam } from './routes/ledger';
 
 const Problem = z
   .object({
@@ -126,7 +127,7 @@ const Ledger = z
 const PolicyList = z.object({ default: z.string(), policies: z.array(Policy) }).openapi('PolicyList');
 
 const idParams = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, example: 'item-2026-001' }),
+  id: IdParam.shape.id.openapi({ param: { name: 'id', in: 'path' }, example: 'item-2026-001' }),
 });
 
 const problem = (description: string) => ({
@@ -138,15 +139,43 @@ const json = (description: string, schema: z.ZodType) => ({
   content: { 'application/json': { schema } },
 });
 
-function errorResponses(opts: { body?: boolean; notFound?: boolean; conflict?: boolean }) {
+const PROBLEMS = {
+  400: 'invalid request: the innermost wrong field is named in errors[].path',
+  401: 'missing or unknown bearer token',
+  403: 'the token’s role may not do this',
+  404: 'no such item or case',
+  409: 'refused by the workflow (reason in detail) or id taken',
+  413: 'body too large',
+  415: 'body is not application/json',
+  500: 'an unexpected error (no internals in the body)',
+  503: 'Temporal is not reachable; retry after the Retry-After seconds',
+} as const;
+type ProblemStatus = keyof typeof PROBLEMS;
+
+/**
+ * Every problem a route can answer. Each /v1 route can answer 401, 431 and 500; a role check adds 403,
+ * a JSON body 400/413/415, a path id or query 400, a call to Temporal 503.
+ */
+function errorResponses(opts: {
+  body?: boolean;
+  params?: boolean;
+  query?: boolean;
+  roles?: readonly ApiRole[];
+  notFound?: boolean;
+  conflict?: boolean;
+  temporal?: boolean;
+}) {
+  const statuses: ProblemStatus[] = [401, 500];
+  if (opts.body || opts.params || opts.query) statuses.push(400);
+  if (opts.roles && opts.roles.length < ALL_ROLES.length) statuses.push(403);
+  if (opts.notFound) statuses.push(404);
+  if (opts.conflict) statuses.push(409);
+  if (opts.body) statuses.push(413, 415);
+  if (opts.temporal ?? true) statuses.push(503);
   return {
-    ...(opts.body ? { 400: problem('invalid body (field paths in errors)') } : {}),
-    401: problem('missing or unknown bearer token'),
-    403: problem('the token’s role may not do this'),
-    ...(opts.notFound ? { 404: problem('no such item or case') } : {}),
-    ...(opts.conflict ? { 409: problem('refused by the workflow (reason in detail) or id taken') } : {}),
-    ...(opts.body ? { 413: problem('body too large'), 415: problem('body is not application/json') } : {}),
-    503: problem('Temporal is not reachable'),
+    ...Object.fromEntries(statuses.sort().map((s) => [s, problem(PROBLEMS[s])])),
+    // Node's HTTP parser answers this itself, before Express, with an empty body
+    431: { description: 'the request line or headers exceed the server’s limit (16 KiB)' },
   };
 }
 
@@ -184,7 +213,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: {
       200: json('the item already exists with this very body', ItemState),
       201: json('created; Location names the item', ItemState),
-      ...errorResponses({ body: true, conflict: true }),
+      ...errorResponses({ body: true, roles: ['staff', 'manager'], conflict: true }),
     },
   });
   registry.registerPath({
@@ -196,8 +225,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     request: { query: ItemListQuery },
     responses: {
       200: json('one page of items', ItemList),
-      400: problem('bad filter'),
-      ...errorResponses({}),
+      ...errorResponses({ query: true }),
     },
   });
   registry.registerPath({
@@ -209,7 +237,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     request: { body: { content: { 'application/json': { schema: CreateItem } }, required: true } },
     responses: {
       200: json('deadline, warning and reminder instants', Preview),
-      ...errorResponses({ body: true }),
+      ...errorResponses({ body: true, temporal: false }),
     },
   });
   registry.registerPath({
@@ -219,7 +247,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     description: rolesText(ALL_ROLES),
     security,
     request: { params: idParams },
-    responses: { 200: json('the item', ItemState), ...errorResponses({ notFound: true }) },
+    responses: { 200: json('the item', ItemState), ...errorResponses({ params: true, notFound: true }) },
   });
   for (const a of ITEM_ACTIONS) {
     registry.registerPath({
@@ -239,7 +267,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
             ? z.looseObject({ id: z.string() })
             : ItemState,
         ),
-        ...errorResponses({ body: true, notFound: true, conflict: true }),
+        ...errorResponses({ body: true, params: true, roles: a.roles, notFound: true, conflict: true }),
       },
     });
   }
@@ -250,7 +278,10 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     description: rolesText(['manager']),
     security,
     request: { body: { content: { 'application/json': { schema: OpenCaseRequest } }, required: true } },
-    responses: { 201: json('opened', CaseState), ...errorResponses({ body: true, conflict: true }) },
+    responses: {
+      201: json('opened', CaseState),
+      ...errorResponses({ body: true, roles: ['manager'], conflict: true }),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -259,7 +290,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     description: rolesText(ALL_ROLES),
     security,
     request: { params: idParams },
-    responses: { 200: json('the case', CaseState), ...errorResponses({ notFound: true }) },
+    responses: { 200: json('the case', CaseState), ...errorResponses({ params: true, notFound: true }) },
   });
   for (const a of CASE_ACTIONS) {
     registry.registerPath({
@@ -274,7 +305,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       },
       responses: {
         200: json('the case after the step', CaseState),
-        ...errorResponses({ body: true, notFound: true, conflict: true }),
+        ...errorResponses({ body: true, params: true, roles: a.roles, notFound: true, conflict: true }),
       },
     });
   }
@@ -285,12 +316,14 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     description: rolesText(ALL_ROLES),
     security,
     request: {
-      params: z.object({ subjectId: z.string().openapi({ param: { name: 'subjectId', in: 'path' } }) }),
+      params: z.object({
+        subjectId: SubjectParam.shape.subjectId.openapi({ param: { name: 'subjectId', in: 'path' } }),
+      }),
       query: LedgerQuery,
     },
     responses: {
       200: json('events and restrictions (empty when nothing was recorded)', Ledger),
-      ...errorResponses({}),
+      ...errorResponses({ params: true, query: true }),
     },
   });
   registry.registerPath({
@@ -299,7 +332,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     summary: 'The policy presets',
     description: rolesText(ALL_ROLES),
     security,
-    responses: { 200: json('presets', PolicyList), ...errorResponses({}) },
+    responses: { 200: json('presets', PolicyList), ...errorResponses({ temporal: false }) },
   });
   const status = z.object({ status: z.string() });
   registry.registerPath({

@@ -13,6 +13,11 @@ export function temporalTestServerPath(): string {
   return binary('TEMPORAL_TEST_SERVER_PATH', 'temporal-test-server');
 }
 
+/** the API fuzzer the contract test runs (installed beside the Temporal binaries) */
+export function schemathesisPath(): string {
+  return binary('SCHEMATHESIS_PATH', 'schemathesis');
+}
+
 function binary(envName: string, name: string): string {
   const fromEnv = process.env[envName];
   if (fromEnv) {

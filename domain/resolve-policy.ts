@@ -1,7 +1,7 @@
 // A create or case request names a preset or carries a whole policy; either way the workflow
 // receives one validated Policy, so it never has to look anything up.
 import { DEFAULT_POLICY, POLICY_PRESETS } from './policies';
-import { Policy } from './schemas';
+import { Policy, type PolicyInput } from './schemas';
 
 export class UnknownPolicyError extends Error {
   override name = 'UnknownPolicyError';
@@ -10,8 +10,11 @@ export class UnknownPolicyError extends Error {
   }
 }
 
-/** Preset name or inline policy (or nothing: the default preset) → a validated Policy. */
-export function resolvePolicy(policy: string | Policy | undefined): Policy {
+/**
+ * Preset name or inline policy (or nothing: the default preset) → a validated Policy, its measures
+ * normalised to objects.
+ */
+export function resolvePolicy(policy: string | PolicyInput | undefined): Policy {
   if (policy === undefined) return Policy.parse(POLICY_PRESETS[DEFAULT_POLICY]);
   if (typeof policy === 'string') {
     const preset = Object.hasOwn(POLICY_PRESETS, policy) ? POLICY_PRESETS[policy] : undefined;

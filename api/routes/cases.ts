@@ -32,10 +32,17 @@ import { IdParam } from './items';
 export const CASE_WORKFLOW_TYPE = 'accountabilityCase';
 type AccountabilityCaseWorkflow = (input: CaseInput) => Promise<unknown>;
 
-/** the create body: OpenCaseInput plus an optional client id */
-export const OpenCaseRequest = OpenCaseInput.extend({
-  id: IdParam.shape.id.optional().openapi({ description: 'client case id; a new UUID when absent' }),
-}).openapi('OpenCaseRequest');
+/**
+ * The create body: OpenCaseInput plus an optional client id. A fresh object rather than extend():
+ * an extended registered schema becomes allOf [OpenCaseInput, {id}], which additionalProperties
+ * false on OpenCaseInput makes unsatisfiable as soon as id is sent.
+ */
+export const OpenCaseRequest = z
+  .strictObject({
+    ...OpenCaseInput.shape,
+    id: IdParam.shape.id.optional().openapi({ description: 'client case id; a new UUID when absent' }),
+  })
+  .openapi('OpenCaseRequest');
 export type OpenCaseRequest = z.infer<typeof OpenCaseRequest>;
 
 export const CASE_ACTIONS: ActionSpec[] = [

@@ -15,6 +15,7 @@ import {
   ReasonInput,
   ReportInput,
   ReviewInput,
+  id as idString,
 } from '../../domain/schemas';
 import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
 import {
@@ -48,7 +49,7 @@ export const DEFAULT_DUE: Due = { workingDays: 15 };
 export const ITEM_WORKFLOW_TYPE = 'supervisionItem';
 type SupervisionItemWorkflow = (input: SupervisionInput) => Promise<unknown>;
 
-export const IdParam = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/) });
+export const IdParam = z.strictObject({ id: idString });
 
 export const ITEM_ACTIONS: ActionSpec[] = [
   action({
@@ -137,9 +138,11 @@ export interface ItemPlan {
 
 /**
  * Resolves the policy and computes every deadline with the calendar before anything starts, so a
- * bad input is a 400 naming the field instead of a workflow that fails later.
+ * bad input is a 400 naming the field instead of a workflow that fails later. A preview computes
+ * any assignment date (`pastAllowed`); a create refuses a deadline that has already passed. Either
+ * refuses a deadline that does not come after the assignment.
  */
-export function planItem(ctx: ApiContext, body: CreateItem): ItemPlan {
+export function planItem(ctx: ApiContext, body: CreateItem, opts: { pastAllowed?: boolean } = {}): ItemPlan {
   const timeZone = body.timeZone ?? ctx.timeZone;
   if (!isTimeZone(timeZone)) throw invalidField('timeZone', `"${timeZone}" is not an IANA time zone`);
   let policy: Policy;
@@ -159,8 +162,11 @@ export function planItem(ctx: ApiContext, body: CreateItem): ItemPlan {
     } catch (err) {
       throw invalidField(path, (err as Error).message);
     }
-    if (Date.parse(deadline.at) <= now.getTime()) {
+    if (!opts.pastAllowed && Date.parse(deadline.at) <= now.getTime()) {
       throw invalidField(path, `the deadline ${deadline.at} is already past`);
+    }
+    if (Date.parse(deadline.at) <= Date.parse(assignedAt)) {
+      throw invalidField(path, `the deadline ${deadline.at} is not after the assignment ${assignedAt}`);
     }
     return deadline;
   };
@@ -305,7 +311,7 @@ export function itemsRouter(ctx: ApiContext): Router {
   });
 
   router.post('/preview', requireRole(...ALL_ROLES), body, validate('body', CreateItem), (_req, res) => {
-    res.json(previewOf(planItem(ctx, res.locals.body as CreateItem)));
+    res.json(previewOf(planItem(ctx, res.locals.body as CreateItem, { pastAllowed: true })));
   });
 
   router.post('/', requireRole('staff', 'manager'), body, validate('body', CreateItem), async (req, res) => {

@@ -1,7 +1,7 @@
 // The yearly ledger (台帐) of one subject: its events and the rating restrictions they imply.
 import { Router } from 'express';
 import { z } from 'zod';
-import { LedgerQuery } from '../../domain/schemas';
+import { id as idString, LedgerQuery } from '../../domain/schemas';
 import { getLedger } from '../../workflows/messages';
 import { ledgerWorkflowId } from '../../workflows/ids';
 import { deriveRestrictions } from '../../workflows/ledger-rules';
@@ -12,9 +12,7 @@ import type { ApiContext } from '../context';
 import { queryOr404 } from '../temporal';
 import { validate } from '../validate';
 
-export const SubjectParam = z.strictObject({
-  subjectId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/),
-});
+export const SubjectParam = z.strictObject({ subjectId: idString });
 
 const yearIn = (d: Date, timeZone: string): number =>
   Number(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric' }).format(d));
