@@ -1,7 +1,7 @@
 // The API contract without a server: validation errors name the innermost wrong field (unions
 // included), measures take bare codes, a preview computes past dates, and the OpenAPI document
 // declares what the routes accept and answer.
-import { WorkingCalendar } from '../../activities/calendar/working-calendar';
+import { officialCalendar } from '../../domain/calendar/official';
 import type { ApiContext } from '../../api/context';
 import { toProblem, zodIssues } from '../../api/errors';
 import { buildOpenApiDocument } from '../../api/openapi';
@@ -186,7 +186,7 @@ describe('measures', () => {
 
 describe('preview', () => {
   const ctx = {
-    calendar: new WorkingCalendar(),
+    calendar: officialCalendar(),
     timeZone: 'Asia/Shanghai',
     now: () => new Date('2027-03-01T00:00:00Z'),
   } as unknown as ApiContext;
