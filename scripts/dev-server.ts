@@ -11,6 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { connect as tcpConnect, createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { temporalCliPath } from '../config/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../workflows/ids';
 
@@ -30,6 +31,8 @@ export interface DevServerOptions {
   /** grace between SIGTERM and SIGKILL on stop */
   stopGraceMs?: number;
   cliPath?: string;
+  /** how long closed workflows stay in Temporal; the record keeps them for good (default 3 days) */
+  retentionDays?: number;
   extraArgs?: string[];
   /** each line the server prints (stdout and stderr); kept in a tail for errors regardless */
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -142,6 +145,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     namespace,
     '--log-level',
     opts.logLevel ?? 'warn',
+    // activities scheduled by a workflow task go straight back to the worker that completed it
+    '--dynamic-config-value',
+    'system.enableActivityEagerExecution=true',
     ...searchAttributeArgs(),
   ];
   if (opts.dbFile) {
@@ -217,6 +223,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   try {
     await waitReady(address, namespace, readyTimeoutMs, () => alive);
     if (!alive) throw new DevServerError('exited during start-up');
+    await setRetention(address, namespace, opts.retentionDays ?? DEFAULT_RETENTION_DAYS);
     if (uiPort !== undefined)
       await waitHttp(`http://${ip}:${uiPort}/`, Math.max(5_000, readyTimeoutMs / 2), () => alive);
   } catch (err) {
@@ -241,6 +248,21 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     process.kill(-child.pid, signal);
   } catch {
     // already gone
+  }
+}
+
+/** The dev server creates its namespace with 24 hours' retention; duban says what it wants. */
+export const DEFAULT_RETENTION_DAYS = 3;
+
+async function setRetention(address: string, namespace: string, days: number): Promise<void> {
+  const conn = await Connection.connect({ address, connectTimeout: 2000 });
+  try {
+    await conn.workflowService.updateNamespace({
+      namespace,
+      config: { workflowExecutionRetentionTtl: msToTs(`${days} days`) },
+    });
+  } finally {
+    await conn.close();
   }
 }
 

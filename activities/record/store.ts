@@ -872,6 +872,14 @@ export async function getCalendarYear(db: Queryable, year: number): Promise<Cale
   return rows[0] ? calendarRow(rows[0]) : undefined;
 }
 
+/** Every loaded year at its latest version, with its days: what the calendar in force is built from. */
+export async function officeCalendarYears(db: Queryable): Promise<CalendarYearRow[]> {
+  const { rows } = await db.query(
+    'SELECT DISTINCT ON (year) * FROM calendar_years ORDER BY year, version DESC',
+  );
+  return rows.map(calendarRow);
+}
+
 /** Every loaded year at its latest version, without the day lists. */
 export async function listCalendarYears(db: Queryable): Promise<CalendarYearSummary[]> {
   const { rows } = await db.query(
