@@ -3,6 +3,12 @@ export const TASK_QUEUE_DEFAULT = 'duban';
 
 export const itemWorkflowId = (itemId: string): string => `supervision-${itemId}`;
 export const caseWorkflowId = (caseId: string): string => `case-${caseId}`;
+/** the case a ladder level opens: `<item>-L3`, or `<item>-S2-L3` with the stage's 1-based position
+ * (a stage's name may be Chinese, which an id must never carry) */
+export const escalationCaseId = (itemId: string, level: number, stageIndex?: number): string =>
+  stageIndex === undefined ? `${itemId}-L${level}` : `${itemId}-S${stageIndex}-L${level}`;
+/** the n-th rectification item (责令限期整改) a case starts */
+export const rectificationItemId = (caseId: string, n: number): string => `${caseId}-rectify-${n}`;
 /** one ledger per subject kind, id and year: a person and a unit may share an id */
 export const ledgerWorkflowId = (subjectKind: 'person' | 'unit', subjectId: string, year: number): string =>
   `ledger-${subjectKind}-${subjectId}-${year}`;

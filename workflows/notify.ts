@@ -50,4 +50,7 @@ export async function deliver(notice: Notice): Promise<NoticeRecord> {
   };
 }
 
+/** Delivers a step's notices together (the notifications module makes this one activity per batch). */
+export const deliverAll = (notices: Notice[]): Promise<NoticeRecord[]> => Promise.all(notices.map(deliver));
+
 export const deliveryFailed = (r: NoticeRecord): boolean => r.deliveries.some((d) => d.status === 'failed');
