@@ -19,11 +19,12 @@ import type { Effect } from './transitions';
 
 export const { recordItem } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  // The record must be written: retried without end (backoff to a minute), except input it refuses.
+  // The record must be written: retried without end (no maximumAttempts), backing off to a minute;
+  // only input the record refuses is not retried.
   retry: {
     initialInterval: '1 second',
+    backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    maximumAttempts: 0,
     nonRetryableErrorTypes: ['InvalidInput'],
   },
 });

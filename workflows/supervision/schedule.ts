@@ -58,6 +58,9 @@ export function releaseClock(s: ItemState, kind: 'pause' | 'review'): string | u
     s.pausedAt = undefined;
     s.pauseReason = undefined;
   } else {
+    // A review that ends inside a pause hands its start to the pause (a review can never begin
+    // while paused), so the time since the first stop is still given back when the pause ends.
+    if (s.pausedAt && since && since < s.pausedAt) s.pausedAt = since;
     s.clockStoppedAt = undefined;
   }
   return clockStopped(s) ? undefined : since;

@@ -111,7 +111,7 @@ export function stateAtStart(
     origin: input.origin,
     history: [],
     requestHash: input.requestHash,
-    revision: 0,
+    revision: 1, // the record's first batch creates the item as it is here
     seq: 0,
   };
   const deadlineOf = (due: SupervisionInput['due']) =>

@@ -174,10 +174,15 @@ function reachLevel(
       },
     ),
   );
-  if (level.openCase) fx.push(openCase(s, reminder, ctx));
+  if (level.openCase) {
+    const effect = openCase(s, reminder, ctx);
+    // The id is known now; caseIds lists the case once it runs (started, or linked by the case).
+    reminder.caseId = effect.caseInput.caseId;
+    fx.push(effect);
+  }
 }
 
-function openCase(s: ItemState, reminder: ReminderRecord, ctx: Ctx): Effect {
+function openCase(s: ItemState, reminder: ReminderRecord, ctx: Ctx): Extract<Effect, { kind: 'openCase' }> {
   const stageIndex = s.stages ? s.stages.findIndex((st) => st.name === reminder.stage) + 1 : undefined;
   const caseId = escalationCaseId(s.id, reminder.level, stageIndex || undefined);
   const persons = [
@@ -510,14 +515,8 @@ export function noticesDelivered(state: ItemState, records: NoticeRecord[], ctx:
 }
 
 /** The escalation case runs (`started` false: it already did, e.g. after a continue-as-new). */
-export function caseOpened(
-  state: ItemState,
-  c: { caseId: string; level: number; stage?: string; started: boolean },
-  ctx: Ctx,
-): Step {
+export function caseOpened(state: ItemState, c: { caseId: string; started: boolean }, ctx: Ctx): Step {
   return step(state, ctx, (s) => {
-    const reminder = s.reminders.find((r) => r.level === c.level && r.stage === c.stage);
-    if (reminder) reminder.caseId = c.caseId;
     if (!s.caseIds.includes(c.caseId)) s.caseIds.push(c.caseId);
     if (c.started) addLine(s, 'system', 'case_opened', ctx.now, `启动问责程序：${c.caseId}`);
   });

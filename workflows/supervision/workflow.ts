@@ -62,9 +62,10 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   let recorded: ItemState | undefined = input.carried ? state : undefined;
   let changed = false;
 
-  const notices = new Outbox<Notice>(async (batch) =>
-    apply(t.noticesDelivered(state, await deliverAll(batch), ctx())),
-  );
+  const notices = new Outbox<Notice>(async (batch) => {
+    const records = await deliverAll(batch); // before reading the state: it moves on meanwhile
+    apply(t.noticesDelivered(state, records, ctx()));
+  });
   const children = new Outbox<t.Effect>(async (batch) => {
     for (const e of batch) {
       const opened = await performChild(e, state);
@@ -132,7 +133,9 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   // ---------- sync: record, search attributes, details ----------
   const index = new SearchIndex();
   function sync(): void {
-    const changes = recordChanges(recorded as never, state as never, state.revision + 1, ITEM_DIFF);
+    // The state at start already names its batch (revision 1), so the create response matches it.
+    const revision = recorded ? state.revision + 1 : state.revision;
+    const changes = recordChanges(recorded as never, state as never, revision, ITEM_DIFF);
     if (changes) {
       state.revision = changes.revision;
       record.push({ ...changes, itemId: state.id, summary: summaryOf(state) });
