@@ -1,6 +1,6 @@
 // The supervision item's state (督办事项) as plain data, and the state right after creation. Pure:
 // no Temporal imports, so the API builds the create response with the same code the workflow runs.
-import { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import { CalendarInputError, WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
 import type { Actor, HistoryEntry, Policy, StageState, SupervisionInput, SupervisionState } from '../types';
 import { derive } from './details';
@@ -114,21 +114,31 @@ export function stateAtStart(
     revision: 1, // the record's first batch creates the item as it is here
     seq: 0,
   };
-  const deadlineOf = (due: SupervisionInput['due']) =>
-    ctx.calendar.computeDeadline({ from: s.assignedAt, due, timeZone: ctx.timeZone });
+  // A refusal names the field it is about, as the API would.
+  const at = <T>(field: string, run: () => T): T => {
+    try {
+      return run();
+    } catch (err) {
+      if (err instanceof CalendarInputError) throw new CalendarInputError(`${field}: ${err.message}`);
+      throw err;
+    }
+  };
+  const deadlineOf = (due: SupervisionInput['due'], field: string) =>
+    at(field, () => ctx.calendar.computeDeadline({ from: s.assignedAt, due, timeZone: ctx.timeZone }));
   addLine(s, input.createdBy, 'created', now, `交办：${input.leadUnit.name}`);
   const first = s.stages?.[0];
   if (first) {
-    for (const st of s.stages!) {
-      st.deadline = deadlineOf(st.due);
+    for (const [i, st] of s.stages!.entries()) {
+      st.deadline = deadlineOf(st.due, `stages.${i}.due`);
       st.deadlineAt = st.deadline.at;
     }
     first.status = 'active';
     s.currentStage = first.name;
     addLine(s, 'system', 'stage_started', now, `进入节点：${first.name}`);
-    setDeadline(s, first.deadline!, ctx);
+    at('policy', () => setDeadline(s, first.deadline!, ctx));
   } else {
-    setDeadline(s, deadlineOf(input.due), ctx);
+    const deadline = deadlineOf(input.due, 'due');
+    at('policy', () => setDeadline(s, deadline, ctx));
   }
   derive(s, now);
   return copy(s);

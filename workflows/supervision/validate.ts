@@ -1,6 +1,7 @@
 // The Updates' validators as pure functions: a refusal ({type, message}, mapped to HTTP 409 by the
 // API) or undefined when the action may be taken. Same types and Chinese reasons as ever.
 import type { CompleteInput, ExtensionRequestInput, ReportInput } from '../../domain/schemas';
+import { MEASURE_CODES } from '../../domain/measure-codes';
 import { formatLocal } from '../format';
 import { REFUSAL } from '../refusals';
 import type { SupervisionInput, SupervisionState } from '../types';
@@ -107,4 +108,15 @@ export function missingParts(input: SupervisionInput): string[] {
     !input?.timeZone && 'timeZone',
     !input?.createdBy && 'createdBy',
   ].filter((x): x is string => Boolean(x));
+}
+
+/** Measure codes the catalogue does not know, by field (a policy the API's schema would refuse). */
+export function unknownMeasures(input: SupervisionInput): string[] {
+  const known = new Set<string>(MEASURE_CODES);
+  return input.policy.reminders.flatMap((level, i) =>
+    level.measures.flatMap((m, j) => {
+      const code = typeof m === 'string' ? m : m.code;
+      return known.has(code) ? [] : [`policy.reminders.${i}.measures.${j}.code: unknown measure "${code}"`];
+    }),
+  );
 }

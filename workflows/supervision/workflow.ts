@@ -39,6 +39,9 @@ type Ctx = ReturnType<typeof contextOf>;
 
 export async function supervisionItem(input: SupervisionInput): Promise<SupervisionState> {
   const missing = v.missingParts(input);
+  const unknown = missing.length ? [] : v.unknownMeasures(input);
+  if (unknown.length)
+    throw ApplicationFailure.nonRetryable(`督办事项无法排期：${unknown.join('; ')}`, 'InvalidInput');
   if (missing.length)
     throw ApplicationFailure.nonRetryable(`督办事项输入不完整：缺少 ${missing.join(', ')}`, 'InvalidInput');
   // Until the case passes its rectification items a calendar, they fetch theirs once (the SDK holds
