@@ -3,6 +3,7 @@
 // Workflows import only the *type* Activities from here.
 import type { Client } from '@temporalio/client';
 import { createCalendarActivities } from './calendar/activities';
+import type { ItemRecordBatch } from '../domain/record';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 import { createLedgerActivities } from './ledger';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
@@ -19,6 +20,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities(deps.calendar),
     ...createNotificationActivities(deps.channels),
     ...createLedgerActivities(deps.client),
+    /** Placeholder, replaced by the record module when it lands: accepts every batch, writes nothing. */
+    async recordItem(_batch: ItemRecordBatch): Promise<void> {},
   };
 }
 

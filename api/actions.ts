@@ -16,6 +16,8 @@ export interface ActionSpec {
   /** the Update's name, for the OpenAPI description */
   update: string;
   run(client: Client, workflowId: string, body: unknown, actor: Actor, what: string): Promise<unknown>;
+  /** the response body from the Update's outcome; without it the route answers the full state */
+  answer?: (outcome: unknown) => unknown;
 }
 
 export function action<Ret, In extends object>(spec: {
@@ -24,6 +26,7 @@ export function action<Ret, In extends object>(spec: {
   schema: z.ZodType<In>;
   update: UpdateDefinition<Ret, [WithActor<In>]>;
   summary: string;
+  answer?: (outcome: Ret) => unknown;
 }): ActionSpec {
   return {
     path: spec.path,
@@ -31,6 +34,7 @@ export function action<Ret, In extends object>(spec: {
     schema: spec.schema,
     summary: spec.summary,
     update: spec.update.name,
+    answer: spec.answer as ActionSpec['answer'],
     run: (client, workflowId, body, actor, what) =>
       updateOr404(client, workflowId, spec.update, { ...(body as In), actor }, what),
   };

@@ -11,10 +11,13 @@ import {
   UrgeCountKey,
 } from '../workflows/search-attributes';
 import { formatLocal } from '../workflows/format';
+import type { CalendarData } from '../domain/calendar/working-calendar';
 import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
 
 /** The part of WorkingCalendar the API uses (synchronous, no I/O once loaded). */
 export interface CalendarPort {
+  /** the data behind it: an item carries a slice of it (sliceCalendarData) */
+  readonly data: CalendarData;
   computeDeadline(req: ComputeDeadlineRequest): Deadline;
   planSchedule(req: PlanScheduleRequest): Schedule;
 }

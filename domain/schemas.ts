@@ -1,5 +1,6 @@
 // The one source of truth for every payload: zod schemas here give the API its validation, every
 // module its TypeScript types (z.infer), and the OpenAPI document its components. Workflows import
+import { MEASURE_CODES } from './measure-codes';
 // these *types only* (`import type`), so zod never enters the workflow bundle.
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
@@ -100,26 +101,7 @@ export type Due = z.infer<typeof Due>;
 
 // ---------- policies ----------
 
-export const MeasureCode = z
-  .enum([
-    'rectify_within_deadline', // 责令限期整改
-    'written_explanation', // 书面说明
-    'written_self_criticism', // 书面检查
-    'public_criticism', // 通报批评
-    'disqualify_awards', // 取消评优评先资格
-    'admonition_talk', // 诫勉谈话
-    'public_apology', // 公开道歉
-    'reassignment', // 调整工作岗位
-    'suspension', // 停职检查
-    'resignation', // 引咎辞职/责令辞职
-    'removal', // 免职
-    'dismissal', // 辞退/解聘
-    'demotion', // 降职/待岗
-    'disciplinary_recommendation', // 建议党纪政纪处分
-    'organizational_handling', // 组织处理
-    'fine', // 罚款
-  ])
-  .openapi('MeasureCode');
+export const MeasureCode = z.enum(MEASURE_CODES).openapi('MeasureCode');
 export type MeasureCode = z.infer<typeof MeasureCode>;
 
 export const ProposedMeasure = z

@@ -1,4 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker runs.
-export * from './supervision';
+export { supervisionItem } from './supervision/workflow';
 export * from './case';
 export * from './ledger';

@@ -7,6 +7,7 @@ import type {
   CaseMeasure,
   CaseState,
   ExtensionRecord,
+  ItemStatus,
   LedgerEvent,
   LedgerState,
   ReportRecord,
@@ -29,18 +30,35 @@ export type WithActor<T> = T & { actor: Actor };
 
 // ---------- supervision item (督办事项) ----------
 export const getItemState = defineQuery<SupervisionState>('getItemState');
-export const submitReport = defineUpdate<ReportRecord, [WithActor<ReportInput>]>('submitReport');
-export const reviewReport = defineUpdate<SupervisionState, [WithActor<ReviewInput>]>('reviewReport');
-export const completeItem = defineUpdate<SupervisionState, [WithActor<CompleteInput>]>('completeItem');
-export const requestExtension = defineUpdate<ExtensionRecord, [WithActor<ExtensionRequestInput>]>(
-  'requestExtension',
+/** What an item's Update answers: the new status and the action's own record, never the whole state. */
+export type ItemOutcome<T = object> = { status: ItemStatus } & T;
+export const submitReport = defineUpdate<ItemOutcome<{ report: ReportRecord }>, [WithActor<ReportInput>]>(
+  'submitReport',
 );
-export const decideExtension = defineUpdate<SupervisionState, [WithActor<ExtensionDecisionInput>]>(
-  'decideExtension',
+export const reviewReport = defineUpdate<ItemOutcome<{ report: ReportRecord }>, [WithActor<ReviewInput>]>(
+  'reviewReport',
 );
-export const pauseItem = defineUpdate<SupervisionState, [WithActor<ReasonInput>]>('pauseItem');
-export const resumeItem = defineUpdate<SupervisionState, [WithActor<ReasonInput>]>('resumeItem');
-export const cancelItem = defineUpdate<SupervisionState, [WithActor<ReasonInput>]>('cancelItem');
+export const completeItem = defineUpdate<
+  ItemOutcome<{ completedStage?: string; currentStage?: string }>,
+  [WithActor<CompleteInput>]
+>('completeItem');
+export const requestExtension = defineUpdate<
+  ItemOutcome<{ extension: ExtensionRecord }>,
+  [WithActor<ExtensionRequestInput>]
+>('requestExtension');
+export const decideExtension = defineUpdate<
+  ItemOutcome<{ extension: ExtensionRecord; deadlineAt?: string }>,
+  [WithActor<ExtensionDecisionInput>]
+>('decideExtension');
+export const pauseItem = defineUpdate<ItemOutcome<{ pausedAt: string }>, [WithActor<ReasonInput>]>(
+  'pauseItem',
+);
+export const resumeItem = defineUpdate<ItemOutcome<{ deadlineAt?: string }>, [WithActor<ReasonInput>]>(
+  'resumeItem',
+);
+export const cancelItem = defineUpdate<ItemOutcome<{ cancelledAt: string }>, [WithActor<ReasonInput>]>(
+  'cancelItem',
+);
 /** a case tells the item it was opened for it (links both ways) */
 export const caseLinked = defineSignal<[{ caseId: string }]>('caseLinked');
 
@@ -67,9 +85,4 @@ export const revokeLedgerEvent = defineSignal<[{ measureId: string }]>('revokeLe
 export type { CaseMeasure };
 
 // ---------- business refusal types (mapped to HTTP 409 by the API) ----------
-export const REFUSAL = {
-  invalidState: 'InvalidState',
-  tooLate: 'TooLate',
-  notFound: 'NotFound',
-  invalidInput: 'InvalidInput',
-} as const;
+export { REFUSAL } from './refusals';

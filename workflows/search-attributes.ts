@@ -11,3 +11,17 @@ export const UrgeCountKey = defineSearchAttributeKey('UrgeCount', SearchAttribut
 export const DeliveryFailuresKey = defineSearchAttributeKey('DeliveryFailures', SearchAttributeType.INT);
 export const CaseStageKey = defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD);
 export const CaseSubjectsKey = defineSearchAttributeKey('CaseSubjects', SearchAttributeType.KEYWORD_LIST);
+
+export type AnyKey =
+  | typeof SupervisionStatusKey
+  | typeof LeadUnitKey
+  | typeof DeadlineAtKey
+  | typeof UrgeCountKey
+  | typeof DeliveryFailuresKey;
+
+/** A string value back in the attribute's own type. */
+export function typed(key: AnyKey, value: string): string | number | Date {
+  if (key.type === SearchAttributeType.INT) return Number(value);
+  if (key.type === SearchAttributeType.DATETIME) return new Date(value);
+  return value;
+}

@@ -14,6 +14,7 @@ import type {
   Subject,
   Unit,
 } from '../domain/schemas';
+import type { CalendarData } from '../domain/calendar/working-calendar';
 
 export type {
   Due,
@@ -261,7 +262,12 @@ export interface SupervisionInput {
   /** resolved by the API (preset or inline), already validated */
   policy: Policy;
   timeZone: string;
+  /** the working-day calendar the item computes on: a slice from before assignment to two years on */
+  calendar?: CalendarData;
   createdBy: Actor;
+  /** when the API created the item: the state at start is computed for that instant, so the
+   * create response and the first query answer the same */
+  createdAt?: string;
   /** S5 查→追→改: a rectification item links back to the case that ordered it */
   origin?: { caseId: string; measureId: string };
   /** the request body as given, kept for idempotent create (same id + same body) */
@@ -315,6 +321,8 @@ export interface HistoryEntry {
   by: string;
   action: string;
   detail?: string;
+  /** position in the item's whole history, across continue-as-new: the record's event key */
+  seq?: number;
 }
 
 export interface StageState {
@@ -362,6 +370,10 @@ export interface SupervisionState {
   completedAt?: string;
   cancelledAt?: string;
   requestHash?: string;
+  /** the last record batch written (strictly increasing, carried over continue-as-new) */
+  revision?: number;
+  /** the last history line's seq */
+  seq?: number;
 }
 
 // ---------- accountability case ----------

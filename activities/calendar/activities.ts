@@ -16,7 +16,11 @@ import type {
   ShiftDeadlineRequest,
 } from '../../workflows/types';
 import { CalendarInputError, isTimeZone } from '../../domain/calendar/zoned-time';
-import type { WorkingCalendar } from '../../domain/calendar/working-calendar';
+import {
+  sliceCalendarData,
+  type CalendarData,
+  type WorkingCalendar,
+} from '../../domain/calendar/working-calendar';
 
 export const INVALID_INPUT = 'InvalidInput';
 
@@ -124,6 +128,10 @@ export function createCalendarActivities(calendar: WorkingCalendar) {
     extendDeadline: guarded<ExtendDeadlineRequest, Deadline>('extendDeadline', ExtendDeadlineInput, (r) =>
       calendar.extendDeadline(r),
     ),
+    /** The calendar data from one date through another, for a rectification item started without one
+     * (until the case passes its items a calendar). */
+    calendarSlice: async (r: { from: string; through: string }): Promise<CalendarData> =>
+      sliceCalendarData(calendar.data, r.from, r.through),
     /** The warning and each level's instant for a deadline under a policy. */
     planSchedule: guarded<PlanScheduleRequest, Schedule>('planSchedule', PlanScheduleInput, (r) =>
       calendar.planSchedule(r),

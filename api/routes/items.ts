@@ -30,6 +30,8 @@ import {
   submitReport,
 } from '../../workflows/messages';
 import { itemWorkflowId } from '../../workflows/ids';
+import { calendarWindow, stateAtStart } from '../../workflows/supervision/state';
+import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import type {
   Deadline,
   Due,
@@ -58,6 +60,7 @@ export const ITEM_ACTIONS: ActionSpec[] = [
     schema: ReportInput,
     update: submitReport,
     summary: 'File a progress or final report (报送)',
+    answer: (o) => o.report,
   }),
   action({
     path: 'review',
@@ -79,6 +82,7 @@ export const ITEM_ACTIONS: ActionSpec[] = [
     schema: ExtensionRequestInput,
     update: requestExtension,
     summary: 'Ask for an extension before the deadline (申请延期)',
+    answer: (o) => o.extension,
   }),
   action({
     path: 'extension-decision',
@@ -254,24 +258,11 @@ export function listQuery(q: ItemListQuery, now: Date): string {
   return clauses.join(' AND ');
 }
 
-const SETTLE_TIMEOUT_MS = 5_000;
-
 export function itemsRouter(ctx: ApiContext): Router {
   const router = Router();
   const body = jsonBody();
   const stateOf = (id: string): Promise<SupervisionState> =>
     queryOr404(ctx.client, itemWorkflowId(id), getItemState, `item "${id}"`);
-
-  // The first workflow task records the item; its deadline follows from an activity a moment
-  // later. A create answers once the deadline is there, so the client sees the real schedule.
-  const settledStateOf = async (id: string): Promise<SupervisionState> => {
-    const until = Date.now() + SETTLE_TIMEOUT_MS;
-    for (;;) {
-      const state = await stateOf(id);
-      if (state.deadlineAt || state.completedAt || state.cancelledAt || Date.now() > until) return state;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   router.get('/', requireRole(...ALL_ROLES), validate('query', ItemListQuery), async (_req, res) => {
     const q = res.locals.query as ItemListQuery;
@@ -319,6 +310,8 @@ export function itemsRouter(ctx: ApiContext): Router {
     const plan = planItem(ctx, input);
     const id = input.id ?? randomUUID();
     const requestHash = requestHashOf(req.body);
+    const now = ctx.now();
+    const window = calendarWindow(plan.assignedAt, plan.timeZone);
     const workflowInput: SupervisionInput = {
       itemId: id,
       title: input.title,
@@ -332,7 +325,9 @@ export function itemsRouter(ctx: ApiContext): Router {
       stages: input.stages,
       policy: plan.policy,
       timeZone: plan.timeZone,
+      calendar: sliceCalendarData(ctx.calendar.data, window.from, window.through),
       createdBy: actorOf(res.locals),
+      createdAt: now.toISOString(),
       requestHash,
     };
     try {
@@ -356,14 +351,15 @@ export function itemsRouter(ctx: ApiContext): Router {
       );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const existing = await settledStateOf(id);
+      const existing = await stateOf(id);
       if (existing.requestHash !== requestHash) {
         throw conflict(`item id "${id}" is already used by a different request`);
       }
       return sendState(res, 200, existing);
     }
     res.location(`/v1/items/${encodeURIComponent(id)}`);
-    sendState(res, 201, await settledStateOf(id));
+    // The state the workflow starts from, computed by the same pure code: what a query would answer.
+    sendState(res, 201, stateAtStart(workflowInput, now.getTime()));
   });
 
   router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
@@ -382,9 +378,15 @@ export function itemsRouter(ctx: ApiContext): Router {
         const { id } = res.locals.params as { id: string };
         const payload = res.locals.body as Record<string, unknown>;
         if (spec.path === 'extension-request') checkExtensionDue(payload, ctx.now());
-        res.json(
-          await spec.run(ctx.client, itemWorkflowId(id), payload, actorOf(res.locals), `item "${id}"`),
+        const outcome = await spec.run(
+          ctx.client,
+          itemWorkflowId(id),
+          payload,
+          actorOf(res.locals),
+          `item "${id}"`,
         );
+        // Updates answer a small outcome; the routes keep answering what clients rely on.
+        res.json(spec.answer ? spec.answer(outcome) : await stateOf(id));
       },
     );
   }

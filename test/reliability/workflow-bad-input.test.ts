@@ -1,7 +1,7 @@
 // Bad input that bypasses the API and reaches the supervision workflow straight from a client:
-// the calendar activity must refuse it once, as a non-retryable InvalidInput ApplicationFailure,
-// and the workflow must fail with that cause visible in its history: no activity retry storm and
-// no workflow task failing over and over.
+// the workflow computes on the calendar in its input, so it must refuse it at once, as a
+// non-retryable InvalidInput ApplicationFailure naming the field, visible in its history: no
+// activity at all and no workflow task failing over and over.
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -10,6 +10,8 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } fro
 import { officialCalendar } from '../../domain/calendar/official';
 import { createWorker } from '../../worker/worker';
 import { itemWorkflowId } from '../../workflows/ids';
+import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { calendarWindow } from '../../workflows/supervision/state';
 import type { Policy, SupervisionInput } from '../../workflows/types';
 import { itemInput } from '../helpers/fixtures';
 import { stormPolicy } from '../helpers/storm';
@@ -43,7 +45,10 @@ afterAll(async () => {
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 async function start(overrides: Record<string, unknown>): Promise<WorkflowHandle> {
-  const input = { ...itemInput({ policy: stormPolicy, due: { duration: 'PT1H' } }), ...overrides };
+  const base = itemInput({ policy: stormPolicy, due: { duration: 'PT1H' } });
+  const { from, through } = calendarWindow(base.assignedAt, 'Asia/Shanghai');
+  const calendar = sliceCalendarData(officialCalendar().data, from, through);
+  const input = { ...base, calendar, ...overrides };
   const itemId = `bad-${randomUUID().slice(0, 8)}`;
   return env.client.workflow.start('supervisionItem', {
     workflowId: itemWorkflowId(itemId),
@@ -72,45 +77,7 @@ async function history(handle: WorkflowHandle): Promise<HistoryEvent[]> {
   return (await handle.fetchHistory()).events ?? [];
 }
 
-const scheduledOf = (events: HistoryEvent[], activity: string) =>
-  events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
-
-async function expectRefusedOnce(handle: WorkflowHandle, activity: string, message: RegExp): Promise<void> {
-  const err = await outcome(handle);
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  // the workflow names the refusal itself (supervision.ts turns the activity's InvalidInput into its own)
-  const cause = (err as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  expect((cause as ApplicationFailure).type).toBe('InvalidInput');
-  expect((cause as ApplicationFailure).nonRetryable).toBe(true);
-  expect((cause as ApplicationFailure).message).toMatch(message);
-
-  const events = await history(handle);
-  const scheduled = scheduledOf(events, activity);
-  const failedActivity = scheduled[scheduled.length - 1]!;
-  const started = events.filter(
-    (e) =>
-      e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() ===
-      failedActivity.eventId?.toString(),
-  );
-  expect(started).toHaveLength(1);
-  expect(started[0]!.activityTaskStartedEventAttributes?.attempt).toBe(1);
-  const failed = events.filter((e) => e.activityTaskFailedEventAttributes);
-  expect(failed).toHaveLength(1);
-  const activityFailure = failed[0]!.activityTaskFailedEventAttributes!;
-  expect(activityFailure.failure?.applicationFailureInfo).toMatchObject({
-    type: 'InvalidInput',
-    nonRetryable: true,
-  });
-  expect(activityFailure.failure?.message).toMatch(new RegExp(`^${activity}: `));
-  expect(activityFailure.failure?.message).toMatch(message);
-  // the one attempt ended the retries: RETRY_STATE_NON_RETRYABLE_FAILURE
-  expect(activityFailure.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE);
-  expect(events.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
-  expect(events.filter((e) => e.workflowExecutionFailedEventAttributes)).toHaveLength(1);
-}
-
-/** refused by the workflow's own shape check before any activity: one clean failure, no retries */
+/** refused by the workflow itself before any activity: one clean failure, no retries */
 async function expectRefusedByWorkflow(handle: WorkflowHandle, field: string): Promise<void> {
   const err = await outcome(handle);
   expect(err).toBeInstanceOf(WorkflowFailedError);
@@ -130,30 +97,29 @@ test('an inline policy with no levels fails the item once, as InvalidInput, befo
   await expectRefusedByWorkflow(await start({ policy }), 'policy.reminders');
 });
 
-test('an unknown measure code fails planSchedule once, as InvalidInput', async () => {
+test('an unknown measure code fails the item once, as InvalidInput', async () => {
   const policy = structuredClone(stormPolicy);
   (policy.reminders[1]!.measures[0] as { code: string }).code = 'public_flogging';
-  await expectRefusedOnce(await start({ policy }), 'planSchedule', /reminders\.1\.measures\.0\.code/);
+  await expectRefusedByWorkflow(await start({ policy }), 'policy.reminders.1.measures.0.code');
 });
 
 test.each([
-  ['an instant that is no date', { at: '2026-02-30T25:00:00Z' }, /due/],
-  ['a negative working-day count', { workingDays: -3 }, /due/],
-  ['a duration that is no ISO 8601 duration', { duration: 'five seconds' }, /due/],
-  ['an empty object', {}, /due/],
-])('a malformed due (%s) fails computeDeadline once, as InvalidInput', async (_what, due, message) => {
-  await expectRefusedOnce(await start({ due }), 'computeDeadline', message);
+  ['an instant that is no date', { at: '2026-02-30T25:00:00Z' }],
+  ['a negative working-day count', { workingDays: -3 }],
+  ['a duration that is no ISO 8601 duration', { duration: 'five seconds' }],
+  ['an empty object', {}],
+])('a malformed due (%s) fails the item once, as InvalidInput', async (_what, due) => {
+  await expectRefusedByWorkflow(await start({ due }), 'due');
 });
 
-test('an unknown time zone fails computeDeadline once, as InvalidInput', async () => {
-  await expectRefusedOnce(await start({ timeZone: 'Mars/Olympus_Mons' }), 'computeDeadline', /time zone/);
+test('an unknown time zone fails the item once, as InvalidInput', async () => {
+  await expectRefusedByWorkflow(await start({ timeZone: 'Mars/Olympus_Mons' }), 'time zone');
 });
 
-test('a malformed stage due fails computeDeadline once, as InvalidInput', async () => {
-  await expectRefusedOnce(
+test('a malformed stage due fails the item once, as InvalidInput', async () => {
+  await expectRefusedByWorkflow(
     await start({ stages: [{ name: '报批', due: { at: 'next tuesday' } }] }),
-    'computeDeadline',
-    /due/,
+    'stages.0.due',
   );
 });
 

@@ -17,6 +17,9 @@ import {
   reviewReport,
   submitReport,
 } from '../../workflows/messages';
+import type { ItemRecordBatch } from '../../domain/record';
+import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { calendarWindow } from '../../workflows/supervision/state';
 import type {
   Actor,
   DeliveryResult,
@@ -51,6 +54,7 @@ afterEach(async () => {
 
 interface Harness {
   notices: Notice[];
+  batches: ItemRecordBatch[];
   run<T>(fn: () => Promise<T>): Promise<T>;
   start(input: SupervisionInput): Promise<WorkflowHandle>;
 }
@@ -58,6 +62,7 @@ interface Harness {
 function harness(): Harness {
   const taskQueue = `tq-${Math.random().toString(36).slice(2)}`;
   const notices: Notice[] = [];
+  const batches: ItemRecordBatch[] = [];
   const send = (channel: 'email' | 'webhook') =>
     jest.fn(async (n: Notice): Promise<DeliveryResult> => {
       if (channel === 'email') notices.push(n);
@@ -67,9 +72,13 @@ function harness(): Harness {
     ...createActivities({ calendar: officialCalendar(), channels: {}, client: env.client }),
     sendEmail: send('email'),
     sendWebhook: send('webhook'),
+    recordItem: jest.fn(async (b: ItemRecordBatch) => {
+      batches.push(b);
+    }),
   };
   return {
     notices,
+    batches,
     async run(fn) {
       const worker = await Worker.create({
         connection: env.nativeConnection,
@@ -83,9 +92,27 @@ function harness(): Harness {
       env.client.workflow.start('supervisionItem', {
         workflowId: `supervision-${input.itemId}`,
         taskQueue,
-        args: [input],
+        // The calendar travels in the input, as the API sends it.
+        args: [{ calendar: calendarOf(input), ...input }],
       }),
   };
+}
+
+const calendarOf = (input: SupervisionInput) => {
+  const { from, through } = calendarWindow(input.assignedAt ?? new Date().toISOString(), 'Asia/Shanghai');
+  return sliceCalendarData(officialCalendar().data, from, through);
+};
+
+/** The record batches of one item: revisions strictly increasing, no history event written twice. */
+function expectSoundRecord(batches: ItemRecordBatch[], itemId: string) {
+  const mine = batches.filter((b) => b.itemId === itemId);
+  expect(mine.length).toBeGreaterThan(0);
+  expect(mine[0]!.created).toBeDefined();
+  const revisions = mine.map((b) => b.revision);
+  revisions.forEach((r, i) => i > 0 && expect(r).toBeGreaterThan(revisions[i - 1]!));
+  const keys = mine.flatMap((b) => b.events.map((e) => e.key));
+  expect(new Set(keys).size).toBe(keys.length);
+  return mine;
 }
 
 const query = (h: WorkflowHandle) => h.query(getItemState);
@@ -225,7 +252,16 @@ test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an ac
     expect(final.status).toBe('completed');
     const history = await handle.fetchHistory();
     // Long-lived items must keep history small: report the size of a full three-urge path.
-    console.log(`three-urge path: ${history.events?.length} events`);
+    console.log(`three-urge path: ${history.events?.length} events, ${JSON.stringify(history).length} bytes`);
+    const batches = expectSoundRecord(h.batches, final.id);
+    expect(batches.flatMap((b) => b.events.map((e) => e.action))).toEqual(final.history.map((e) => e.action));
+    // One upsert per change of the indexed values at most, never two in one workflow task.
+    const upserts = history.events?.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes) ?? [];
+    const tasks = upserts.map((e) =>
+      String(e.upsertWorkflowSearchAttributesEventAttributes!.workflowTaskCompletedEventId),
+    );
+    expect(new Set(tasks).size).toBe(upserts.length);
+    expect(upserts.length).toBeLessThanOrEqual(6); // the first names them all: this test starts without any
     await recordHistory(handle, 'supervision-three-urges');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     await env.client.workflow.getHandle(`case-${final.caseIds[0]}`).terminate('test done');
@@ -239,7 +275,7 @@ test('a returned final report counts as an urge (S4 §四(五)1) and the clock s
     const report = await handle.executeUpdate(submitReport, {
       args: [{ kind: 'final', summary: '已完成改造', signedBy: '李局长', actor: staff }],
     });
-    expect(report.kind).toBe('final');
+    expect(report).toMatchObject({ status: 'under_review', report: { kind: 'final', id: 'r1' } });
     let s = await query(handle);
     expect(s.status).toBe('under_review');
     expect(s.clockStoppedAt).toBeDefined();
@@ -253,9 +289,12 @@ test('a returned final report counts as an urge (S4 §四(五)1) and the clock s
     expect(dup.type).toBe('InvalidState');
     expect(dup.message).toContain('待审核');
 
-    s = await handle.executeUpdate(reviewReport, {
+    const returned = await handle.executeUpdate(reviewReport, {
       args: [{ decision: 'return', comment: '材料不全', actor: manager }],
     });
+    expect(returned.report.review).toMatchObject({ decision: 'return' });
+    s = await query(handle);
+    expect(returned.status).toBe(s.status);
     expect(s.urgeCount).toBe(1);
     expect(s.reminders[0]).toMatchObject({ level: 1, reason: 'returned' });
     expect(s.status).not.toBe('under_review');
@@ -266,11 +305,13 @@ test('a returned final report counts as an urge (S4 §四(五)1) and the clock s
     await handle.executeUpdate(submitReport, {
       args: [{ kind: 'final', summary: '补充材料', signedBy: '李局长', actor: staff }],
     });
-    s = await handle.executeUpdate(reviewReport, {
+    const accepted = await handle.executeUpdate(reviewReport, {
       args: [{ decision: 'accept', comment: '同意办结', actor: manager }],
     });
-    expect(s.status).toBe('completed');
+    expect(accepted.status).toBe('completed');
+    expect((await query(handle)).status).toBe('completed');
     await closed(handle);
+    expectSoundRecord(h.batches, s.id);
     await recordHistory(handle, 'supervision-returned-report');
   });
 });
@@ -283,10 +324,13 @@ test('an extension asked after the deadline is refused with the reason; before i
     const ext = await handle.executeUpdate(requestExtension, {
       args: [{ reason: '需协调市发改委', due: { workingDays: 5 }, actor: staff }],
     });
-    expect(ext.id).toBe('e1');
-    const s1 = await handle.executeUpdate(decideExtension, {
+    expect(ext.extension.id).toBe('e1');
+    const decided = await handle.executeUpdate(decideExtension, {
       args: [{ decision: 'approve', actor: manager }],
     });
+    const s1 = await query(handle);
+    expect(decided.deadlineAt).toBe(s1.deadlineAt);
+    expect(decided.extension.decision).toMatchObject({ decision: 'approve' });
     expect(Date.parse(s1.deadlineAt!)).toBeGreaterThan(Date.parse(before));
     expect(s1.extensions[0]!.decision).toMatchObject({ decision: 'approve', newDeadlineAt: s1.deadlineAt });
     expect(s1.deadline!.receipt.adjustments.map((a) => a.kind)).toContain('extension');
@@ -329,7 +373,11 @@ test('a pause holds the clock: no reminder while paused, and resume gives back e
     expect(s.reminders).toEqual([]);
 
     const pausedAt = s.pausedAt!;
-    s = await handle.executeUpdate(resumeItem, { args: [{ reason: '恢复施工', actor: manager }] });
+    const resumed = await handle.executeUpdate(resumeItem, {
+      args: [{ reason: '恢复施工', actor: manager }],
+    });
+    s = await query(handle);
+    expect(resumed).toEqual({ status: s.status, deadlineAt: s.deadlineAt });
     expect(s.status).not.toBe('paused');
     expect(s.status).not.toBe('overdue');
     const adj = s.deadline!.receipt.adjustments.find((a) => a.kind === 'pause');
@@ -376,7 +424,9 @@ test('stages: each stage has its own deadline and ladder; the item is done with 
       handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] }),
     );
     expect(wrong.message).toContain('当前节点');
-    s = await handle.executeUpdate(completeItem, { args: [{ stage: '报批', actor: manager }] });
+    const done = await handle.executeUpdate(completeItem, { args: [{ stage: '报批', actor: manager }] });
+    expect(done).toMatchObject({ completedStage: '报批', currentStage: '开工' });
+    s = await query(handle);
     expect(s.currentStage).toBe('开工');
     expect(s.deadlineAt).toBe(s.stages![1]!.deadlineAt);
     expect(s.stages!.map((x) => x.status)).toEqual(['completed', 'active']);
@@ -396,9 +446,10 @@ test('stages: each stage has its own deadline and ladder; the item is done with 
       handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] }),
     );
     expect(over.message).toContain('待审核');
-    s = await handle.executeUpdate(reviewReport, {
+    await handle.executeUpdate(reviewReport, {
       args: [{ decision: 'accept', comment: '开工到位', actor: manager }],
     });
+    s = await query(handle);
     expect(s.status).toBe('completed');
     expect(s.stages!.map((x) => x.status)).toEqual(['completed', 'completed']);
     await closed(handle);
@@ -415,11 +466,13 @@ test('stage completion by a manager moves on; the last stage completes the item'
         { name: '开工', due: { workingDays: 8 } },
       ],
     });
-    let s = await handle.executeUpdate(completeItem, { args: [{ stage: '报批', actor: manager }] });
-    expect(s.currentStage).toBe('开工');
+    const first = await handle.executeUpdate(completeItem, { args: [{ stage: '报批', actor: manager }] });
+    expect(first.currentStage).toBe('开工');
+    expect((await query(handle)).currentStage).toBe('开工');
 
-    s = await handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] });
-    expect(s.status).toBe('completed');
+    const last = await handle.executeUpdate(completeItem, { args: [{ stage: '开工', actor: manager }] });
+    expect(last.status).toBe('completed');
+    expect((await query(handle)).status).toBe('completed');
     await closed(handle);
     await recordHistory(handle, 'supervision-stages-manager');
   });
@@ -485,13 +538,17 @@ test('an inline policy the calendar refuses fails the item once, as a non-retrya
   const h = harness();
   await h.run(async () => {
     const policy = structuredClone(drillPolicy);
-    policy.reminders[1]!.after = { workingDays: 999 };
+    // The API's schema stops this; a hand-made start reaches the calendar, which refuses it.
+    policy.reminders[1]!.after = { duration: 'two weeks' };
     const handle = await h.start(itemInput({ policy }));
     const cause = await failure(handle);
     expect(cause.type).toBe('InvalidInput');
     expect(cause.message).toContain('督办事项无法排期');
+    // Computed in the workflow now: no activity, no retried workflow task, just one failure.
     const history = await handle.fetchHistory();
-    expect(history.events?.filter((e) => e.activityTaskFailedEventAttributes)).toHaveLength(1);
+    expect(history.events?.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+    expect(history.events?.filter((e) => e.workflowTaskFailedEventAttributes)).toHaveLength(0);
+    expect(history.events?.filter((e) => e.workflowExecutionFailedEventAttributes)).toHaveLength(1);
   });
 });
 

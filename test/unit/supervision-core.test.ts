@@ -1,0 +1,370 @@
+// The supervision item's rules on the pure core: each rule of the seeds is a function call on plain
+// data, checked in milliseconds (no Temporal server).
+import { officialCalendar } from '../../domain/calendar/official';
+import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { currentDetails, timerSummary } from '../../workflows/supervision/details';
+import { nextWakeUp } from '../../workflows/supervision/next-wake-up';
+import {
+  calendarWindow,
+  compacted,
+  stateAtStart,
+  type Ctx,
+  type ItemState,
+} from '../../workflows/supervision/state';
+import * as t from '../../workflows/supervision/transitions';
+import * as v from '../../workflows/supervision/validate';
+import type { Actor, SupervisionInput } from '../../workflows/types';
+import { drillPolicy, itemInput, preset } from '../helpers/fixtures';
+
+const staff: Actor = { id: 'staff-1', role: 'staff' };
+const manager: Actor = { id: 'manager-1', role: 'manager' };
+const DAY = 86_400_000;
+const full = officialCalendar();
+
+/** An item assigned Monday 2026-09-07 09:00 Shanghai (no holiday near), on the three-urges preset. */
+function start(overrides: Partial<SupervisionInput> = {}) {
+  const base = itemInput({ assignedAt: '2026-09-07T01:00:00.000Z', due: { workingDays: 5 }, ...overrides });
+  const { from, through } = calendarWindow(base.assignedAt, base.timeZone);
+  const input: SupervisionInput = { ...base, calendar: sliceCalendarData(full.data, from, through) };
+  const t0 = Date.parse(input.assignedAt);
+  const state = stateAtStart(input, t0);
+  const ctx = (now: number): Ctx => ({
+    now,
+    calendar: full,
+    policy: input.policy,
+    timeZone: input.timeZone,
+  });
+  return { input, state, ctx, t0 };
+}
+
+/** Fires every wake-up due by `now`, as the shell's loop does. */
+function runUntil(state: ItemState, now: number, ctx: (n: number) => Ctx) {
+  const effects: t.Effect[] = [];
+  let s = state;
+  for (let wake = nextWakeUp(s); wake && wake.at <= now; wake = nextWakeUp(s)) {
+    const step = t.timerFired(s, wake, ctx(wake.at));
+    s = step.state;
+    effects.push(...step.effects);
+  }
+  return { state: s, effects };
+}
+
+const kinds = (fx: t.Effect[]) => fx.map((e) => (e.kind === 'notice' ? `${e.notice.kind}` : e.kind));
+
+describe('the state at start', () => {
+  test('has the deadline, the schedule and the history of creation, computed purely', () => {
+    const { state } = start();
+    expect(state.deadlineAt).toBe('2026-09-14T15:59:59.999Z'); // 5 working days after Mon 09-07
+    expect(state.schedule?.levels.map((l) => l.name)).toEqual(['第一次催办', '第二次催办', '第三次催办']);
+    expect(state.schedule?.warningAt).toBeDefined();
+    expect(state).toMatchObject({ status: 'open', light: 'green', urgeCount: 0, revision: 1, seq: 1 });
+    expect(state.history).toEqual([expect.objectContaining({ action: 'created', seq: 1 })]);
+  });
+
+  test('stages: every stage has its deadline up front and the first is active', () => {
+    const { state } = start({
+      stages: [
+        { name: '报批', due: { workingDays: 3 } },
+        { name: '开工', due: { workingDays: 8 } },
+      ],
+    });
+    expect(state.stages!.map((s) => s.status)).toEqual(['active', 'pending']);
+    expect(state.deadlineAt).toBe(state.stages![0]!.deadlineAt);
+    expect(Date.parse(state.stages![1]!.deadlineAt!)).toBeGreaterThan(Date.parse(state.deadlineAt!));
+    expect(state.history.map((h) => h.action)).toEqual(['created', 'stage_started']);
+  });
+});
+
+describe('the ladder', () => {
+  test('warning (yellow), then deadline → L1, L2, and L3 opens a case with an id free of stage names', () => {
+    const { state, ctx } = start();
+    const sched = state.schedule!;
+    let wake = nextWakeUp(state)!;
+    expect(wake).toMatchObject({ kind: 'warning', at: Date.parse(sched.warningAt!) });
+    expect(timerSummary(state, wake, 'Asia/Shanghai')).toMatch(/^等待预警 /);
+
+    let r = runUntil(state, Date.parse(sched.warningAt!), ctx);
+    expect(r.state).toMatchObject({ status: 'warning', light: 'yellow' });
+    expect(kinds(r.effects)).toEqual(['warning']);
+
+    wake = nextWakeUp(r.state)!;
+    // Level 1 is due at the deadline itself (after: 0): the timer says so.
+    expect(timerSummary(r.state, wake, 'Asia/Shanghai')).toContain('届时第一次催办');
+    r = runUntil(r.state, Date.parse(sched.deadlineAt), ctx);
+    expect(r.state).toMatchObject({ status: 'overdue', light: 'red', urgeCount: 1 });
+    expect(r.state.reminders[0]).toMatchObject({ level: 1, reason: 'deadline' });
+    expect(kinds(r.effects)).toEqual(['urge', 'bulletin']);
+
+    r = runUntil(r.state, Date.parse(sched.levels[1]!.dueAt), ctx);
+    expect(r.state.reminders[1]).toMatchObject({ level: 2, reason: 'interval' });
+    expect(kinds(r.effects)).toEqual(['urge', 'bulletin']);
+
+    r = runUntil(r.state, Date.parse(sched.levels[2]!.dueAt), ctx);
+    expect(kinds(r.effects)).toEqual(['urge', 'bulletin', 'openCase']);
+    const open = r.effects.find((e) => e.kind === 'openCase') as Extract<t.Effect, { kind: 'openCase' }>;
+    expect(open.caseInput.caseId).toBe(`${state.id}-L3`);
+    expect(open.caseInput.escalation?.proposed.map((m) => m.code)).toEqual([
+      'public_apology',
+      'reassignment',
+    ]);
+    expect(nextWakeUp(r.state)).toBeUndefined();
+
+    const linked = t.caseOpened(r.state, { caseId: open.caseInput.caseId, started: true }, ctx(0));
+    expect(linked.state.caseIds).toEqual([`${state.id}-L3`]);
+    expect(linked.state.reminders[2]!.caseId).toBe(`${state.id}-L3`);
+  });
+
+  test('a level after the deadline waits for it: the deadline passes first (overdue), then the level', () => {
+    const policy = preset();
+    policy.reminders[0]!.after = { workingDays: 1 };
+    const { state, ctx } = start({ policy });
+    const deadline = Date.parse(state.deadlineAt!);
+    const r = runUntil(state, deadline, ctx);
+    expect(r.state).toMatchObject({ status: 'overdue', urgeCount: 0 });
+    expect(r.state.history.at(-1)!.action).toBe('overdue');
+    expect(nextWakeUp(r.state)).toMatchObject({ kind: 'level', label: '第一次催办' });
+  });
+
+  test('a warning overtaken by its deadline (worker away) is not sent', () => {
+    const { state, ctx } = start();
+    const wake = nextWakeUp(state)!;
+    const step = t.timerFired(state, wake, ctx(Date.parse(state.deadlineAt!) + 1));
+    expect(step.effects).toEqual([]);
+    expect(step.state.warnedAt).toBeUndefined();
+    expect(nextWakeUp(step.state)).toMatchObject({ kind: 'level' });
+  });
+
+  test('stage escalation case ids carry the stage position, never its Chinese name', () => {
+    const policy = preset();
+    for (const l of policy.reminders) l.openCase = true;
+    const { state, ctx } = start({ policy, stages: [{ name: '报批', due: { workingDays: 3 } }] });
+    const r = runUntil(state, Date.parse(state.deadlineAt!), ctx);
+    const open = r.effects.find((e) => e.kind === 'openCase') as Extract<t.Effect, { kind: 'openCase' }>;
+    expect(open.caseInput.caseId).toBe(`${state.id}-S1-L1`);
+  });
+});
+
+describe('reports and review', () => {
+  test('a returned final report is an urge (S4 §四(五)1), and the review stops the clock and gives it back', () => {
+    const { state, ctx, t0 } = start({ due: { workingDays: 10 } });
+    const deadline0 = state.deadlineAt!;
+    const filed = t.submitReport(
+      state,
+      { kind: 'final', summary: '完成', signedBy: '李局长', actor: staff },
+      ctx(t0 + 1000),
+    );
+    expect(filed.outcome.report).toMatchObject({ id: 'r1', kind: 'final' });
+    expect(filed.state).toMatchObject({ status: 'under_review' });
+    expect(filed.state.clockStoppedAt).toBeDefined();
+    expect(nextWakeUp(filed.state)).toBeUndefined(); // nothing fires while the office holds it
+
+    // Held three working days (Tue → Fri); returned: the unit gets them back, and it counts as an urge.
+    const back = t.reviewReport(
+      filed.state,
+      { decision: 'return', comment: '材料不全', actor: manager },
+      ctx(t0 + 3 * DAY),
+    );
+    expect(back.state.urgeCount).toBe(1);
+    expect(back.state.reminders[0]).toMatchObject({ level: 1, reason: 'returned' });
+    expect(back.state.clockStoppedAt).toBeUndefined();
+    expect(back.state.deadline!.receipt.adjustments[0]).toMatchObject({
+      kind: 'review_clock_stop',
+      from: deadline0,
+    });
+    expect(full.countWorkingDays(deadline0.slice(0, 10), back.state.deadline!.localDate)).toBe(3);
+    expect(kinds(back.effects)).toEqual(['urge', 'bulletin', 'item_event']);
+    // Level 2 still counts from the deadline, not from the early urge.
+    expect(back.state.schedule!.levels[0]!.dueAt).toBe(back.state.reminders[0]!.at);
+    expect(Date.parse(back.state.schedule!.levels[1]!.dueAt)).toBeGreaterThan(
+      Date.parse(back.state.deadlineAt!),
+    );
+  });
+
+  test('an accepted final report completes the item and reports to the case that ordered it', () => {
+    const { state, ctx, t0 } = start({ origin: { caseId: 'c1', measureId: 'c1-m1' } });
+    const filed = t.submitReport(
+      state,
+      { kind: 'final', summary: '完成', signedBy: '李局长', actor: staff },
+      ctx(t0),
+    );
+    const done = t.reviewReport(
+      filed.state,
+      { decision: 'accept', comment: '同意', actor: manager },
+      ctx(t0 + 1),
+    );
+    expect(done.state.status).toBe('completed');
+    expect(done.effects.at(-1)).toEqual({
+      kind: 'reportToCase',
+      caseId: 'c1',
+      report: { itemId: state.id, measureId: 'c1-m1', status: 'completed' },
+    });
+  });
+
+  test('a transition never changes the state it was given', () => {
+    const { state, ctx, t0 } = start();
+    const before = JSON.stringify(state);
+    t.submitReport(state, { kind: 'progress', summary: 'x', actor: staff }, ctx(t0));
+    t.pauseItem(state, { reason: 'x', actor: manager }, ctx(t0));
+    expect(JSON.stringify(state)).toBe(before);
+  });
+});
+
+describe('extensions', () => {
+  test('approval moves the deadline by the days asked, plus the days the request waited', () => {
+    const { state, ctx, t0 } = start();
+    const asked = t.requestExtension(
+      state,
+      { reason: '协调', due: { workingDays: 5 }, actor: staff },
+      ctx(t0),
+    );
+    expect(asked.outcome.extension.id).toBe('e1');
+    expect(nextWakeUp(asked.state)).toBeUndefined();
+    const ok = t.decideExtension(asked.state, { decision: 'approve', actor: manager }, ctx(t0 + 60_000));
+    expect(ok.outcome.deadlineAt).toBe(ok.state.deadlineAt);
+    expect(ok.state.extensions[0]!.decision).toMatchObject({
+      decision: 'approve',
+      newDeadlineAt: ok.state.deadlineAt,
+    });
+    expect(ok.state.deadline!.receipt.adjustments.map((a) => a.kind)).toContain('extension');
+    expect(full.countWorkingDays(state.deadline!.localDate, ok.state.deadline!.localDate)).toBe(5);
+    expect(ok.state.schedule!.deadlineAt).toBe(ok.state.deadlineAt);
+  });
+
+  test('a rejection gives back only the time the request waited', () => {
+    const { state, ctx, t0 } = start();
+    const asked = t.requestExtension(
+      state,
+      { reason: '协调', due: { workingDays: 5 }, actor: staff },
+      ctx(t0),
+    );
+    const no = t.decideExtension(asked.state, { decision: 'reject', actor: manager }, ctx(t0 + 2 * DAY));
+    expect(full.countWorkingDays(state.deadline!.localDate, no.state.deadline!.localDate)).toBe(2);
+    expect(no.state.deadline!.receipt.adjustments.map((a) => a.kind)).toEqual(['review_clock_stop']);
+  });
+});
+
+describe('pause and overlapping stops', () => {
+  test('nothing fires while paused; resume gives back exactly the working days left', () => {
+    const { state, ctx, t0 } = start();
+    const paused = t.pauseItem(state, { reason: '台风', actor: manager }, ctx(t0 + 1000));
+    expect(paused.state.status).toBe('paused');
+    expect(nextWakeUp(paused.state)).toBeUndefined();
+    expect(currentDetails(paused.state, 'Asia/Shanghai')).not.toContain('下一步');
+    const resumeAt = t0 + 14 * DAY;
+    const resumed = t.resumeItem(paused.state, { reason: '恢复', actor: manager }, ctx(resumeAt));
+    const left = full.countWorkingDays('2026-09-07', state.deadline!.localDate);
+    const day = new Date(resumeAt + 8 * 3600_000).toISOString().slice(0, 10);
+    expect(full.countWorkingDays(day, resumed.state.deadline!.localDate)).toBe(left);
+    expect(resumed.state.status).toBe('open');
+    expect(nextWakeUp(resumed.state)!.at).toBeGreaterThan(resumeAt);
+  });
+
+  test('a pause inside a review stop counts once: the time is given back when the last stop ends', () => {
+    const { state, ctx, t0 } = start();
+    let s = t.submitReport(
+      state,
+      { kind: 'final', summary: 'x', signedBy: '李', actor: staff },
+      ctx(t0),
+    ).state;
+    s = t.pauseItem(s, { reason: '台风', actor: manager }, ctx(t0 + 1 * DAY)).state;
+    s = t.reviewReport(s, { decision: 'return', comment: '补', actor: manager }, ctx(t0 + 2 * DAY)).state;
+    expect(s.deadlineAt).toBe(state.deadlineAt); // still paused: nothing given back yet
+    s = t.resumeItem(s, { reason: '恢复', actor: manager }, ctx(t0 + 3 * DAY)).state;
+    expect(s.deadline!.receipt.adjustments).toHaveLength(1);
+    expect(full.countWorkingDays(state.deadline!.localDate, s.deadline!.localDate)).toBe(3);
+  });
+});
+
+describe('stages, completion, cancellation', () => {
+  test('completing a stage starts the next with its own deadline and ladder', () => {
+    const { state, ctx, t0 } = start({
+      stages: [
+        { name: '报批', due: { workingDays: 3 } },
+        { name: '开工', due: { workingDays: 8 } },
+      ],
+    });
+    const next = t.completeItem(state, { stage: '报批', actor: manager }, ctx(t0 + 1000));
+    expect(next.outcome).toEqual({ completedStage: '报批', currentStage: '开工' });
+    expect(next.state.deadlineAt).toBe(next.state.stages![1]!.deadlineAt);
+    expect(next.state.schedule!.deadlineAt).toBe(next.state.deadlineAt);
+    const done = t.completeItem(next.state, { stage: '开工', actor: manager }, ctx(t0 + 2000));
+    expect(done.state.status).toBe('completed');
+    expect(kinds(done.effects)).toEqual(['item_event']);
+    expect(nextWakeUp(done.state)).toBeUndefined();
+  });
+
+  test('cancel ends the item and says so; a cancellation request does the same as the system', () => {
+    const { state, ctx, t0 } = start();
+    const c = t.cancelItem(state, { reason: '任务调整', actor: manager }, ctx(t0));
+    expect(c.state).toMatchObject({ status: 'cancelled' });
+    expect(c.effects[0]).toMatchObject({
+      kind: 'notice',
+      notice: { key: `${state.id}:cancelled`, body: '任务调整' },
+    });
+    const r = t.cancelRequested(state, ctx(t0));
+    expect(r.state.history.at(-1)).toMatchObject({ action: 'cancelled', by: 'system' });
+  });
+
+  test('a failed delivery is counted and said in the history', () => {
+    const { state, ctx, t0 } = start();
+    const rec = { key: 'k', kind: 'urge' as const, subject: '催办', at: '', recipients: [] };
+    const s = t.noticesDelivered(
+      state,
+      [{ ...rec, deliveries: [{ channel: 'email', status: 'failed', detail: 'smtp down' }] }],
+      ctx(t0),
+    ).state;
+    expect(s.deliveryFailures).toBe(1);
+    expect(s.history.at(-1)).toMatchObject({ action: 'delivery_failed' });
+  });
+
+  test('continue-as-new carries bounded tails of history and notices, and the counters', () => {
+    const { state, ctx, t0 } = start();
+    let s = state;
+    for (let i = 0; i < 80; i++)
+      s = t.submitReport(s, { kind: 'progress', summary: `${i}`, actor: staff }, ctx(t0)).state;
+    const c = compacted(s);
+    expect(c.history).toHaveLength(50);
+    expect(c.history.at(-1)!.seq).toBe(s.seq);
+    expect(c.seq).toBe(81);
+    expect(c.reports).toHaveLength(80);
+  });
+});
+
+describe('refusals', () => {
+  const { state, ctx, t0 } = start();
+  test('same types and reasons as ever', () => {
+    expect(v.checkReview(state)).toEqual({ type: 'InvalidState', message: '没有待审核的办结报告' });
+    expect(v.checkExtensionDecision(state)?.type).toBe('InvalidState');
+    expect(v.checkResume(state)).toEqual({ type: 'InvalidState', message: '事项未暂停' });
+    // a hand-made update without the signature the API's schema requires
+    expect(v.checkReport(state, { kind: 'final', summary: 'x' } as never)?.type).toBe('InvalidInput');
+    expect(v.checkComplete(state, { stage: '开工' })?.message).toContain('当前节点');
+    const late = v.checkExtensionRequest(
+      state,
+      { reason: 'x', due: { workingDays: 1 } },
+      { now: Date.parse(state.deadlineAt!), timeZone: 'Asia/Shanghai' },
+    );
+    expect(late?.type).toBe('TooLate');
+    expect(late?.message).toContain('提前报告原因');
+    const filed = t.submitReport(
+      state,
+      { kind: 'final', summary: 'x', signedBy: '李', actor: staff },
+      ctx(t0),
+    ).state;
+    expect(v.checkReport(filed, { kind: 'final', summary: 'x', signedBy: 'y' })?.message).toContain('待审核');
+    expect(v.checkComplete(filed, {})?.message).toContain('待审核');
+    const paused = t.pauseItem(state, { reason: 'x', actor: manager }, ctx(t0)).state;
+    expect(v.checkPause(paused)?.message).toContain('暂停');
+    const cancelled = t.cancelItem(state, { reason: 'x', actor: manager }, ctx(t0)).state;
+    expect(v.checkCancel(cancelled)).toEqual({ type: 'InvalidState', message: '事项已撤销，不能再操作' });
+  });
+
+  test('a drill ladder with seconds', () => {
+    const { state: d } = start({ policy: drillPolicy, due: { duration: 'PT1M' } });
+    expect(Date.parse(d.deadlineAt!) - Date.parse(d.assignedAt)).toBe(60_000);
+    expect(d.schedule!.levels.map((l) => l.dueAt)).toEqual([
+      d.deadlineAt,
+      new Date(Date.parse(d.deadlineAt!) + 30_000).toISOString(),
+    ]);
+  });
+});

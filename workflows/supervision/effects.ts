@@ -1,0 +1,112 @@
+// The shell's hands: the activities the item calls, the child workflows it starts or signals, and
+// the search attributes it keeps current. Temporal code, no rules.
+import {
+  getExternalWorkflowHandle,
+  log,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
+import type { Activities } from '../../activities';
+import { caseWorkflowId } from '../ids';
+import { rectificationFinished } from '../messages';
+import * as sa from '../search-attributes';
+import type { SupervisionState } from '../types';
+import type { Effect } from './transitions';
+
+export const { recordItem } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // The record must be written: retried without end (no maximumAttempts), backing off to a minute;
+  // only input the record refuses is not retried.
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['InvalidInput'],
+  },
+});
+
+export const { calendarSlice } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { maximumAttempts: 10, nonRetryableErrorTypes: ['InvalidInput'] },
+});
+
+export interface CaseStarted {
+  caseId: string;
+  level: number;
+  stage?: string;
+  /** false: it already ran (e.g. after a continue-as-new); the link is what matters */
+  started: boolean;
+}
+
+/** Starts an escalation case (it outlives the item) or tells the origin case the item ended. */
+export async function performChild(e: Effect, s: SupervisionState): Promise<CaseStarted | undefined> {
+  if (e.kind === 'openCase') {
+    const { caseId } = e.caseInput;
+    try {
+      await startChild('accountabilityCase', {
+        workflowId: caseWorkflowId(caseId),
+        args: [e.caseInput],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `问责：${s.title}`,
+        staticDetails: `督办事项：${s.id}\n承办单位：${s.leadUnit.name}\n触发：第${e.level}级催办`,
+        memo: { title: `问责：${s.title}` },
+      });
+      return { caseId, level: e.level, stage: e.stage, started: true };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      return { caseId, level: e.level, stage: e.stage, started: false };
+    }
+  }
+  if (e.kind === 'reportToCase') {
+    try {
+      await getExternalWorkflowHandle(caseWorkflowId(e.caseId)).signal(rectificationFinished, e.report);
+    } catch (err) {
+      // A case already closed no longer waits for it.
+      log.warn('could not tell the case about the rectification', { caseId: e.caseId, error: String(err) });
+    }
+  }
+  return undefined;
+}
+
+const KEYS: sa.AnyKey[] = [
+  sa.SupervisionStatusKey,
+  sa.LeadUnitKey,
+  sa.UrgeCountKey,
+  sa.DeliveryFailuresKey,
+  sa.DeadlineAtKey,
+];
+
+/**
+ * The item's search attributes, upserted only when a value changed and at most once per workflow
+ * task (every upsert is an event); a change the task could not upsert waits for the next one.
+ */
+export class SearchIndex {
+  /** what the start already indexed (the API sets them); a failure count never set reads as 0 */
+  private readonly indexed: Record<string, string> = { DeliveryFailures: '0' };
+  private task = -1;
+  deferred = false;
+
+  constructor() {
+    for (const k of KEYS) {
+      const value: unknown = workflowInfo().typedSearchAttributes.get(k);
+      if (value !== undefined)
+        this.indexed[k.name] = value instanceof Date ? value.toISOString() : String(value);
+    }
+  }
+
+  update(values: Record<string, string>): void {
+    const keys = KEYS.filter((k) => values[k.name] !== undefined && values[k.name] !== this.indexed[k.name]);
+    const task = workflowInfo().historyLength;
+    this.deferred = keys.length > 0 && task === this.task;
+    if (keys.length === 0 || this.deferred) return;
+    upsertSearchAttributes(
+      keys.map((k) => ({ key: k, value: sa.typed(k, values[k.name]!) }) as SearchAttributePair),
+    );
+    for (const k of keys) this.indexed[k.name] = values[k.name]!;
+    this.task = task;
+  }
+}

@@ -1,0 +1,29 @@
+// When the item must next act on its own: the warning, the deadline, or the next level of the
+// current stage's ladder. Nothing while the clock stands still or once the item has ended.
+import type { SupervisionState } from '../types';
+import { clockStopped, remindersOfStage } from './schedule';
+
+export type WakeKind = 'warning' | 'deadline' | 'level';
+
+export interface WakeUp {
+  at: number;
+  kind: WakeKind;
+  /** Chinese, for the timer summary and the current details */
+  label: string;
+}
+
+export function nextWakeUp(s: SupervisionState): WakeUp | undefined {
+  const schedule = s.schedule;
+  if (s.status === 'completed' || s.status === 'cancelled' || !schedule || clockStopped(s)) return undefined;
+  const deadline = Date.parse(schedule.deadlineAt);
+  // The light turns red only once the deadline has been acted on (or moved behind us).
+  const passed = s.light === 'red';
+  if (schedule.warningAt && !s.warnedAt && !passed) {
+    return { at: Date.parse(schedule.warningAt), kind: 'warning', label: '预警' };
+  }
+  const level = schedule.levels[remindersOfStage(s).length];
+  if (!passed && (!level || Date.parse(level.dueAt) > deadline)) {
+    return { at: deadline, kind: 'deadline', label: '截止' };
+  }
+  return level ? { at: Date.parse(level.dueAt), kind: 'level', label: level.name } : undefined;
+}

@@ -1,0 +1,43 @@
+// How the item's state maps onto the record (PostgreSQL) and the search attributes: which
+// collections merge by which id, what is never written, and the summary row. Pure.
+import type { ItemSummary } from '../../domain/record';
+import type { DiffOptions } from '../shared/record-diff';
+import type { NoticeRecord, ReminderRecord, StageState, SupervisionState } from '../types';
+
+export const ITEM_DIFF: DiffOptions = {
+  collections: {
+    reports: (r: { id: string }) => r.id,
+    extensions: (e: { id: string }) => e.id,
+    // a level is reached once per stage
+    reminders: (r: ReminderRecord) => `${r.stage ?? ''}:L${r.level}`,
+    notices: (n: NoticeRecord) => n.key,
+    stages: (s: StageState) => s.name,
+  },
+  // the record's own counters, not fields of the item
+  skip: ['revision', 'seq'],
+};
+
+export function summaryOf(s: SupervisionState): ItemSummary {
+  return {
+    status: s.status,
+    light: s.light,
+    urgeCount: s.urgeCount,
+    deliveryFailures: s.deliveryFailures,
+    caseIds: s.caseIds,
+    ...(s.deadlineAt ? { deadlineAt: s.deadlineAt } : {}),
+    ...(s.currentStage ? { currentStage: s.currentStage } : {}),
+    ...(s.completedAt ? { completedAt: s.completedAt } : {}),
+    ...(s.cancelledAt ? { cancelledAt: s.cancelledAt } : {}),
+  };
+}
+
+/** The search attributes' values, by attribute name, as strings (a Datetime as its ISO instant). */
+export function indexedValues(s: SupervisionState): Record<string, string> {
+  return {
+    SupervisionStatus: s.status,
+    LeadUnit: s.leadUnit.id,
+    UrgeCount: String(s.urgeCount),
+    DeliveryFailures: String(s.deliveryFailures),
+    ...(s.deadlineAt ? { DeadlineAt: new Date(s.deadlineAt).toISOString() } : {}),
+  };
+}

@@ -1,0 +1,89 @@
+// Deadlines and the reminder schedule of the current stage, computed on the pure calendar. These
+// helpers change the draft a transition works on; the transitions are what callers use.
+import type { Actor, Deadline, Policy, StageState, SupervisionState } from '../types';
+import type { Ctx, ItemState } from './state';
+
+export const stageOf = (s: SupervisionState): StageState | undefined =>
+  s.stages?.find((st) => st.name === s.currentStage);
+
+export const remindersOfStage = (s: SupervisionState) =>
+  s.reminders.filter((r) => r.stage === s.currentStage);
+
+export const pendingFinal = (s: SupervisionState) => s.reports.find((r) => r.kind === 'final' && !r.review);
+
+export const pendingExtension = (s: SupervisionState) => s.extensions.find((e) => !e.decision);
+
+export const clockStopsForReview = (policy: Policy): boolean => policy.clockStopsDuringReview !== false;
+
+/** Paused, or the office holds a report or a request while the policy stops the clock for it. */
+export const clockStopped = (s: SupervisionState): boolean =>
+  Boolean(s.pausedAt) || (clockStopsForReview(s.policyDetail) && Boolean(s.clockStoppedAt));
+
+/** Puts a deadline in place (on the item and its current stage) and plans its schedule. */
+export function setDeadline(s: ItemState, deadline: Deadline, ctx: Ctx): void {
+  s.deadline = deadline;
+  s.deadlineAt = deadline.at;
+  s.calendar = deadline.calendar;
+  const current = stageOf(s);
+  if (current) {
+    current.deadline = deadline;
+    current.deadlineAt = deadline.at;
+  }
+  plan(s, ctx);
+}
+
+/** The warning and each level's instant; levels already reached keep theirs. */
+export function plan(s: ItemState, ctx: Ctx): void {
+  const schedule = ctx.calendar.planSchedule({
+    deadlineAt: s.deadlineAt!,
+    policy: ctx.policy,
+    timeZone: ctx.timeZone,
+    reached: remindersOfStage(s),
+  });
+  s.schedule = schedule;
+  // A moved deadline earns a new warning only if its warning instant is still ahead; otherwise the
+  // warning already given stands (a resumed item is not warned twice).
+  if (s.warnedAt && schedule.warningAt && ctx.now < Date.parse(schedule.warningAt)) s.warnedAt = undefined;
+}
+
+/**
+ * Ends one reason for the clock to stand still. Overlapping stops count once: only when no reason
+ * is left does this return since when the clock stood still (the earliest stop).
+ */
+export function releaseClock(s: ItemState, kind: 'pause' | 'review'): string | undefined {
+  const reviewStops = clockStopsForReview(s.policyDetail);
+  const stops = [s.pausedAt, reviewStops ? s.clockStoppedAt : undefined];
+  const since = stops.filter((x): x is string => Boolean(x)).sort()[0];
+  if (kind === 'pause') {
+    s.pausedAt = undefined;
+    s.pauseReason = undefined;
+  } else {
+    // A review that ends inside a pause hands its start to the pause (a review can never begin
+    // while paused), so the time since the first stop is still given back when the pause ends.
+    if (s.pausedAt && since && since < s.pausedAt) s.pausedAt = since;
+    s.clockStoppedAt = undefined;
+  }
+  return clockStopped(s) ? undefined : since;
+}
+
+/** Moves the deadline by the time the clock stood still (working days, or elapsed time). */
+export function giveTimeBack(
+  s: ItemState,
+  since: string | undefined,
+  actor: Actor,
+  kind: 'pause' | 'review_clock_stop',
+  detail: string,
+  ctx: Ctx,
+): void {
+  if (!since || !s.deadline) return;
+  const moved = ctx.calendar.shiftDeadline({
+    deadline: s.deadline,
+    stoppedAt: since,
+    resumedAt: new Date(ctx.now).toISOString(),
+    kind,
+    detail,
+    by: actor.id,
+    timeZone: ctx.timeZone,
+  });
+  setDeadline(s, moved, ctx);
+}

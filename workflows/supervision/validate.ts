@@ -1,0 +1,122 @@
+// The Updates' validators as pure functions: a refusal ({type, message}, mapped to HTTP 409 by the
+// API) or undefined when the action may be taken. Same types and Chinese reasons as ever.
+import type { CompleteInput, ExtensionRequestInput, ReportInput } from '../../domain/schemas';
+import { MEASURE_CODES } from '../../domain/measure-codes';
+import { formatLocal } from '../format';
+import { REFUSAL } from '../refusals';
+import type { SupervisionInput, SupervisionState } from '../types';
+import { pendingExtension, pendingFinal } from './schedule';
+
+export interface Refusal {
+  type: (typeof REFUSAL)[keyof typeof REFUSAL];
+  message: string;
+}
+
+interface Clock {
+  now: number;
+  timeZone: string;
+}
+
+const refusal = (type: Refusal['type'], message: string): Refusal => ({ type, message });
+
+export function notOpen(s: SupervisionState): Refusal | undefined {
+  if (s.status === 'completed' || s.status === 'cancelled') {
+    return refusal(REFUSAL.invalidState, `事项已${s.status === 'completed' ? '办结' : '撤销'}，不能再操作`);
+  }
+  return undefined;
+}
+
+function wrongStage(s: SupervisionState, name?: string): Refusal | undefined {
+  if (name && name !== s.currentStage) {
+    return refusal(REFUSAL.invalidState, `当前节点是"${s.currentStage ?? '（无节点）'}"，不是"${name}"`);
+  }
+  return undefined;
+}
+
+export function checkReport(s: SupervisionState, r: ReportInput): Refusal | undefined {
+  const other = notOpen(s) ?? wrongStage(s, r.stage);
+  if (other || r.kind !== 'final') return other;
+  if (!r.signedBy) return refusal(REFUSAL.invalidInput, '办结报告须由承办单位主要负责人签发（signedBy）');
+  if (pendingFinal(s)) return refusal(REFUSAL.invalidState, '已有办结报告待审核');
+  if (s.pausedAt) return refusal(REFUSAL.invalidState, '事项已暂停，恢复后再报送办结报告');
+  return undefined;
+}
+
+export function checkReview(s: SupervisionState): Refusal | undefined {
+  return notOpen(s) ?? (pendingFinal(s) ? undefined : refusal(REFUSAL.invalidState, '没有待审核的办结报告'));
+}
+
+export function checkComplete(s: SupervisionState, c: CompleteInput): Refusal | undefined {
+  const other = notOpen(s) ?? wrongStage(s, c.stage);
+  if (other) return other;
+  if (pendingFinal(s)) return refusal(REFUSAL.invalidState, '有待审核的办结报告，请先审核（通过或退回）');
+  return undefined;
+}
+
+export function checkExtensionRequest(
+  s: SupervisionState,
+  e: ExtensionRequestInput,
+  clock: Clock,
+): Refusal | undefined {
+  const other = notOpen(s);
+  if (other) return other;
+  if (s.pausedAt) return refusal(REFUSAL.invalidState, '事项已暂停，不能申请延期');
+  const deadline = s.deadlineAt ? Date.parse(s.deadlineAt) : NaN;
+  const local = s.deadlineAt ? formatLocal(s.deadlineAt, clock.timeZone) : '';
+  if (!(clock.now < deadline)) {
+    return refusal(
+      REFUSAL.tooLate,
+      `已超过办理期限（${local}），不能再申请延期：须在期限届满前提前报告原因（S4 §三(一)）`,
+    );
+  }
+  if (pendingExtension(s)) return refusal(REFUSAL.invalidState, '已有延期申请待审批');
+  if ('at' in e.due && Date.parse(e.due.at) <= deadline) {
+    return refusal(REFUSAL.invalidInput, `申请的新期限须晚于当前期限（${local}）`);
+  }
+  return undefined;
+}
+
+export function checkExtensionDecision(s: SupervisionState): Refusal | undefined {
+  return (
+    notOpen(s) ?? (pendingExtension(s) ? undefined : refusal(REFUSAL.invalidState, '没有待审批的延期申请'))
+  );
+}
+
+export function checkPause(s: SupervisionState): Refusal | undefined {
+  return notOpen(s) ?? (s.pausedAt ? refusal(REFUSAL.invalidState, '事项已处于暂停状态') : undefined);
+}
+
+export function checkResume(s: SupervisionState): Refusal | undefined {
+  return notOpen(s) ?? (s.pausedAt ? undefined : refusal(REFUSAL.invalidState, '事项未暂停'));
+}
+
+export const checkCancel = (s: SupervisionState): Refusal | undefined => notOpen(s);
+
+/**
+ * The API validates every field with zod; this only stops a hand-made start with a missing part
+ * from failing the workflow task forever (a TypeError is retried) instead of failing the item once.
+ */
+export function missingParts(input: SupervisionInput): string[] {
+  return [
+    !input?.itemId && 'itemId',
+    !input?.title && 'title',
+    !input?.leadUnit?.id && 'leadUnit.id',
+    !input?.responsible?.principal && 'responsible.principal',
+    !input?.assignedAt && 'assignedAt',
+    !input?.due && !input?.stages?.length && 'due',
+    !input?.policy?.reminders?.length && 'policy.reminders',
+    !input?.timeZone && 'timeZone',
+    !input?.createdBy && 'createdBy',
+  ].filter((x): x is string => Boolean(x));
+}
+
+/** Measure codes the catalogue does not know, by field (a policy the API's schema would refuse). */
+export function unknownMeasures(input: SupervisionInput): string[] {
+  const known = new Set<string>(MEASURE_CODES);
+  return input.policy.reminders.flatMap((level, i) =>
+    level.measures.flatMap((m, j) => {
+      const code = typeof m === 'string' ? m : m.code;
+      return known.has(code) ? [] : [`policy.reminders.${i}.measures.${j}.code: unknown measure "${code}"`];
+    }),
+  );
+}

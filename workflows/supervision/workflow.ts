@@ -1,0 +1,200 @@
+// The supervision item's shell (督办事项): wires the Updates to the pure core, waits for the next
+// wake-up, and hands the core's effects to three outbox lanes (notices, the record, child workflows).
+//
+// Invariants:
+// - Handlers never await: validator -> transition -> new state, so every action answers at once.
+// - After each change one sync() writes a record batch (revisions strictly increasing), upserts the
+//   search attributes that changed (at most once per workflow task) and sets the current details.
+// - An outbox that fails stops the workflow task loudly (the item is kept, not failed).
+// - Continue-as-new only when every handler and lane is idle, carrying a compacted state.
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { ItemRecordBatch } from '../../domain/record';
+import { CalendarInputError } from '../../domain/calendar/working-calendar';
+import * as m from '../messages';
+import { deliverAll } from '../notify';
+import { mergeChanges, recordChanges } from '../shared/record-diff';
+import { Outbox } from '../shared/outbox';
+import type { ItemStatus, Notice, SupervisionInput, SupervisionState } from '../types';
+import { currentDetails, timerSummary } from './details';
+import { calendarSlice, performChild, recordItem, SearchIndex } from './effects';
+import { nextWakeUp } from './next-wake-up';
+import { indexedValues, ITEM_DIFF, summaryOf } from './record-view';
+import { calendarWindow, carriedState, compacted, contextOf, isTerminal, stateAtStart } from './state';
+import type { ItemState } from './state';
+import * as t from './transitions';
+import * as v from './validate';
+
+type Ctx = ReturnType<typeof contextOf>;
+
+export async function supervisionItem(input: SupervisionInput): Promise<SupervisionState> {
+  const missing = v.missingParts(input);
+  const unknown = missing.length ? [] : v.unknownMeasures(input);
+  if (unknown.length)
+    throw ApplicationFailure.nonRetryable(`督办事项无法排期：${unknown.join('; ')}`, 'InvalidInput');
+  if (missing.length)
+    throw ApplicationFailure.nonRetryable(`督办事项输入不完整：缺少 ${missing.join(', ')}`, 'InvalidInput');
+  // Until the case passes its rectification items a calendar, they fetch theirs once (the SDK holds
+  // messages that arrive before their handlers are set).
+  const calendar = input.calendar ?? (await calendarSlice(calendarWindow(input.assignedAt, input.timeZone)));
+  const tz = input.timeZone;
+  const base = contextOf({ ...input, calendar }, Date.now());
+  const ctx = (): Ctx => ({ ...base, now: Date.now() });
+  let state: ItemState;
+  try {
+    const createdAt = input.createdAt ? Date.parse(input.createdAt) : Date.now();
+    state = input.carried
+      ? carriedState(input.carried)
+      : stateAtStart({ ...input, calendar }, createdAt, { ...base, now: createdAt });
+  } catch (err) {
+    // Input the calendar refuses can never become valid: fail the item clearly, once.
+    if (err instanceof CalendarInputError)
+      throw ApplicationFailure.nonRetryable(`督办事项无法排期：${err.message}`, 'InvalidInput');
+    throw err;
+  }
+  let recorded: ItemState | undefined = input.carried ? state : undefined;
+  let changed = false;
+
+  const notices = new Outbox<Notice>(async (batch) => {
+    const records = await deliverAll(batch); // before reading the state: it moves on meanwhile
+    apply(t.noticesDelivered(state, records, ctx()));
+  });
+  const children = new Outbox<t.Effect>(async (batch) => {
+    for (const e of batch) {
+      const opened = await performChild(e, state);
+      if (opened) apply(t.caseOpened(state, opened, ctx()));
+    }
+  });
+  const record = new Outbox<ItemRecordBatch>(async (batch) => {
+    const merged = batch.reduce(
+      (a, b) => ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch,
+    );
+    await recordItem(merged);
+    if (index.deferred) changed = true; // a later task upserts what this one could not
+  });
+  const lanes = [notices, children, record];
+  const failure = () => lanes.find((l) => l.failed)?.error;
+
+  function apply<R>(next: t.Step<R>): R {
+    state = next.state;
+    for (const e of next.effects) {
+      if (e.kind === 'notice') notices.push(e.notice);
+      else children.push(e);
+    }
+    changed = true;
+    return next.outcome;
+  }
+
+  // ---------- handlers (registered before the first await) ----------
+  setHandler(m.getItemState, () => state);
+  setHandler(m.caseLinked, (l) => void apply(t.caseLinked(state, l, ctx())));
+  function onUpdate<A extends object, R>(
+    def: UpdateDefinition<{ status: ItemStatus } & R, [A]>,
+    check: (s: ItemState, args: A, c: Ctx) => v.Refusal | undefined,
+    run: (s: ItemState, args: A, c: Ctx) => t.Step<R>,
+  ): void {
+    const validator = (args: A) => {
+      const r = check(state, args, ctx());
+      if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true });
+    };
+    setHandler(
+      def,
+      (args) => {
+        let outcome: R;
+        try {
+          outcome = apply(run(state, args, ctx()));
+        } catch (err) {
+          if (!(err instanceof CalendarInputError)) throw err;
+          throw ApplicationFailure.create({
+            type: m.REFUSAL.invalidInput,
+            message: err.message,
+            nonRetryable: true,
+          });
+        }
+        return { status: state.status, ...outcome };
+      },
+      { validator },
+    );
+  }
+  onUpdate(m.submitReport, v.checkReport, t.submitReport);
+  onUpdate(m.reviewReport, v.checkReview, t.reviewReport);
+  onUpdate(m.completeItem, v.checkComplete, t.completeItem);
+  onUpdate(m.requestExtension, v.checkExtensionRequest, t.requestExtension);
+  onUpdate(m.decideExtension, v.checkExtensionDecision, t.decideExtension);
+  onUpdate(m.pauseItem, v.checkPause, t.pauseItem);
+  onUpdate(m.resumeItem, v.checkResume, t.resumeItem);
+  onUpdate(m.cancelItem, v.checkCancel, t.cancelItem);
+
+  // ---------- sync: record, search attributes, details ----------
+  const index = new SearchIndex();
+  function sync(): void {
+    // The state at start already names its batch (revision 1), so the create response matches it.
+    const revision = recorded ? state.revision + 1 : state.revision;
+    const changes = recordChanges(recorded as never, state as never, revision, ITEM_DIFF);
+    if (changes) {
+      state.revision = changes.revision;
+      // the first batch's view always carries title, lead unit and assignment (ITEM_DIFF keeps them)
+      record.push({ ...changes, itemId: state.id, summary: summaryOf(state) } as ItemRecordBatch);
+      recorded = state;
+    }
+    index.update(indexedValues(state));
+    setCurrentDetails(currentDetails(state, tz));
+  }
+  const throwIfFailed = () => {
+    const err = failure();
+    if (err) throw new Error(`督办事项输出失败：${err instanceof Error ? err.message : String(err)}`);
+  };
+
+  // ---------- the process ----------
+  try {
+    for (;;) {
+      let wake = nextWakeUp(state);
+      while (wake && wake.at <= Date.now()) {
+        apply(t.timerFired(state, wake, ctx()));
+        wake = nextWakeUp(state);
+      }
+      sync();
+      changed = false;
+      if (isTerminal(state)) break;
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength >= (input.continueAsNewAfterEvents ?? 10_000)) {
+        await condition(() => (allHandlersFinished() && lanes.every((l) => l.idle)) || Boolean(failure()));
+        throwIfFailed();
+        if (!changed)
+          await continueAsNew<typeof supervisionItem>({ ...input, calendar, carried: compacted(state) });
+        continue;
+      }
+      const until = () => changed || Boolean(failure());
+      if (wake)
+        await condition(until, Math.max(1, wake.at - Date.now()), { summary: timerSummary(state, wake, tz) });
+      else await condition(until);
+      throwIfFailed();
+    }
+  } catch (err) {
+    // A cancellation request ends the item the way cancelItem does, instead of failing forever.
+    if (!isCancellation(err)) throw err;
+    apply(t.cancelRequested(state, ctx()));
+    sync();
+  }
+  // What was decided is still delivered and recorded, cancelled or not.
+  await CancellationScope.nonCancellable(async () => {
+    await condition(allHandlersFinished);
+    await notices.close();
+    await children.close();
+    sync();
+    await record.close();
+    throwIfFailed();
+    if (index.deferred) sync(); // nothing left to record: only the search attributes
+  });
+  return state;
+}
