@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import { createCalendarActivities } from './calendar/activities';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar';
+import type { CaseRecordBatch } from '../domain/record';
 import { createLedgerActivities } from './ledger';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
 
@@ -19,6 +20,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities(deps.calendar),
     ...createNotificationActivities(deps.channels),
     ...createLedgerActivities(deps.client),
+    /** Placeholder: replaced by the record module when it lands (it writes the batch to PostgreSQL). */
+    async recordCase(_batch: CaseRecordBatch): Promise<void> {},
   };
 }
 

@@ -11,10 +11,18 @@ import {
   UrgeCountKey,
 } from '../workflows/search-attributes';
 import { formatLocal } from '../workflows/format';
-import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
+import type {
+  CalendarData,
+  ComputeDeadlineRequest,
+  Deadline,
+  PlanScheduleRequest,
+  Schedule,
+} from '../workflows/types';
 
 /** The part of WorkingCalendar the API uses (synchronous, no I/O once loaded). */
 export interface CalendarPort {
+  /** the plain data, sliced into the input of a workflow that counts working days itself */
+  readonly data: CalendarData;
   computeDeadline(req: ComputeDeadlineRequest): Deadline;
   planSchedule(req: PlanScheduleRequest): Schedule;
 }

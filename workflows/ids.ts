@@ -17,3 +17,6 @@ export const SEARCH_ATTRIBUTES = {
   CaseStage: 'Keyword',
   CaseSubjects: 'KeywordList',
 } as const;
+
+/** the n-th rectification item (责令限期整改) a case starts: `<caseId>-rectify-<n>` */
+export const rectificationItemId = (caseId: string, n: number): string => `${caseId}-rectify-${n}`;

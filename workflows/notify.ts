@@ -51,3 +51,6 @@ export async function deliver(notice: Notice): Promise<NoticeRecord> {
 }
 
 export const deliveryFailed = (r: NoticeRecord): boolean => r.deliveries.some((d) => d.status === 'failed');
+
+/** Delivers a step's notices together. */
+export const deliverAll = (notices: Notice[]): Promise<NoticeRecord[]> => Promise.all(notices.map(deliver));
