@@ -60,6 +60,10 @@ const RECORD: ActivityOptions = {
 };
 const { recordCase } = proxyActivities<Activities>(RECORD);
 
+/** an error with its causes, e.g. "Activity task failed: the record refused the batch" */
+const why = (e: unknown): string =>
+  e instanceof Error ? e.message + (e.cause ? `: ${why(e.cause)}` : '') : String(e);
+
 const refuse = (refusal: check.Refusal | undefined): void => {
   if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
 };
@@ -75,9 +79,11 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   let changed = true;
   const watched = new Set<string>(); // rectification items this run started and still follows
 
-  const notices = new Outbox<Notice>(
-    async (batch) => void apply(core.noticesDelivered(state, await deliverAll(batch))),
-  );
+  // read the state after the delivery: updates may have changed it meanwhile
+  const notices = new Outbox<Notice>(async (batch) => {
+    const delivered = await deliverAll(batch);
+    apply(core.noticesDelivered(state, delivered));
+  });
   const record = new Outbox<CaseRecordBatch>(async (batches) => {
     const batch = mergeCaseBatches(batches);
     await recordCase.executeWithOptions({ ...RECORD, summary: `记录案件（第 ${batch.revision} 版）` }, [
@@ -98,6 +104,9 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     changed = true;
     return step.outcome;
   }
+
+  // before the handlers: an Update delivered with the start runs inside setHandler, on this state
+  if (first) apply(first);
 
   // ---------- handlers, before the first await ----------
   setHandler(msg.getCaseState, () => state);
@@ -201,12 +210,11 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     return (info.continueAsNewSuggested || info.historyLength >= limit) && quiet() && watched.size === 0;
   };
 
-  if (first) apply(first);
   for (;;) {
     sync();
     changed = false;
     const lane = failed();
-    if (lane) throw new Error(`case ${state.id}: an effect failed: ${String(lane.error)}`);
+    if (lane) throw new Error(`case ${state.id}: an effect failed: ${why(lane.error)}`);
     if (finished()) break;
     if (continuable()) await continueAsNew<typeof accountabilityCase>({ ...setup, carried: compact(state) });
     const wake = nextWakeUp(state, ctx());
