@@ -27,7 +27,6 @@ import type {
   Actor,
   CalendarData,
   CaseInput,
-  CaseState,
   DeliveryResult,
   LedgerEvent,
   LedgerState,

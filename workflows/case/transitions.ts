@@ -305,6 +305,12 @@ export function rectificationFinished(
   };
 }
 
+/** S5: a closed case stays open on the books until each live rectification item has ended */
+export const rectificationsEnded = (state: CaseState): boolean =>
+  state.measures.every(
+    (m) => !m.rectificationItemId || m.status === 'revoked' || m.rectificationStatus !== undefined,
+  );
+
 /** the shell started (or found running) the rectification item */
 export function rectificationStarted(
   state: CaseState,

@@ -11,26 +11,7 @@
 // - The run ends when the case is closed and every live rectification item has ended; it continues
 //   as new (compacted) only when its handlers are done, its lanes are idle and it follows no child.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import {
-  type ActivityOptions,
-  allHandlersFinished,
-  ApplicationFailure,
-  CancelledFailure,
-  ChildWorkflowFailure,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  log,
-  ParentClosePolicy,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  startChild,
-  TerminatedFailure,
-  TimeoutFailure,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import * as wf from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CaseRecordBatch } from '../../domain/record';
 import { itemWorkflowId } from '../ids';
@@ -48,24 +29,29 @@ import * as check from './validate';
 
 type ChildEffect = Exclude<CaseEffect, { kind: 'notice' }>;
 type StartEffect = Extract<CaseEffect, { kind: 'startRectification' }>;
+type ItemWorkflow = (input: SupervisionInput) => Promise<SupervisionState>;
 
 // The record is idempotent on (case, revision): retried until it lands; a batch it refuses is a bug.
-const RECORD: ActivityOptions = {
+const RECORD: wf.ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['InvalidInput'],
-  },
+  retry: { maximumAttempts: 0, maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidInput'] },
 };
-const { recordCase } = proxyActivities<Activities>(RECORD);
+const { recordCase } = wf.proxyActivities<Activities>(RECORD);
 
 /** an error with its causes, e.g. "Activity task failed: the record refused the batch" */
 const why = (e: unknown): string =>
   e instanceof Error ? e.message + (e.cause ? `: ${why(e.cause)}` : '') : String(e);
 
+/** how a rectification item ended that gave no result */
+function endOf(err: unknown): { status: 'cancelled' | 'failed'; how: string } {
+  const c = err instanceof wf.ChildWorkflowFailure ? err.cause : err;
+  if (c instanceof wf.CancelledFailure) return { status: 'cancelled', how: '已取消' };
+  if (c instanceof wf.TerminatedFailure) return { status: 'failed', how: '被终止' };
+  return { status: 'failed', how: c instanceof wf.TimeoutFailure ? '超时' : '运行失败' };
+}
+
 const refuse = (refusal: check.Refusal | undefined): void => {
-  if (refusal) throw ApplicationFailure.create({ ...refusal, nonRetryable: true });
+  if (refusal) throw wf.ApplicationFailure.create({ ...refusal, nonRetryable: true });
 };
 
 export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
@@ -86,9 +72,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   });
   const record = new Outbox<CaseRecordBatch>(async (batches) => {
     const batch = mergeCaseBatches(batches);
-    await recordCase.executeWithOptions({ ...RECORD, summary: `记录案件（第 ${batch.revision} 版）` }, [
-      batch,
-    ]);
+    await recordCase.executeWithOptions({ ...RECORD, summary: `记录第 ${batch.revision} 版` }, [batch]);
   }, 20);
   const children = new Outbox<ChildEffect>(async (batch) => {
     for (const effect of batch) await performChild(effect);
@@ -109,75 +93,64 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   if (first) apply(first);
 
   // ---------- handlers, before the first await ----------
-  setHandler(msg.getCaseState, () => state);
-  setHandler(msg.submitInvestigation, (u) => apply(core.investigationSubmitted(state, u, ctx())), {
+  wf.setHandler(msg.getCaseState, () => state);
+  wf.setHandler(msg.submitInvestigation, (u) => apply(core.investigationSubmitted(state, u, ctx())), {
     validator: (u) => refuse(check.validateInvestigation(state, u)),
   });
-  setHandler(msg.decideCase, (u) => apply(core.caseDecided(state, u, ctx())), {
+  wf.setHandler(msg.decideCase, (u) => apply(core.caseDecided(state, u, ctx())), {
     validator: (u) => refuse(check.validateDecision(state, u, ctx())),
   });
-  setHandler(msg.fileAppeal, (u) => apply(core.appealFiled(state, u, ctx())), {
+  wf.setHandler(msg.fileAppeal, (u) => apply(core.appealFiled(state, u, ctx())), {
     validator: (u) => refuse(check.validateAppeal(state, u, ctx())),
   });
-  setHandler(msg.reviewAppeal, (u) => apply(core.appealReviewed(state, u, ctx())), {
+  wf.setHandler(msg.reviewAppeal, (u) => apply(core.appealReviewed(state, u, ctx())), {
     validator: (u) => refuse(check.validateReview(state, u, ctx())),
   });
-  setHandler(msg.rectificationFinished, (s) => void apply(core.rectificationFinished(state, s, ctx())));
+  wf.setHandler(msg.rectificationFinished, (s) => void apply(core.rectificationFinished(state, s, ctx())));
 
   // ---------- children: rectification items (S5 查→追→改) and the item's link ----------
+  const finish = (end: Parameters<typeof core.rectificationFinished>[1]) => {
+    watched.delete(end.measureId);
+    apply(core.rectificationFinished(state, end, ctx()));
+  };
   async function performChild(effect: ChildEffect): Promise<void> {
-    const item = getExternalWorkflowHandle(itemWorkflowId(effect.itemId));
+    const item = wf.getExternalWorkflowHandle(itemWorkflowId(effect.itemId));
+    const warn = (what: string) => (err: unknown) =>
+      wf.log.warn(what, { itemId: effect.itemId, error: String(err) });
     if (effect.kind === 'linkItem') {
-      // a missing item is logged, not fatal
-      await item.signal(msg.caseLinked, { caseId: state.id }).catch((err: unknown) => {
-        log.warn('could not link the case to its item', { itemId: effect.itemId, error: String(err) });
-      });
+      await item
+        .signal(msg.caseLinked, { caseId: state.id })
+        .catch(warn('could not link the case to its item'));
     } else if (effect.kind === 'cancelRectification') {
-      try {
-        await item.cancel();
-        apply(
-          core.rectificationFinished(
-            state,
-            { ...effect, status: 'cancelled', how: '措施撤销，已请求取消' },
-            ctx(),
-          ),
+      // never started, or already closed: its result or its signal tells the case how it ended
+      await item
+        .cancel()
+        .then(
+          () => finish({ ...effect, status: 'cancelled', how: '措施撤销，已请求取消' }),
+          warn('could not cancel the rectification item'),
         );
-      } catch (err) {
-        // never started, or already closed: its result or its signal tells the case how it ended
-        log.warn('could not cancel the rectification item', { itemId: effect.itemId, error: String(err) });
-      }
     } else if (state.measures.find((m) => m.measureId === effect.measureId)?.status === 'executed') {
       await startRectification(effect, core.rectificationInput(state, effect, ctx()));
-    }
+    } // else revoked before its item started: nothing to start
   }
 
   async function startRectification(effect: StartEffect, args: SupervisionInput): Promise<void> {
-    const ended = (status: 'completed' | 'cancelled' | 'failed', how?: string) => {
-      watched.delete(effect.measureId);
-      apply(core.rectificationFinished(state, { ...effect, status, ...(how ? { how } : {}) }, ctx()));
-    };
     try {
-      const child = await startChild<(i: SupervisionInput) => Promise<SupervisionState>>('supervisionItem', {
+      const child = await wf.startChild<ItemWorkflow>('supervisionItem', {
         workflowId: itemWorkflowId(effect.itemId),
         args: [args],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
+        parentClosePolicy: wf.ParentClosePolicy.ABANDON,
         staticSummary: `整改：${args.title}`,
       });
       // The result ends the wait even when the item never signals (terminated, failed, cancelled).
       watched.add(effect.measureId);
       child.result().then(
-        (end) => ended(end.status === 'completed' ? 'completed' : 'cancelled'),
-        (err: unknown) => {
-          const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-          if (cause instanceof CancelledFailure) ended('cancelled', '已取消');
-          else if (cause instanceof TerminatedFailure) ended('failed', '被终止');
-          else if (cause instanceof TimeoutFailure) ended('failed', '超时');
-          else ended('failed', '运行失败');
-        },
+        (end) => finish({ ...effect, status: end.status === 'completed' ? 'completed' : 'cancelled' }),
+        (err: unknown) => finish({ ...effect, ...endOf(err) }),
       );
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      log.info('rectification item already running', { itemId: effect.itemId });
+      wf.log.info('rectification item already running', { itemId: effect.itemId });
     }
     apply(core.rectificationStarted(state, effect, ctx()));
   }
@@ -190,22 +163,18 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     recorded = state;
     if (state.stage !== indexedStage) {
       indexedStage = state.stage;
-      upsertSearchAttributes([
+      wf.upsertSearchAttributes([
         { key: CaseStageKey, value: state.stage },
         { key: CaseSubjectsKey, value: state.subjects.map((s) => s.id) },
       ]);
     }
-    setCurrentDetails(currentDetails(state, ctx()));
+    wf.setCurrentDetails(currentDetails(state, ctx()));
   }
   const failed = () => lanes.find((l) => l.failed);
-  const quiet = () => allHandlersFinished() && lanes.every((l) => l.idle);
-  const rectified = () =>
-    state.measures.every(
-      (m) => !m.rectificationItemId || m.status === 'revoked' || m.rectificationStatus !== undefined,
-    );
-  const finished = () => state.stage === 'closed' && rectified() && quiet();
+  const quiet = () => wf.allHandlersFinished() && lanes.every((l) => l.idle);
+  const finished = () => state.stage === 'closed' && core.rectificationsEnded(state) && quiet();
   const continuable = () => {
-    const info = workflowInfo();
+    const info = wf.workflowInfo();
     const limit = setup.continueAsNewAfterEvents ?? CASE_CONTINUE_AS_NEW_AFTER_EVENTS;
     return (info.continueAsNewSuggested || info.historyLength >= limit) && quiet() && watched.size === 0;
   };
@@ -216,12 +185,13 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     const lane = failed();
     if (lane) throw new Error(`case ${state.id}: an effect failed: ${why(lane.error)}`);
     if (finished()) break;
-    if (continuable()) await continueAsNew<typeof accountabilityCase>({ ...setup, carried: compact(state) });
+    if (continuable())
+      await wf.continueAsNew<typeof accountabilityCase>({ ...setup, carried: compact(state) });
     const wake = nextWakeUp(state, ctx());
     const wakeUp = () => changed || failed() !== undefined || finished() || continuable();
-    if (wake === undefined) await condition(wakeUp);
+    if (wake === undefined) await wf.condition(wakeUp);
     else if (wake > Date.now())
-      await condition(wakeUp, wake - Date.now(), { summary: timerSummary(state, ctx()) });
+      await wf.condition(wakeUp, wake - Date.now(), { summary: timerSummary(state, ctx()) });
     if (wake !== undefined && Date.now() >= wake) apply(timersDue(state, ctx()));
   }
   await Promise.all(lanes.map((l) => l.close()));
