@@ -30,6 +30,9 @@ export type CaseEffect =
   | { kind: 'cancelRectification'; measureId: string; itemId: string }
   | { kind: 'linkItem'; itemId: string };
 
+export type ChildEffect = Exclude<CaseEffect, { kind: 'notice' }>;
+export type StartEffect = Extract<CaseEffect, { kind: 'startRectification' }>;
+
 export interface Step<T = undefined> {
   state: CaseState;
   effects: CaseEffect[];

@@ -1,15 +1,11 @@
-// 问责程序 (S4 §四(六)): the shell of one accountability case. The rules are the pure core (state,
-// transitions, validate, next-wake-up, details); this file only wires Temporal to them.
-// Invariants:
-// - Handlers are registered before the first await; each applies one core transition at once, so an
-//   Update answers as soon as its rule is applied, and its effects go to an outbox lane.
-// - One main loop waits on `condition(changed || a lane failed, untilNextWakeUp)` and syncs once per
-//   activation: the record batch (diffed from what the record has), at most one search-attribute
-//   upsert (only on a change of stage), the current details.
-// - A lane that fails (the record refuses a batch, a child cannot start) fails the workflow task
-//   loudly; the case never hangs silently.
-// - The run ends when the case is closed and every live rectification item has ended; it continues
-//   as new (compacted) only when its handlers are done, its lanes are idle and it follows no child.
+// 问责程序 (S4 §四(六)): the shell of one accountability case; the rules are the pure core beside it.
+// Invariants: handlers are registered before the first await, each applies one core transition at
+// once (an Update answers as soon as its rule is applied) and hands its effects to an outbox lane.
+// One main loop waits on `condition(changed || a lane failed, untilNextWakeUp)` and syncs once per
+// activation: the record batch (diffed from what the record has), at most one search-attribute
+// upsert (on a change of stage), the current details. A failed lane fails the task loudly. The run
+// ends when the case is closed and every live rectification item has ended; it continues as new
+// (compacted) only when its handlers are done, its lanes idle and it follows no child.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../../activities';
@@ -23,24 +19,27 @@ import type { CaseInput, CaseState, Notice, SupervisionInput, SupervisionState }
 import { currentDetails, timerSummary } from './details';
 import { nextWakeUp, timersDue } from './next-wake-up';
 import { caseRecordBatch, mergeCaseBatches } from './record';
-import { CASE_CONTINUE_AS_NEW_AFTER_EVENTS, calendarOf, compact, type CaseEffect, type Step } from './state';
+import * as base from './state';
 import * as core from './transitions';
 import * as check from './validate';
 
-type ChildEffect = Exclude<CaseEffect, { kind: 'notice' }>;
-type StartEffect = Extract<CaseEffect, { kind: 'startRectification' }>;
 type ItemWorkflow = (input: SupervisionInput) => Promise<SupervisionState>;
 
-// The record is idempotent on (case, revision): retried until it lands; a batch it refuses is a bug.
+// The record is idempotent on (case, revision): retried without limit (no maximumAttempts), backoff
+// doubling from 1 s to a minute; a batch it refuses (InvalidInput) is a bug and fails the lane.
 const RECORD: wf.ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { maximumAttempts: 0, maximumInterval: '1 minute', nonRetryableErrorTypes: ['InvalidInput'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['InvalidInput'],
+  },
 };
 const { recordCase } = wf.proxyActivities<Activities>(RECORD);
 
-/** an error with its causes, e.g. "Activity task failed: the record refused the batch" */
+/** an error with its causes: "Activity task failed: …" */
 const why = (e: unknown): string =>
-  e instanceof Error ? e.message + (e.cause ? `: ${why(e.cause)}` : '') : String(e);
+  e instanceof Error ? e.message + (e.cause ? `: ${why(e.cause)}` : '') : `${e}`;
 
 /** how a rectification item ended that gave no result */
 function endOf(err: unknown): { status: 'cancelled' | 'failed'; how: string } {
@@ -56,7 +55,7 @@ const refuse = (refusal: check.Refusal | undefined): void => {
 
 export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   const { carried, ...setup } = input;
-  const calendar = calendarOf(setup);
+  const calendar = base.calendarOf(setup);
   const ctx = () => ({ now: Date.now(), calendar, timeZone: setup.timeZone, setup });
   const first = carried ? undefined : core.opened(setup, ctx());
   let state: CaseState = carried ?? first!.state;
@@ -74,12 +73,12 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     const batch = mergeCaseBatches(batches);
     await recordCase.executeWithOptions({ ...RECORD, summary: `记录第 ${batch.revision} 版` }, [batch]);
   }, 20);
-  const children = new Outbox<ChildEffect>(async (batch) => {
+  const children = new Outbox<base.ChildEffect>(async (batch) => {
     for (const effect of batch) await performChild(effect);
   });
   const lanes = [notices, record, children];
 
-  function apply<T>(step: Step<T>): T {
+  function apply<T>(step: base.Step<T>): T {
     state = step.state;
     for (const e of step.effects) {
       if (e.kind === 'notice') notices.push(e.notice);
@@ -113,7 +112,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     watched.delete(end.measureId);
     apply(core.rectificationFinished(state, end, ctx()));
   };
-  async function performChild(effect: ChildEffect): Promise<void> {
+  async function performChild(effect: base.ChildEffect): Promise<void> {
     const item = wf.getExternalWorkflowHandle(itemWorkflowId(effect.itemId));
     const warn = (what: string) => (err: unknown) =>
       wf.log.warn(what, { itemId: effect.itemId, error: String(err) });
@@ -134,7 +133,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     } // else revoked before its item started: nothing to start
   }
 
-  async function startRectification(effect: StartEffect, args: SupervisionInput): Promise<void> {
+  async function startRectification(effect: base.StartEffect, args: SupervisionInput): Promise<void> {
     try {
       const child = await wf.startChild<ItemWorkflow>('supervisionItem', {
         workflowId: itemWorkflowId(effect.itemId),
@@ -175,7 +174,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   const finished = () => state.stage === 'closed' && core.rectificationsEnded(state) && quiet();
   const continuable = () => {
     const info = wf.workflowInfo();
-    const limit = setup.continueAsNewAfterEvents ?? CASE_CONTINUE_AS_NEW_AFTER_EVENTS;
+    const limit = setup.continueAsNewAfterEvents ?? base.CASE_CONTINUE_AS_NEW_AFTER_EVENTS;
     return (info.continueAsNewSuggested || info.historyLength >= limit) && quiet() && watched.size === 0;
   };
 
@@ -186,7 +185,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     if (lane) throw new Error(`case ${state.id}: an effect failed: ${why(lane.error)}`);
     if (finished()) break;
     if (continuable())
-      await wf.continueAsNew<typeof accountabilityCase>({ ...setup, carried: compact(state) });
+      await wf.continueAsNew<typeof accountabilityCase>({ ...setup, carried: base.compact(state) });
     const wake = nextWakeUp(state, ctx());
     const wakeUp = () => changed || failed() !== undefined || finished() || continuable();
     if (wake === undefined) await wf.condition(wakeUp);
