@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { createCalendarActivities } from './calendar/activities';
 import type { ItemRecordBatch } from '../domain/record';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar';
+import type { CaseRecordBatch } from '../domain/record';
 import { createLedgerActivities } from './ledger';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
 
@@ -22,6 +23,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createLedgerActivities(deps.client),
     /** Placeholder, replaced by the record module when it lands: accepts every batch, writes nothing. */
     async recordItem(_batch: ItemRecordBatch): Promise<void> {},
+    /** Placeholder: replaced by the record module when it lands (it writes the batch to PostgreSQL). */
+    async recordCase(_batch: CaseRecordBatch): Promise<void> {},
   };
 }
 

@@ -1,4 +1,4 @@
 // The workflow bundle's entry point: every workflow the worker runs.
 export { supervisionItem } from './supervision/workflow';
-export * from './case';
+export { accountabilityCase } from './case/workflow';
 export * from './ledger';

@@ -4,13 +4,17 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
   Actor,
+  AppealOutcome,
   CaseMeasure,
   CaseState,
+  DecisionOutcome,
   ExtensionRecord,
   ItemStatus,
+  InvestigationOutcome,
   LedgerEvent,
   LedgerState,
   ReportRecord,
+  ReviewOutcome,
   SupervisionState,
 } from './types';
 import type {
@@ -64,12 +68,12 @@ export const caseLinked = defineSignal<[{ caseId: string }]>('caseLinked');
 
 // ---------- accountability case (问责) ----------
 export const getCaseState = defineQuery<CaseState>('getCaseState');
-export const submitInvestigation = defineUpdate<CaseState, [WithActor<InvestigationInput>]>(
+export const submitInvestigation = defineUpdate<InvestigationOutcome, [WithActor<InvestigationInput>]>(
   'submitInvestigation',
 );
-export const decideCase = defineUpdate<CaseState, [WithActor<DecisionInput>]>('decideCase');
-export const fileAppeal = defineUpdate<CaseState, [WithActor<AppealInput>]>('fileAppeal');
-export const reviewAppeal = defineUpdate<CaseState, [WithActor<CaseReviewInput>]>('reviewAppeal');
+export const decideCase = defineUpdate<DecisionOutcome, [WithActor<DecisionInput>]>('decideCase');
+export const fileAppeal = defineUpdate<AppealOutcome, [WithActor<AppealInput>]>('fileAppeal');
+export const reviewAppeal = defineUpdate<ReviewOutcome, [WithActor<CaseReviewInput>]>('reviewAppeal');
 /** a rectification item reports back when it ends */
 export const rectificationFinished =
   defineSignal<[{ itemId: string; measureId: string; status: 'completed' | 'cancelled' }]>(

@@ -16,6 +16,7 @@ import type {
 } from '../domain/schemas';
 import type { CalendarData } from '../domain/calendar/working-calendar';
 
+export type { CalendarData };
 export type {
   Due,
   ImposedMeasure,
@@ -393,8 +394,19 @@ export interface CaseInput {
   openedBy: Actor;
   openedAt: string;
   evidence?: string[];
-  /** working days for each human step; defaults in the workflow */
-  stepDue?: { investigation?: number; decision?: number; appealWindow?: number; review?: number };
+  /**
+   * The working-day calendar the case counts on: a slice (sliceCalendarData) from a month before
+   * the opening through two years after it. Every starter passes it; a first-generation item that
+   * does not is counted on weekends only (and the case says so in its details).
+   */
+  calendar?: CalendarData;
+  /** working days (or, for drills, an Interval) for each human step; defaults in the workflow */
+  stepDue?: {
+    investigation?: number | Interval;
+    decision?: number | Interval;
+    appealWindow?: number | Interval;
+    review?: number | Interval;
+  };
   /** continue-as-new once the run's history reaches this many events (default 10,000) */
   continueAsNewAfterEvents?: number;
   carried?: CaseState;
@@ -408,7 +420,12 @@ export interface CaseMeasure extends ImposedMeasure {
   status: 'executed' | 'revoked';
   cascadedFrom?: string; // measureId of the measure that caused this one (S3)
   executedAt: string;
+  /** who decided it (the ledger row's decidedBy) */
+  decidedBy?: string;
   revokedAt?: string;
+  revokedBy?: string;
+  /** how it left force: revoked by a review, or replaced by an amended decision (the ledger row's status) */
+  revocation?: 'revoked' | 'amended';
   rectificationItemId?: string;
   /** set when the rectification item reports back (S5 查→追→改); `failed`: it ended without 办结
    * (failed, terminated or timed out) */
@@ -435,8 +452,13 @@ export interface CaseAppeal {
   review?: CaseReview;
 }
 
+/** a line of a case's history; seq numbers it across continue-as-new */
+export type CaseHistoryLine = HistoryEntry & { seq: number };
+
 export interface CaseState {
   id: string;
+  /** bumped by every change; the record applies each batch once, by revision */
+  revision: number;
   stage: CaseStage;
   subjects: Subject[];
   grounds: string[];
@@ -455,12 +477,34 @@ export interface CaseState {
   appealDeadlineAt?: string;
   /** `dueAt`: the due date the reminder was about (a step may have several, e.g. one review per appeal) */
   remindersSent: { step: CaseStage; at: string; dueAt?: string }[];
-  history: HistoryEntry[];
+  /** the latest lines (the record keeps them all; a continued run carries a bounded tail) */
+  history: CaseHistoryLine[];
+  /** the latest notices sent (bounded the same way) */
   notices: NoticeRecord[];
-  /** ledger writes that still failed after their retries: visible, never dropped silently */
-  ledgerFailures?: { measureId: string; action: 'record' | 'revoke'; error: string; at: string }[];
   openedAt: string;
   closedAt?: string;
+}
+
+/** What each case Update answers: the stage after it and what the action recorded (not the whole state). */
+export interface InvestigationOutcome {
+  stage: CaseStage;
+  investigation: NonNullable<CaseState['investigation']>;
+}
+export interface DecisionOutcome {
+  stage: CaseStage;
+  decision: NonNullable<CaseState['decision']>;
+  /** the measures it executed, cascaded ones included */
+  measures: CaseMeasure[];
+}
+export interface AppealOutcome {
+  stage: CaseStage;
+  appeal: CaseAppeal;
+}
+export interface ReviewOutcome {
+  stage: CaseStage;
+  review: CaseReview;
+  /** the measures it revoked or executed, as they now stand */
+  measures: CaseMeasure[];
 }
 
 // ---------- ledger ----------

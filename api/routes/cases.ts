@@ -20,6 +20,9 @@ import {
   submitInvestigation,
 } from '../../workflows/messages';
 import { caseWorkflowId } from '../../workflows/ids';
+import { stateAtStart } from '../../workflows/case/state';
+import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
 import type { CaseInput, CaseState, Policy } from '../../workflows/types';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
@@ -92,6 +95,10 @@ export function casesRouter(ctx: ApiContext): Router {
       throw err;
     }
     const caseId = input.id ?? randomUUID();
+    const now = ctx.now();
+    // the case counts its working days itself: a month back (late openings) through two years ahead
+    const today = localDateOf(now.getTime(), ctx.timeZone);
+    const calendar = sliceCalendarData(ctx.calendar.data, addDays(today, -31), addDays(today, 2 * 366));
     const caseInput: CaseInput = {
       caseId,
       subjects: input.subjects,
@@ -101,8 +108,9 @@ export function casesRouter(ctx: ApiContext): Router {
       policy,
       timeZone: ctx.timeZone,
       openedBy: actorOf(res.locals),
-      openedAt: ctx.now().toISOString(),
+      openedAt: now.toISOString(),
       evidence: input.evidence,
+      calendar,
     };
     try {
       await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
@@ -128,7 +136,8 @@ export function casesRouter(ctx: ApiContext): Router {
       throw err;
     }
     res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
-    res.status(201).json(await stateOf(caseId));
+    // the state the workflow starts from, computed by the same pure code: no round trip to it
+    res.status(201).json(stateAtStart(caseInput, now.getTime()));
   });
 
   router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
@@ -144,15 +153,9 @@ export function casesRouter(ctx: ApiContext): Router {
       validate('body', spec.schema),
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
-        res.json(
-          await spec.run(
-            ctx.client,
-            caseWorkflowId(id),
-            res.locals.body,
-            actorOf(res.locals),
-            `case "${id}"`,
-          ),
-        );
+        // the Update answers its small outcome; the route answers the case as it stands after it
+        await spec.run(ctx.client, caseWorkflowId(id), res.locals.body, actorOf(res.locals), `case "${id}"`);
+        res.json(await stateOf(id));
       },
     );
   }

@@ -206,6 +206,8 @@ function openCase(s: ItemState, reminder: ReminderRecord, ctx: Ctx): Extract<Eff
     escalation: { level: reminder.level, proposed: reminder.measures, itemTitle: s.title },
     policy: ctx.policy,
     timeZone: ctx.timeZone,
+    // the case counts its step days on the item's own calendar slice
+    calendar: ctx.calendar.data,
     openedBy: { id: 'system', role: 'system' },
     openedAt: iso(ctx.now),
   };

@@ -1,0 +1,416 @@
+// The accountability case's pure core, one rule per test: no Temporal, no server, milliseconds each.
+import { buildCalendarData } from '../../domain/calendar/official';
+import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { POLICY_PRESETS } from '../../domain/policies';
+import { nextWakeUp, timersDue } from '../../workflows/case/next-wake-up';
+import { caseRecordBatch, mergeCaseBatches } from '../../workflows/case/record';
+import { compact, contextOf, stateAtStart, type CaseContext, type Step } from '../../workflows/case/state';
+import * as core from '../../workflows/case/transitions';
+import { currentDetails, timerSummary } from '../../workflows/case/details';
+import * as check from '../../workflows/case/validate';
+import type { Actor, CaseInput, CaseState } from '../../workflows/types';
+
+const manager: Actor = { id: 'director-zhou', role: 'manager' };
+const staff: Actor = { id: 'staff-li', role: 'staff' };
+const HOUR = 3600_000;
+// Monday 2026-09-28 10:00 in Shanghai: National Day (10-01…10-08) and the 10-10 make-up day ahead
+const MONDAY = Date.parse('2026-09-28T02:00:00Z');
+const calendar = sliceCalendarData(buildCalendarData(), '2026-08-01', '2028-12-31');
+
+function input(over: Partial<CaseInput> = {}): CaseInput {
+  return {
+    caseId: 'k1',
+    subjects: [
+      { kind: 'unit', id: 'u1', name: '城管科' },
+      { kind: 'person', id: 'p1', name: '王五', unitId: 'u1', role: 'direct', email: 'w@example.cn' },
+    ],
+    grounds: ['效率低下'],
+    source: { kind: 'inspection', reference: '抽查' },
+    policy: structuredClone(POLICY_PRESETS['street-office']!),
+    timeZone: 'Asia/Shanghai',
+    openedBy: manager,
+    openedAt: new Date(MONDAY).toISOString(),
+    calendar,
+    ...over,
+  };
+}
+const at = (setup: CaseInput, ms: number): CaseContext => contextOf(setup, ms);
+const noticeKinds = (step: Step<unknown>) =>
+  step.effects.flatMap((e) => (e.kind === 'notice' ? [e.notice.kind] : []));
+
+/** opened, investigated and decided (impose) on the given measures */
+function decided(setup: CaseInput, measures = [{ subjectId: 'p1', code: 'admonition_talk' as const }]) {
+  let state = core.opened(setup, at(setup, MONDAY)).state;
+  state = core.investigationSubmitted(
+    state,
+    { actor: staff, findings: '属实' },
+    at(setup, MONDAY + HOUR),
+  ).state;
+  return core.caseDecided(
+    state,
+    { actor: manager, decision: 'impose', measures },
+    at(setup, MONDAY + 2 * HOUR),
+  );
+}
+
+describe('the case core (问责程序)', () => {
+  it('starts in the investigation stage, due in 10 working days on the official calendar', () => {
+    const s = stateAtStart(input(), MONDAY);
+    expect(s).toMatchObject({ stage: 'investigation', revision: 1, measures: [], appeals: [] });
+    // 10 working days from Monday 09-28: 09-29, 09-30, 10-08, 10-09, 10-10 (make-up), 10-12 … 10-16
+    expect(s.stepDueAt).toBe('2026-10-16T15:59:59.999Z');
+    expect(s.history).toEqual([expect.objectContaining({ seq: 1, action: 'opened' })]);
+    expect(s.history[0]!.detail).toContain('明察暗访');
+  });
+
+  it('opening notifies the subjects with an e-mail and the office, and links the item', () => {
+    const step = core.opened(input({ itemId: 'item-1' }), at(input(), MONDAY));
+    const notice = step.effects.find((e) => e.kind === 'notice');
+    expect(notice).toMatchObject({ notice: { key: 'case-k1-opened', kind: 'case_opened' } });
+    if (notice?.kind !== 'notice') throw new Error('no notice');
+    expect(notice.notice.recipients.map((r) => r.id)).toEqual(['p1', 'office']);
+    expect(step.effects).toContainEqual({ kind: 'linkItem', itemId: 'item-1' });
+  });
+
+  it('without a calendar slice the case counts weekends only, and says so', () => {
+    const setup = input({ calendar: undefined });
+    const s = stateAtStart(setup, MONDAY);
+    expect(s.stepDueAt).toBe('2026-10-12T15:59:59.999Z');
+    expect(currentDetails(s, at(setup, MONDAY))).toContain('仅按周末计算');
+  });
+
+  it('a drill step may be an Interval (PT2S)', () => {
+    const setup = input({ stepDue: { investigation: { duration: 'PT2S' } } });
+    expect(stateAtStart(setup, MONDAY).stepDueAt).toBe(new Date(MONDAY + 2000).toISOString());
+  });
+
+  it('the investigation moves the case to the decision, due 5 working days later, and keeps all evidence', () => {
+    const setup = input({ evidence: ['录音'] });
+    const s0 = stateAtStart(setup, MONDAY);
+    const step = core.investigationSubmitted(
+      s0,
+      { actor: staff, findings: '属实', evidence: ['照片'] },
+      at(setup, MONDAY),
+    );
+    expect(step.outcome).toMatchObject({ stage: 'decision', investigation: { evidence: ['录音', '照片'] } });
+    // 09-29, 09-30, (国庆 10-01…10-07), 10-08, 10-09, 10-10 (a Saturday worked: 调休)
+    expect(step.state.stepDueAt).toBe('2026-10-10T15:59:59.999Z');
+    expect(step.state.revision).toBe(2);
+    expect(s0.stage).toBe('investigation'); // never changes what it was given
+  });
+
+  it('an imposition executes at once, opens the appeal window and notifies the decision', () => {
+    const step = decided(input());
+    expect(step.outcome.stage).toBe('appeal_window');
+    expect(step.outcome.measures).toEqual([
+      expect.objectContaining({ measureId: 'k1-m1', status: 'executed', decidedBy: manager.id }),
+    ]);
+    expect(step.state.appealDeadlineAt).toBe(step.state.stepDueAt);
+    expect(noticeKinds(step)).toEqual(['case_decision']);
+  });
+
+  it('a dismissal closes the case', () => {
+    const setup = input();
+    let s = core.opened(setup, at(setup, MONDAY)).state;
+    s = core.investigationSubmitted(s, { actor: staff, findings: '轻微' }, at(setup, MONDAY)).state;
+    const step = core.caseDecided(
+      s,
+      { actor: manager, decision: 'dismiss', measures: [] },
+      at(setup, MONDAY),
+    );
+    expect(step.state).toMatchObject({ stage: 'closed', closedAt: expect.any(String) });
+    expect(step.state.stepDueAt).toBeUndefined();
+    expect(step.state.history.map((h) => h.action)).toEqual([
+      'opened',
+      'investigation_submitted',
+      'decided_dismiss',
+      'closed',
+    ]);
+  });
+
+  it('history lines are numbered on across compaction', () => {
+    const s = compact(decided(input()).state, 2);
+    expect(s.history.map((h) => h.seq)).toEqual([3, 4]);
+    const next = core.appealFiled(
+      s,
+      { actor: staff, subjectId: 'p1', reason: '过重' },
+      at(input(), MONDAY + 3 * HOUR),
+    );
+    expect(next.state.history.at(-1)?.seq).toBe(5);
+  });
+
+  it('the S3 cascade reaches the unit, priced from its own catalogue', () => {
+    const setup = input({
+      policy: structuredClone(POLICY_PRESETS['enterprise-key-work']!),
+      subjects: [
+        { kind: 'unit', id: 'u1', name: '生产部' },
+        { kind: 'person', id: 'c1', name: '专员', unitId: 'u1', role: 'direct' },
+      ],
+    });
+    const step = decided(setup, [{ subjectId: 'c1', code: 'written_explanation' as never }]);
+    expect(step.state.measures.map((m) => [m.subjectId, m.code, m.amount, m.cascadedFrom])).toEqual([
+      ['c1', 'written_explanation', undefined, undefined],
+      ['u1', 'written_explanation', 200, 'k1-m1'],
+    ]);
+  });
+
+  it('责令限期整改 names its rectification item and asks the shell to start it on the case calendar', () => {
+    const setup = input();
+    const step = decided(setup, [{ subjectId: 'u1', code: 'rectify_within_deadline' as never }]);
+    expect(step.state.measures[0]?.rectificationItemId).toBe('k1-rectify-1');
+    const start = step.effects.find((e) => e.kind === 'startRectification');
+    expect(start).toEqual({
+      kind: 'startRectification',
+      measureId: 'k1-m1',
+      itemId: 'k1-rectify-1',
+      by: manager.id,
+    });
+    const item = core.rectificationInput(step.state, start as never, at(setup, MONDAY));
+    expect(item).toMatchObject({
+      itemId: 'k1-rectify-1',
+      source: { kind: 'case_rectification', reference: 'k1' },
+      origin: { caseId: 'k1', measureId: 'k1-m1' },
+      leadUnit: { id: 'u1' },
+      due: { workingDays: 15 },
+      calendar,
+    });
+  });
+
+  it('an appeal does not stop execution; its review is due 10 working days after it', () => {
+    const setup = input();
+    const step = core.appealFiled(
+      decided(setup).state,
+      { actor: staff, subjectId: 'p1', reason: '过重' },
+      at(setup, MONDAY + 3 * HOUR),
+    );
+    expect(step.outcome.stage).toBe('review');
+    expect(step.state.measures.every((m) => m.status === 'executed')).toBe(true);
+    expect(step.outcome.appeal.reviewDueAt).toBe('2026-10-16T15:59:59.999Z');
+    expect(step.state.stepDueAt).toBe(step.outcome.appeal.reviewDueAt);
+  });
+
+  it('a revoke review revokes the named measure and what cascaded from it; a 整改 item is cancelled', () => {
+    const setup = input();
+    let s = decided(setup, [
+      { subjectId: 'u1', code: 'rectify_within_deadline' as never },
+      { subjectId: 'u1', code: 'written_self_criticism' as never },
+    ]).state;
+    s = core.appealFiled(
+      s,
+      { actor: staff, subjectId: 'u1', reason: '已整改' },
+      at(setup, MONDAY + 3 * HOUR),
+    ).state;
+    const step = core.appealReviewed(
+      s,
+      {
+        actor: manager,
+        decision: 'revoke',
+        measures: [{ subjectId: 'u1', code: 'rectify_within_deadline' }],
+      },
+      at(setup, MONDAY + 4 * HOUR),
+    );
+    expect(step.state.measures.map((m) => [m.code, m.status, m.revocation])).toEqual([
+      ['rectify_within_deadline', 'revoked', 'revoked'],
+      ['written_self_criticism', 'executed', undefined],
+    ]);
+    expect(step.effects).toContainEqual({
+      kind: 'cancelRectification',
+      measureId: 'k1-m1',
+      itemId: 'k1-rectify-1',
+    });
+    expect(step.state.stage).toBe('appeal_window');
+    expect(step.state.stepDueAt).toBe(step.state.appealDeadlineAt);
+    expect(noticeKinds(step)).toEqual(['appeal_result']);
+  });
+
+  it('an amend review marks the old measures amended and executes the new ones under new ids', () => {
+    const setup = input();
+    let s = decided(setup, [{ subjectId: 'p1', code: 'public_criticism' as never }]).state;
+    s = core.appealFiled(
+      s,
+      { actor: staff, subjectId: 'p1', reason: '过重' },
+      at(setup, MONDAY + 3 * HOUR),
+    ).state;
+    const step = core.appealReviewed(
+      s,
+      { actor: manager, decision: 'amend', measures: [{ subjectId: 'p1', code: 'admonition_talk' }] },
+      at(setup, MONDAY + 4 * HOUR),
+    );
+    expect(step.outcome.measures.map((m) => [m.measureId, m.status, m.revocation])).toEqual([
+      ['k1-m1', 'revoked', 'amended'],
+      ['k1-m2', 'executed', undefined],
+    ]);
+  });
+
+  it('the first report of a rectification item wins', () => {
+    const setup = input();
+    const s = decided(setup, [{ subjectId: 'u1', code: 'rectify_within_deadline' as never }]).state;
+    const done = core.rectificationFinished(
+      s,
+      { measureId: 'k1-m1', itemId: 'k1-rectify-1', status: 'completed' },
+      at(setup, MONDAY),
+    );
+    const late = core.rectificationFinished(
+      done.state,
+      { measureId: 'k1-m1', itemId: 'k1-rectify-1', status: 'failed' },
+      at(setup, MONDAY),
+    );
+    expect(late.state.measures[0]?.rectificationStatus).toBe('completed');
+    expect(late.state).toBe(done.state);
+  });
+
+  it('an overdue step is reminded at its due date, then once per working day (holidays skipped)', () => {
+    const setup = input({ stepDue: { investigation: 2 } });
+    let s = stateAtStart(setup, MONDAY);
+    const due = s.stepDueAt!; // Wednesday 09-30 23:59:59.999
+    expect(nextWakeUp(s, at(setup, MONDAY))).toBe(Date.parse(due));
+    expect(timersDue(s, at(setup, Date.parse(due) - 1)).effects).toEqual([]);
+    const first = timersDue(s, at(setup, Date.parse(due)));
+    s = first.state;
+    expect(s.remindersSent).toEqual([{ step: 'investigation', at: due, dueAt: due }]);
+    expect(noticeKinds(first)).toEqual(['case_step_overdue']);
+    // the next working day after 09-30 is 10-08 (the National Day holiday in between)
+    expect(new Date(nextWakeUp(s, at(setup, 0))!).toISOString()).toBe('2026-10-08T15:59:59.999Z');
+    expect(timerSummary(s, at(setup, 0))).toBe('调查报告已逾期，等待（下次提醒 2026-10-08 23:59）');
+  });
+
+  it('a late wake-up catches up one reminder per overdue working day, numbered on', () => {
+    const setup = input({ stepDue: { investigation: 2 } });
+    const s = stateAtStart(setup, MONDAY);
+    const step = timersDue(s, at(setup, Date.parse('2026-10-10T16:30:00Z')));
+    // 09-30, then 10-08, 10-09 and 10-10 (调休): four by 10-11 00:30
+    expect(step.state.remindersSent).toHaveLength(4);
+    expect(step.effects.map((e) => (e.kind === 'notice' ? e.notice.key : e.kind))).toEqual([
+      'case-k1-overdue-investigation-1',
+      'case-k1-overdue-investigation-2',
+      'case-k1-overdue-investigation-3',
+      'case-k1-overdue-investigation-4',
+    ]);
+  });
+
+  it('the appeal window ends the case just after its last instant, with no appeal waiting', () => {
+    const setup = input();
+    const s = decided(setup).state;
+    const end = Date.parse(s.appealDeadlineAt!);
+    expect(nextWakeUp(s, at(setup, MONDAY))).toBe(end + 1);
+    expect(timersDue(s, at(setup, end)).state.stage).toBe('appeal_window');
+    const closed = timersDue(s, at(setup, end + 1)).state;
+    expect(closed).toMatchObject({ stage: 'closed' });
+    expect(closed.history.at(-1)?.detail).toBe('申诉期届满，未提出申诉');
+    expect(nextWakeUp(closed, at(setup, end + 1))).toBeUndefined();
+  });
+
+  it('while an appeal waits, the window does not close the case; its review is reminded instead', () => {
+    const setup = input();
+    let s = decided(setup).state;
+    s = core.appealFiled(
+      s,
+      { actor: staff, subjectId: 'p1', reason: '过重' },
+      at(setup, MONDAY + 3 * HOUR),
+    ).state;
+    expect(nextWakeUp(s, at(setup, MONDAY))).toBe(Date.parse(s.appeals[0]!.reviewDueAt!));
+    const later = timersDue(s, at(setup, Date.parse(s.appeals[0]!.reviewDueAt!))).state;
+    expect(later.stage).toBe('review');
+    expect(later.remindersSent.map((r) => r.step)).toEqual(['review']);
+  });
+});
+
+describe('the case refusals (validate)', () => {
+  const setup = input();
+  const ctx = at(setup, MONDAY);
+  const opened = (): CaseState => stateAtStart(setup, MONDAY);
+
+  it('a decision before the investigation is InvalidState', () => {
+    expect(check.validateDecision(opened(), { decision: 'dismiss', measures: [] }, ctx)).toMatchObject({
+      type: 'InvalidState',
+    });
+  });
+
+  it('a measure outside the catalogue, an unknown subject, a fine without amount, a duplicate: InvalidInput', () => {
+    const s = core.investigationSubmitted(opened(), { actor: staff, findings: 'x' }, ctx).state;
+    const refusal = (measures: never[]) => check.validateDecision(s, { decision: 'impose', measures }, ctx);
+    expect(refusal([{ subjectId: 'p1', code: 'removal' }] as never[])?.message).toContain('不在政策');
+    expect(refusal([{ subjectId: 'nobody', code: 'admonition_talk' }] as never[])?.type).toBe('InvalidInput');
+    expect(refusal([{ subjectId: 'u1', code: 'admonition_talk' }] as never[])?.message).toContain('单位');
+    expect(refusal([] as never[])?.message).toContain('至少');
+    const twice = [
+      { subjectId: 'p1', code: 'admonition_talk' },
+      { subjectId: 'p1', code: 'admonition_talk' },
+    ];
+    expect(refusal(twice as never[])?.message).toContain('重复');
+  });
+
+  it('an appeal after the window is TooLate; a second appeal of one subject is InvalidState', () => {
+    const s = decided(setup).state;
+    const after = at(setup, Date.parse(s.appealDeadlineAt!) + 1);
+    expect(check.validateAppeal(s, { subjectId: 'p1', reason: 'x' }, after)?.type).toBe('TooLate');
+    const again = core.appealFiled(s, { actor: staff, subjectId: 'p1', reason: 'x' }, ctx).state;
+    expect(check.validateAppeal(again, { subjectId: 'p1', reason: 'y' }, ctx)?.type).toBe('InvalidState');
+  });
+
+  it('a review must name the appeal when several wait, and only the appellant’s live measures', () => {
+    let s = decided(setup, [{ subjectId: 'u1', code: 'written_self_criticism' as never }]).state;
+    s = core.appealFiled(s, { actor: staff, subjectId: 'p1', reason: 'x' }, ctx).state;
+    s = core.appealFiled(s, { actor: staff, subjectId: 'u1', reason: 'x' }, ctx).state;
+    expect(check.validateReview(s, { decision: 'uphold' }, ctx)?.message).toContain('须写明申诉人');
+    const other = {
+      decision: 'revoke' as const,
+      subjectId: 'u1',
+      measures: [{ subjectId: 'p1', code: 'admonition_talk' as const }],
+    };
+    expect(check.validateReview(s, other, ctx)?.message).toContain('复查只处理申诉人');
+    const none = {
+      decision: 'revoke' as const,
+      subjectId: 'u1',
+      measures: [{ subjectId: 'u1', code: 'public_criticism' as const }],
+    };
+    expect(check.validateReview(s, none, ctx)?.message).toContain('没有对 u1 执行中的措施');
+  });
+});
+
+describe('the case record batch (ledger rows)', () => {
+  it('the first batch creates the case; a decision adds one executed row per measure', () => {
+    const setup = input();
+    const s0 = stateAtStart(setup, MONDAY);
+    expect(caseRecordBatch(undefined, s0, setup)).toMatchObject({
+      caseId: 'k1',
+      revision: 1,
+      created: { id: 'k1' },
+    });
+    const s1 = decided(setup).state;
+    const batch = caseRecordBatch(s0, s1, setup)!;
+    expect(batch.ledger).toEqual([
+      expect.objectContaining({ id: 'k1-m1', status: 'executed', subjectId: 'p1', unitId: 'u1', year: 2026 }),
+    ]);
+    expect(batch.summary).toMatchObject({ stage: 'appeal_window', decidedAt: expect.any(String) });
+    expect(caseRecordBatch(s1, s1, setup)).toBeUndefined();
+  });
+
+  it('a rectification report does not repeat the measure’s row; a revoke writes one revoked row', () => {
+    const setup = input();
+    const s1 = decided(setup, [{ subjectId: 'u1', code: 'rectify_within_deadline' as never }]).state;
+    const s2 = core.rectificationFinished(
+      s1,
+      { measureId: 'k1-m1', itemId: 'k1-rectify-1', status: 'completed' },
+      at(setup, MONDAY),
+    ).state;
+    expect(caseRecordBatch(s1, s2, setup)?.ledger).toBeUndefined();
+    let s3 = core.appealFiled(s2, { actor: staff, subjectId: 'u1', reason: 'x' }, at(setup, MONDAY)).state;
+    s3 = core.appealReviewed(s3, { actor: manager, decision: 'revoke' }, at(setup, MONDAY)).state;
+    expect(caseRecordBatch(s2, s3, setup)?.ledger?.map((r) => [r.measureId, r.status])).toEqual([
+      ['k1-m1', 'revoked'],
+    ]);
+  });
+
+  it('merged batches keep every row in order and the latest summary', () => {
+    const setup = input();
+    const s0 = stateAtStart(setup, MONDAY);
+    const s1 = decided(setup).state;
+    const merged = mergeCaseBatches([
+      caseRecordBatch(undefined, s0, setup)!,
+      caseRecordBatch(s0, s1, setup)!,
+    ]);
+    expect(merged).toMatchObject({ revision: s1.revision, summary: { stage: 'appeal_window' } });
+    expect(merged.ledger?.map((r) => r.measureId)).toEqual(['k1-m1']);
+  });
+});

@@ -1,0 +1,198 @@
+// 问责程序 (S4 §四(六)): the shell of one accountability case; the rules are the pure core beside it.
+// Invariants: handlers are registered before the first await, each applies one core transition at
+// once (an Update answers as soon as its rule is applied) and hands its effects to an outbox lane.
+// One main loop waits on `condition(changed || a lane failed, untilNextWakeUp)` and syncs once per
+// activation: the record batch (diffed from what the record has), at most one search-attribute
+// upsert (on a change of stage), the current details. A failed lane fails the task loudly. The run
+// ends when the case is closed and every live rectification item has ended; it continues as new
+// (compacted) only when its handlers are done, its lanes idle and it follows no child.
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { CaseRecordBatch } from '../../domain/record';
+import { itemWorkflowId } from '../ids';
+import * as msg from '../messages';
+import { deliverAll } from '../notify';
+import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
+import { Outbox } from '../shared/outbox';
+import type { CaseInput, CaseState, Notice, SupervisionInput, SupervisionState } from '../types';
+import { currentDetails, timerSummary } from './details';
+import { nextWakeUp, timersDue } from './next-wake-up';
+import { caseRecordBatch, mergeCaseBatches } from './record';
+import * as base from './state';
+import * as core from './transitions';
+import * as check from './validate';
+
+type ItemWorkflow = (input: SupervisionInput) => Promise<SupervisionState>;
+
+// The record is idempotent on (case, revision): retried without limit (no maximumAttempts), backoff
+// doubling from 1 s to a minute; a batch it refuses (InvalidInput) is a bug and fails the lane.
+const RECORD: wf.ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['InvalidInput'],
+  },
+};
+const { recordCase } = wf.proxyActivities<Activities>(RECORD);
+
+/** an error with its causes: "Activity task failed: …" */
+const why = (e: unknown): string =>
+  e instanceof Error ? e.message + (e.cause ? `: ${why(e.cause)}` : '') : `${e}`;
+
+/** how a rectification item ended that gave no result */
+function endOf(err: unknown): { status: 'cancelled' | 'failed'; how: string } {
+  const c = err instanceof wf.ChildWorkflowFailure ? err.cause : err;
+  if (c instanceof wf.CancelledFailure) return { status: 'cancelled', how: '已取消' };
+  if (c instanceof wf.TerminatedFailure) return { status: 'failed', how: '被终止' };
+  return { status: 'failed', how: c instanceof wf.TimeoutFailure ? '超时' : '运行失败' };
+}
+
+const refuse = (refusal: check.Refusal | undefined): void => {
+  if (refusal) throw wf.ApplicationFailure.create({ ...refusal, nonRetryable: true });
+};
+
+export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
+  const { carried, ...setup } = input;
+  const calendar = base.calendarOf(setup);
+  const ctx = () => ({ now: Date.now(), calendar, timeZone: setup.timeZone, setup });
+  const first = carried ? undefined : core.opened(setup, ctx());
+  let state: CaseState = carried ?? first!.state;
+  let recorded: CaseState | undefined = carried; // what the record already has
+  let indexedStage = carried?.stage;
+  let changed = true;
+  const watched = new Set<string>(); // rectification items this run started and still follows
+
+  // read the state after the delivery: updates may have changed it meanwhile
+  const notices = new Outbox<Notice>(async (batch) => {
+    const delivered = await deliverAll(batch);
+    apply(core.noticesDelivered(state, delivered));
+  });
+  const record = new Outbox<CaseRecordBatch>(async (batches) => {
+    const batch = mergeCaseBatches(batches);
+    await recordCase.executeWithOptions({ ...RECORD, summary: `记录第 ${batch.revision} 版` }, [batch]);
+  }, 20);
+  const children = new Outbox<base.ChildEffect>(async (batch) => {
+    for (const effect of batch) await performChild(effect);
+  });
+  const lanes = [notices, record, children];
+
+  function apply<T>(step: base.Step<T>): T {
+    state = step.state;
+    for (const e of step.effects) {
+      if (e.kind === 'notice') notices.push(e.notice);
+      else children.push(e);
+    }
+    changed = true;
+    return step.outcome;
+  }
+
+  // before the handlers: an Update delivered with the start runs inside setHandler, on this state
+  if (first) apply(first);
+
+  // ---------- handlers, before the first await ----------
+  wf.setHandler(msg.getCaseState, () => state);
+  wf.setHandler(msg.submitInvestigation, (u) => apply(core.investigationSubmitted(state, u, ctx())), {
+    validator: (u) => refuse(check.validateInvestigation(state, u)),
+  });
+  wf.setHandler(msg.decideCase, (u) => apply(core.caseDecided(state, u, ctx())), {
+    validator: (u) => refuse(check.validateDecision(state, u, ctx())),
+  });
+  wf.setHandler(msg.fileAppeal, (u) => apply(core.appealFiled(state, u, ctx())), {
+    validator: (u) => refuse(check.validateAppeal(state, u, ctx())),
+  });
+  wf.setHandler(msg.reviewAppeal, (u) => apply(core.appealReviewed(state, u, ctx())), {
+    validator: (u) => refuse(check.validateReview(state, u, ctx())),
+  });
+  wf.setHandler(msg.rectificationFinished, (s) => void apply(core.rectificationFinished(state, s, ctx())));
+
+  // ---------- children: rectification items (S5 查→追→改) and the item's link ----------
+  const finish = (end: Parameters<typeof core.rectificationFinished>[1]) => {
+    watched.delete(end.measureId);
+    apply(core.rectificationFinished(state, end, ctx()));
+  };
+  async function performChild(effect: base.ChildEffect): Promise<void> {
+    const item = wf.getExternalWorkflowHandle(itemWorkflowId(effect.itemId));
+    const warn = (what: string) => (err: unknown) =>
+      wf.log.warn(what, { itemId: effect.itemId, error: String(err) });
+    if (effect.kind === 'linkItem') {
+      await item
+        .signal(msg.caseLinked, { caseId: state.id })
+        .catch(warn('could not link the case to its item'));
+    } else if (effect.kind === 'cancelRectification') {
+      // never started, or already closed: its result or its signal tells the case how it ended
+      await item
+        .cancel()
+        .then(
+          () => finish({ ...effect, status: 'cancelled', how: '措施撤销，已请求取消' }),
+          warn('could not cancel the rectification item'),
+        );
+    } else if (state.measures.find((m) => m.measureId === effect.measureId)?.status === 'executed') {
+      await startRectification(effect, core.rectificationInput(state, effect, ctx()));
+    } // else revoked before its item started: nothing to start
+  }
+
+  async function startRectification(effect: base.StartEffect, args: SupervisionInput): Promise<void> {
+    try {
+      const child = await wf.startChild<ItemWorkflow>('supervisionItem', {
+        workflowId: itemWorkflowId(effect.itemId),
+        args: [args],
+        parentClosePolicy: wf.ParentClosePolicy.ABANDON,
+        staticSummary: `整改：${args.title}`,
+      });
+      // The result ends the wait even when the item never signals (terminated, failed, cancelled).
+      watched.add(effect.measureId);
+      child.result().then(
+        (end) => finish({ ...effect, status: end.status === 'completed' ? 'completed' : 'cancelled' }),
+        (err: unknown) => finish({ ...effect, ...endOf(err) }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      wf.log.info('rectification item already running', { itemId: effect.itemId });
+    }
+    apply(core.rectificationStarted(state, effect, ctx()));
+  }
+
+  // ---------- the main loop ----------
+  /** once per activation: the record batch, the search attributes (on a change only), the details */
+  function sync(): void {
+    const batch = caseRecordBatch(recorded, state, setup);
+    if (batch) record.push(batch);
+    recorded = state;
+    if (state.stage !== indexedStage) {
+      indexedStage = state.stage;
+      wf.upsertSearchAttributes([
+        { key: CaseStageKey, value: state.stage },
+        { key: CaseSubjectsKey, value: state.subjects.map((s) => s.id) },
+      ]);
+    }
+    wf.setCurrentDetails(currentDetails(state, ctx()));
+  }
+  const failed = () => lanes.find((l) => l.failed);
+  const quiet = () => wf.allHandlersFinished() && lanes.every((l) => l.idle);
+  const finished = () => state.stage === 'closed' && core.rectificationsEnded(state) && quiet();
+  const continuable = () => {
+    const info = wf.workflowInfo();
+    const limit = setup.continueAsNewAfterEvents ?? base.CASE_CONTINUE_AS_NEW_AFTER_EVENTS;
+    return (info.continueAsNewSuggested || info.historyLength >= limit) && quiet() && watched.size === 0;
+  };
+
+  for (;;) {
+    sync();
+    changed = false;
+    const lane = failed();
+    if (lane) throw new Error(`case ${state.id}: an effect failed: ${why(lane.error)}`);
+    if (finished()) break;
+    if (continuable())
+      await wf.continueAsNew<typeof accountabilityCase>({ ...setup, carried: base.compact(state) });
+    const wake = nextWakeUp(state, ctx());
+    const wakeUp = () => changed || failed() !== undefined || finished() || continuable();
+    if (wake === undefined) await wf.condition(wakeUp);
+    else if (wake > Date.now())
+      await wf.condition(wakeUp, wake - Date.now(), { summary: timerSummary(state, ctx()) });
+    if (wake !== undefined && Date.now() >= wake) apply(timersDue(state, ctx()));
+  }
+  await Promise.all(lanes.map((l) => l.close()));
+  return state;
+}
