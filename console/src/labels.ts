@@ -1,4 +1,5 @@
 // Chinese words for the API's codes. An unknown code is shown as it is, never hidden.
+import type { Schemas } from './api/client';
 export const STATUS: Record<string, string> = {
   open: '办理中',
   warning: '临期预警',
@@ -60,6 +61,30 @@ export const MEASURE: Record<string, string> = {
   organizational_criticism: '组织批评',
   fine: '罚款',
 };
+
+/**
+ * Every measure code the API accepts, exactly: a code the document adds or drops fails the
+ * console's type check until this list follows (the fallback catalogue of the decision form).
+ */
+const MEASURE_CODE_SET = {
+  rectify_within_deadline: true,
+  written_explanation: true,
+  written_self_criticism: true,
+  public_criticism: true,
+  disqualify_awards: true,
+  admonition_talk: true,
+  public_apology: true,
+  reassignment: true,
+  suspension: true,
+  resignation: true,
+  removal: true,
+  dismissal: true,
+  demotion: true,
+  disciplinary_recommendation: true,
+  organizational_handling: true,
+  fine: true,
+} satisfies Record<Schemas['MeasureCode'], true>;
+export const MEASURE_CODES = Object.keys(MEASURE_CODE_SET) as Schemas['MeasureCode'][];
 
 export const CASE_STAGE: Record<string, string> = {
   investigation: '调查核实',

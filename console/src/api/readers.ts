@@ -234,6 +234,8 @@ export interface CaseView {
   investigation?: { findings: string; evidence: string[]; at?: string; by?: string };
   decision?: { decision: string; comment?: string; at?: string; by?: string };
   escalationLevel?: number;
+  /** the measures the escalation's level proposed */
+  proposed: { code: string; appliesTo?: string }[];
 }
 export function caseView(c: CaseState): CaseView {
   const k = c as Loose;
@@ -260,5 +262,9 @@ export function caseView(c: CaseState): CaseView {
       ? { decision: str(dec.decision) ?? '', comment: str(dec.comment), at: str(dec.at), by: str(dec.by) }
       : undefined,
     escalationLevel: num(obj(k.escalation).level),
+    proposed: list(obj(k.escalation).proposed).flatMap((m) => {
+      const code = str(m.code);
+      return code ? [{ code, appliesTo: str(m.appliesTo) }] : [];
+    }),
   };
 }
