@@ -6,11 +6,14 @@
 FROM node:20-slim AS build
 WORKDIR /app
 ENV DUBAN_SKIP_TEMPORAL_INSTALL=1 \
+    DUBAN_SKIP_BROWSER=1 \
     npm_config_audit=false \
     npm_config_fund=false
 # dependencies first, so source edits do not reinstall them; postinstall needs its script
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal.mjs scripts/install-temporal.mjs
+# (build-console.mjs does nothing here: the console's sources come with the next COPY, and
+# `npm run build` builds it)
+COPY scripts/install-temporal.mjs scripts/install-browser.mjs scripts/build-console.mjs scripts/
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
@@ -24,6 +27,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 3000
 # the worker bundles the workflow code at start; the API answers /readyz once Temporal is reachable
