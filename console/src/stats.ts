@@ -1,6 +1,6 @@
-// 统计 computed in the browser from item states, until GET /v1/stats exists. Pure: the page hands it
-// the states and draws what comes back, so swapping in the route changes only loadStats().
-import { allItems, itemStates } from './api/derived';
+// 统计 computed in the browser from item states, until GET /v1/stats exists. Pure: loadStats() in
+// api/derived.ts hands it the states and the page draws what comes back, so swapping in the route
+// changes only loadStats().
 import type { ItemState } from './api/readers';
 import { itemView } from './api/readers';
 import { month } from './format';
@@ -98,9 +98,4 @@ export function computeStats(items: ItemState[], now = new Date()): Stats {
     },
     basis: `由浏览器根据 ${items.length} 个事项的状态计算（统计接口上线后改由服务端提供）`,
   };
-}
-
-export async function loadStats(): Promise<Stats> {
-  const rows = await allItems({}, 500);
-  return computeStats(await itemStates(rows.map((r) => r.id)));
 }

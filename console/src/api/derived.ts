@@ -5,6 +5,7 @@
 import { api, ok, type paths, type Schemas } from './client';
 import type { CaseState, ItemState } from './readers';
 import { caseView } from './readers';
+import { computeStats, type Stats } from '../stats';
 
 export type ItemRow = Schemas['ItemList']['items'][number];
 export type ItemListQuery = NonNullable<paths['/v1/items']['get']['parameters']['query']>;
@@ -126,4 +127,10 @@ export async function annualSheet(year: number): Promise<SheetRow[]> {
     };
   });
   return rows.sort((a, b) => b.events - a.events || a.subjectName.localeCompare(b.subjectName, 'zh'));
+}
+
+/** GET /v1/stats until it exists: computed from the states of the listed items */
+export async function loadStats(): Promise<Stats> {
+  const rows = await allItems({}, 500);
+  return computeStats(await itemStates(rows.map((r) => r.id)));
 }

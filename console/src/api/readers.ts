@@ -2,7 +2,9 @@
 // (`additionalProperties`). The console reads those open fields here, checking each value's type,
 // so a field the API drops or renames shows as "—" instead of breaking a page. When the document
 // declares them, these readers become plain property accesses.
-import type { Schemas } from './client';
+import type { components } from '../../generated/schema';
+
+type Schemas = components['schemas'];
 
 type Loose = Record<string, unknown>;
 
