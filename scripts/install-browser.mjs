@@ -15,18 +15,19 @@ if (process.env.DUBAN_SKIP_BROWSER === '1') {
 }
 const path = process.env.DUBAN_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** how many fonts fontconfig knows for Chinese (0 when fc-list itself is missing) */
+/** how many fonts fontconfig knows for Chinese; undefined when fc-list itself is missing */
 function cjkFonts() {
   const r = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.split('\n').filter((l) => l.trim()).length : 0;
+  return r.status === 0 ? r.stdout.split('\n').filter((l) => l.trim()).length : undefined;
 }
 
 const missing = [];
 if (existsSync(path)) log(`found ${path}`);
 else missing.push('chromium');
 const fonts = cjkFonts();
-if (fonts > 0) log(`found ${fonts} Chinese fonts (fc-list :lang=zh)`);
-else missing.push('fonts-noto-cjk');
+if (fonts) log(`found ${fonts} Chinese fonts (fc-list :lang=zh)`);
+// fc-list (package fontconfig) is how the tests check for a font, so it comes along when absent
+else missing.push('fonts-noto-cjk', ...(fonts === undefined ? ['fontconfig'] : []));
 if (!missing.length) process.exit(0);
 
 if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
