@@ -398,6 +398,20 @@ suite('督办台 (web console) in a real browser', () => {
     await page.close();
   });
 
+  test('every page fits a phone (390 px): nothing wider than the screen', async () => {
+    const page = await signIn('manager');
+    await page.setViewportSize(PHONE);
+    for (const path of ['/', '/items', '/items/new', '/cases', '/ledger', '/stats']) {
+      await page.goto(`${api.baseUrl}${path}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      expect({ path, width }).toEqual({ path, width: PHONE.width });
+      if (path === '/items/new') await screenshot(page, 'console-phone-new-item.png');
+    }
+    await page.close();
+  });
+
   test('no page asked any other host', () => {
     const origin = new URL(api.baseUrl).origin;
     const elsewhere = requested.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'));
