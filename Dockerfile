@@ -12,7 +12,9 @@ ENV DUBAN_SKIP_TEMPORAL_INSTALL=1 \
     npm_config_fund=false
 # dependencies first, so source edits do not reinstall them; postinstall needs its script
 COPY package.json package-lock.json ./
-COPY scripts/install-*.mjs scripts/
+# (build-console.mjs does nothing here: the console's sources come with the next COPY, and
+# `npm run build` builds it)
+COPY scripts/install-*.mjs scripts/build-console.mjs scripts/
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
@@ -28,6 +30,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # tsc does not copy .sql files; the record's migrations are read from here at start
 COPY --from=build /app/activities/record/migrations ./activities/record/migrations
+COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 3000
 # the worker bundles the workflow code at start; the API answers /readyz once Temporal is reachable

@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import pluginVue from 'eslint-plugin-vue';
 import { builtinModules } from 'node:module';
 import globals from 'globals';
 
@@ -10,9 +11,29 @@ import globals from 'globals';
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'tools/**', 'data/**', 'coverage/**', 'bench/results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'tools/**',
+      'data/**',
+      'coverage/**',
+      'bench/results/**',
+      'console/dist/**',
+      'console/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // the web console: Vue single-file components in TypeScript, running in the browser
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['console/src/**/*.{ts,vue}'],
+    languageOptions: {
+      globals: globals.browser,
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'] },
+    },
+  },
   prettier,
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

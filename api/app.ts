@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import swaggerUiDist from 'swagger-ui-dist';
 import type { TokenEntry } from '../config';
 import { authenticate, createAuthenticator } from './auth';
+import { consoleRouter } from './console';
 import type { ApiContext, CalendarPort } from './context';
 import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
@@ -15,6 +16,7 @@ import { casesRouter } from './routes/cases';
 import { healthRouter } from './routes/health';
 import { itemsRouter } from './routes/items';
 import { ledgerRouter } from './routes/ledger';
+import { meRouter, withMeRoute } from './routes/me';
 import { policiesRouter } from './routes/policies';
 
 export interface ApiDeps {
@@ -64,7 +66,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
 
   app.use(healthRouter(deps.client));
-  const openapi = buildOpenApiDocument();
+  const openapi = withMeRoute(buildOpenApiDocument());
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
@@ -79,7 +81,10 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/cases', casesRouter(ctx));
   v1.use('/ledger', ledgerRouter(ctx));
   v1.use('/policies', policiesRouter());
+  v1.use('/me', meRouter(deps.tokens));
   app.use('/v1', v1);
+  // the web console (督办台) at /, after every API route
+  app.use(consoleRouter());
 
   app.use(unknownRoute);
   app.use(problemHandler);

@@ -66,6 +66,7 @@ function banner(lines: {
   const out = [
     '',
     'duban (督办) is running. Press Ctrl-C to stop.',
+    `  Web console      ${lines.apiUrl}/ (督办台)`,
     `  Temporal Web UI  ${lines.uiUrl ?? '(not known: set DUBAN_WEB_UI_URL)'}`,
     `  API              ${lines.apiUrl}`,
     `  API docs         ${lines.apiUrl}/docs`,
@@ -83,7 +84,7 @@ function banner(lines: {
   if (staff && lines.tokenSource === 'dev') {
     out.push(`  Try: curl -H "Authorization: Bearer ${staff.token}" ${lines.apiUrl}/v1/policies`);
   }
-  out.push('督办已启动：在浏览器打开 Web UI 查看每个督办事项的流程，按 Ctrl-C 停止。', '');
+  out.push('督办已启动：在浏览器打开督办台办理事项，在 Web UI 查看每个督办事项的流程，按 Ctrl-C 停止。', '');
   return out.join('\n');
 }
 

@@ -1,6 +1,7 @@
 // A real browser for tests: Debian's Chromium driven by playwright-core (never Playwright's own
 // browser download, which needs the open internet). Each launch gets a fresh profile folder that is
 // removed on close.
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,14 +43,36 @@ export function assertChromiumInstalled(): void {
   }
 }
 
+/**
+ * The Chinese fonts fontconfig knows (`fc-list :lang=zh`). Without one Chromium draws every Chinese
+ * character as a box and a screenshot still "passes", so the browser tests refuse to run without.
+ */
+export function cjkFonts(): string[] {
+  const r = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.split('\n').filter((l) => l.trim()) : [];
+}
+
+export function assertCjkFont(): void {
+  if (!cjkFonts().length) {
+    throw new Error(
+      'No Chinese font: `fc-list :lang=zh` finds none, so pages would show boxes for Chinese. Install ' +
+        'one with `sudo apt-get install -y --no-install-recommends fonts-noto-cjk` (npm install does it ' +
+        'as root), or set DUBAN_SKIP_BROWSER=1 to skip the browser tests. See docs/browser.md.',
+    );
+  }
+}
+
 export interface TestBrowser {
   context: BrowserContext;
   newPage(): Promise<Page>;
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<TestBrowser> {
+export async function launchBrowser(
+  opts: { viewport?: { width: number; height: number } } = {},
+): Promise<TestBrowser> {
   assertChromiumInstalled();
+  assertCjkFont();
   const profile = mkdtempSync(join(tmpdir(), 'duban-chromium-'));
   let context: BrowserContext;
   try {
@@ -57,7 +80,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
+      viewport: opts.viewport ?? { width: 1280, height: 900 },
       locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai',
     });

@@ -608,6 +608,7 @@ describe('policies, health and documents', () => {
       ...['investigation', 'decision', 'appeal', 'review'].map((a) => `post /v1/cases/{id}/${a}`),
       'get /v1/ledger/{subjectId}',
       'get /v1/policies',
+      'get /v1/me',
       'get /healthz',
       'get /readyz',
       'get /openapi.json',

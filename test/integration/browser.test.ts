@@ -21,7 +21,7 @@ import { createWorker } from '../../worker/worker';
 import { formatLocal } from '../../workflows/format';
 import { itemWorkflowId } from '../../workflows/ids';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
-import { browserTestsSkipped, launchBrowser, pngSize, type TestBrowser } from '../helpers/browser';
+import { browserTestsSkipped, cjkFonts, launchBrowser, pngSize, type TestBrowser } from '../helpers/browser';
 
 const suite = browserTestsSkipped() ? describe.skip : describe;
 const TZ = 'Asia/Shanghai';
@@ -54,6 +54,11 @@ suite('in a real browser', () => {
     }
     return bytes;
   }
+
+  test('a Chinese font is installed, so Chinese renders as text and not as boxes', () => {
+    // launchBrowser refuses without one too; this names the check on its own line of the report
+    expect(cjkFonts().length).toBeGreaterThan(0);
+  });
 
   describe('Swagger UI at /docs against the live API', () => {
     let api: ApiHarness;

@@ -1,0 +1,421 @@
+// 督办台, the web console, in a real Chromium against a real dev server, worker and API: what people
+// do with it (create an item watching the deadline preview, return a final report, read the
+// timeline, decide a case, read the statistics) and that its forms work from the keyboard.
+//
+// DUBAN_SKIP_BROWSER=1 skips this file. DUBAN_SCREENSHOT_DIR=<dir> keeps the screenshots
+// (docs/screenshots/console-*.png).
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { consoleDistDir } from '../../api/console';
+import { formatLocal } from '../../workflows/format';
+import { itemBody, startApiHarness, TOKENS, type ApiHarness, type TestRole } from '../helpers/api';
+import { browserTestsSkipped, launchBrowser, pngSize, type TestBrowser } from '../helpers/browser';
+
+const suite = browserTestsSkipped() ? describe.skip : describe;
+const TZ = 'Asia/Shanghai';
+const DESKTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+const uid = (p: string) => `${p}-${randomUUID().slice(0, 8)}`;
+
+/** polls until `check` holds (the pages load and re-render on their own schedule) */
+async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, timeout = 15_000): Promise<T> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const v = await read();
+    if (check(v)) return v;
+    if (Date.now() > until) throw new Error(`still ${JSON.stringify(v)} after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// run in the page (a string, so the test's TypeScript needs no DOM types)
+const FOCUSED_FIELD = `(() => {
+  const el = document.activeElement;
+  const label = el && el.id ? document.querySelector('label[for="' + el.id + '"]') : null;
+  return { id: (el && el.id) || '', label: label ? label.textContent.trim() : '' };
+})()`;
+
+suite('督办台 (web console) in a real browser', () => {
+  let browser: TestBrowser;
+  let api: ApiHarness;
+  let shots: string;
+  /** every request the pages made, to prove none left the API's host */
+  const requested: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(consoleDistDir(), 'index.html'))) {
+      throw new Error(`the console is not built (${consoleDistDir()}): run \`npm run build\` first`);
+    }
+    browser = await launchBrowser({ viewport: DESKTOP });
+    browser.context.on('request', (r) => requested.push(r.url()));
+    shots = mkdtempSync(join(tmpdir(), 'duban-console-shots-'));
+    api = await startApiHarness({ worker: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    if (shots) rmSync(shots, { recursive: true, force: true });
+  });
+
+  /** a screenshot of the whole page, checked to be a real PNG of the viewport's width; kept if asked */
+  async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
+    const file = join(shots, name);
+    await page.screenshot({ path: file, fullPage });
+    const bytes = readFileSync(file);
+    expect(pngSize(bytes).width).toBe(page.viewportSize()?.width);
+    expect(bytes.length).toBeGreaterThan(10_000);
+    const keep = process.env.DUBAN_SCREENSHOT_DIR;
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      copyFileSync(file, join(keep, name));
+    }
+  }
+
+  async function signIn(role: TestRole, path = '/'): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(`${api.baseUrl}${path}`);
+    // an unsigned visitor lands on the sign-in page, and comes back where they meant to go
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('访问令牌').fill(TOKENS[role]);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '退出' }).waitFor();
+    return page;
+  }
+
+  async function createItem(overrides: Record<string, unknown> = {}): Promise<string> {
+    const id = uid('console');
+    const res = await api.call('POST', '/v1/items', { as: 'staff', body: itemBody({ id, ...overrides }) });
+    expect(res.status).toBe(201);
+    return id;
+  }
+
+  const previewDeadline = async (days: number, extra: Record<string, unknown> = {}): Promise<string> => {
+    const res = await api.call('POST', '/v1/items/preview', {
+      as: 'staff',
+      body: itemBody({ due: { workingDays: days }, ...extra }),
+    });
+    expect(res.status).toBe(200);
+    return formatLocal(res.body.finalDeadlineAt, TZ);
+  };
+
+  test('the console is served at / with an SPA fallback; API paths keep their problem+json 404', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${api.baseUrl}/`);
+    await page.getByRole('heading', { name: '督办台' }).waitFor();
+    await expect(page.title()).resolves.toBe('登录 · 督办台');
+    await screenshot(page, 'console-login.png', false);
+    await page.close();
+
+    const deep = await fetch(`${api.baseUrl}/items/some-item`, { headers: { accept: 'text/html' } });
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<div id="app">');
+    const apiMiss = await fetch(`${api.baseUrl}/v1/nowhere`, { headers: { accept: 'text/html' } });
+    expect(apiMiss.status).toBe(401);
+    const miss = await api.call('GET', '/nowhere');
+    expect(miss.status).toBe(404);
+    expect(miss.headers.get('content-type')).toMatch(/problem\+json/);
+    const me = await api.call('GET', '/v1/me', { as: 'manager' });
+    expect(me.body).toEqual({ actor: 'director-li', role: 'manager' });
+  });
+
+  test('a staff user creates an item and sees the deadline preview follow the due field', async () => {
+    const page = await signIn('staff', '/items/new');
+    await page.getByRole('heading', { name: '新建督办事项' }).waitFor();
+    await page.getByLabel('事项标题').fill('推进老旧小区改造项目');
+    await page.getByLabel('单位代码').fill('unit-housing');
+    await page.getByLabel('单位名称').fill('市住建局');
+    await page.getByLabel('主要负责人').fill('张局长');
+    await page.getByLabel('文号或依据').fill('市领导批示〔2026〕12号');
+
+    const deadline = page.getByTestId('preview-deadline');
+    const days = page.getByLabel('办理时限（工作日，不含交办当日）');
+    await days.fill('5');
+    const five = await previewDeadline(5);
+    await eventually(
+      () => deadline.innerText(),
+      (t) => t === five,
+    );
+    await days.fill('12');
+    const twelve = await previewDeadline(12);
+    expect(twelve).not.toBe(five);
+    await eventually(
+      () => deadline.innerText(),
+      (t) => t === twelve,
+    );
+    // the whole schedule is there: warning, deadline and the three urges of the default policy
+    const preview = page.getByRole('complementary');
+    for (const row of ['预警提醒', '截止', '第一次催办', '第二次催办', '第三次催办'])
+      await preview.getByRole('cell', { name: row, exact: true }).waitFor();
+    await page.getByLabel('督办规则').selectOption('efficiency-supervision');
+    await preview.getByText(/规则：/).waitFor();
+    await screenshot(page, 'console-new-item.png');
+
+    await page.getByRole('button', { name: '交办' }).click();
+    await page.waitForURL(/\/items\/(?!new)[^/]+$/);
+    await page.getByRole('heading', { name: '推进老旧小区改造项目' }).waitFor();
+    await page.getByRole('heading', { name: '期限计算说明' }).waitFor();
+    await page.getByText(twelve).first().waitFor();
+    await page.close();
+  });
+
+  test('a manager returns a final report; the item shows the urge it counts as, and its timeline', async () => {
+    const id = await createItem();
+    const filed = await api.call('POST', `/v1/items/${id}/reports`, {
+      as: 'staff',
+      body: { kind: 'final', summary: '改造方案已全部完成', signedBy: '张局长' },
+    });
+    expect(filed.status).toBe(200);
+
+    const page = await signIn('manager', `/items/${id}`);
+    const form = page.getByRole('form', { name: '审核办结报告' });
+    await form.getByLabel('退回重办（计为一次催办）').check();
+    await form.getByLabel('意见说明').fill('材料不全，退回重办');
+    await form.getByRole('button', { name: '提交审核' }).click();
+    await page.getByRole('status').filter({ hasText: '已退回重办' }).waitFor();
+
+    const urges = page.getByRole('region', { name: /催办记录/ });
+    await urges.getByRole('heading', { name: '催办记录（1）' }).waitFor({ timeout: 15_000 });
+    await urges.getByRole('cell', { name: '退回重办' }).waitFor();
+    await urges.getByRole('cell', { name: '第一次催办' }).waitFor();
+
+    // the timeline: everything that happened, newest first
+    const timeline = page.getByRole('region', { name: '办理经过' }).getByRole('listitem');
+    const entries = await timeline.locator('strong').allInnerTexts();
+    expect(entries).toEqual(expect.arrayContaining(['交办', '报送办结报告', '退回重办', '催办']));
+    expect(entries.at(-1)).toBe('交办');
+    expect(entries.indexOf('退回重办')).toBeLessThan(entries.indexOf('报送办结报告'));
+    await screenshot(page, 'console-item.png');
+
+    // a refusal shows the API's reason: a second review with nothing waiting
+    const refused = await api.call('POST', `/v1/items/${id}/review`, {
+      as: 'manager',
+      body: { decision: 'accept', comment: '同意' },
+    });
+    expect(refused.status).toBe(409);
+    await page.getByLabel('暂停理由（不可抗力）').fill('台风');
+    await page.getByRole('button', { name: '暂停' }).click();
+    await page.getByRole('status').filter({ hasText: '已暂停' }).waitFor();
+    await page.getByLabel('恢复说明').waitFor();
+    await page.getByRole('button', { name: '暂停' }).waitFor({ state: 'detached' });
+
+    await page.setViewportSize(PHONE);
+    await page.reload();
+    await page.getByRole('heading', { name: '期限计算说明' }).waitFor();
+    await screenshot(page, 'console-phone-item.png', false);
+    await page.close();
+  });
+
+  test('a manager decides the case an escalation opened', async () => {
+    // a drill: the deadline two seconds away, one level that opens a formal case
+    const id = await createItem({
+      title: '整治背街小巷环境卫生',
+      due: { duration: 'PT2S' },
+      policy: {
+        name: 'console-drill',
+        title: '演练规则',
+        reminders: [
+          {
+            name: '第一次催办',
+            after: { duration: 'PT1S' },
+            notice: { by: '市政府督查室' },
+            measures: [{ code: 'written_explanation' }, { code: 'public_criticism' }],
+            openCase: true,
+          },
+        ],
+      },
+    });
+    let caseId: string | undefined;
+    for (let i = 0; i < 60 && !caseId; i++) {
+      const item = await api.call('GET', `/v1/items/${id}`, { as: 'staff' });
+      caseId = item.body.caseIds?.[0];
+      if (!caseId) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(caseId).toBeDefined();
+    let stage = '';
+    for (let i = 0; i < 20 && stage !== 'investigation'; i++) {
+      stage = (await api.call('GET', `/v1/cases/${caseId}`, { as: 'staff' })).body?.stage;
+      if (stage !== 'investigation') await new Promise((r) => setTimeout(r, 300));
+    }
+
+    // an extension asked after the deadline is refused, and the page says why, in the API's words
+    const page = await signIn('staff', `/items/${id}`);
+    await page.getByLabel('延期理由').fill('征地协调未完成');
+    await page.getByRole('button', { name: '提交申请' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const refusal = await api.call('POST', `/v1/items/${id}/extension-request`, {
+      as: 'staff',
+      body: { reason: '征地协调未完成', due: { workingDays: 5 } },
+    });
+    expect(refusal.status).toBe(409);
+    expect(await alert.innerText()).toBe(`操作被拒绝：${refusal.body.detail}`);
+
+    await page.getByRole('link', { name: '问责', exact: true }).click();
+    await page.getByRole('link', { name: '市住建局' }).first().waitFor({ timeout: 15_000 });
+    await screenshot(page, 'console-cases.png');
+    await page.goto(`${api.baseUrl}/cases/${caseId}`);
+    const inv = page.getByRole('form', { name: '调查核实' });
+    await inv.getByLabel('调查结论').fill('经核查，逾期属实，系协调不力所致');
+    await inv.getByRole('button', { name: '提交调查报告' }).click();
+    await page.getByRole('status').filter({ hasText: '调查核实报告已提交' }).waitFor();
+    await page.close();
+
+    const manager = await signIn('manager', `/cases/${caseId}`);
+    const form = manager.getByRole('form', { name: '问责决定' });
+    await form.getByLabel('予以问责').check();
+    // the choice is the policy's catalogue for each subject's kind: what the level proposed
+    const unitChoices = form.getByRole('group', { name: '市住建局（单位）的问责措施' });
+    await expect(unitChoices.getByRole('checkbox').count()).resolves.toBe(2);
+    await unitChoices.getByLabel('书面说明').check();
+    await form.getByLabel('决定说明').fill('责令作出书面说明');
+    await screenshot(manager, 'console-case.png');
+    await form.getByRole('button', { name: '作出决定' }).click();
+    await manager.getByRole('status').filter({ hasText: '问责决定已作出' }).waitFor();
+    await manager.getByText('申诉期', { exact: true }).first().waitFor();
+    await manager
+      .getByText(/书面说明/)
+      .first()
+      .waitFor();
+
+    const after = await api.call('GET', `/v1/cases/${caseId}`, { as: 'ops' });
+    expect(after.body.stage).toBe('appeal_window');
+    expect(after.body.measures.map((m: { code: string }) => m.code)).toEqual(['written_explanation']);
+
+    // the ledger page shows the measure and what it means for the annual assessment
+    await manager.getByRole('link', { name: '台帐', exact: true }).first().click();
+    await manager.getByRole('heading', { name: /年度台帐/ }).waitFor();
+    await manager.getByRole('cell', { name: '书面说明' }).waitFor({ timeout: 15_000 });
+    await screenshot(manager, 'console-ledger.png');
+    await manager.close();
+  });
+
+  test('the dashboard counts by light and status and lists what waits for the manager', async () => {
+    const id = await createItem({ title: '待审核的办结报告事项' });
+    await api.call('POST', `/v1/items/${id}/reports`, {
+      as: 'staff',
+      body: { kind: 'final', summary: '已完成', signedBy: '张局长' },
+    });
+    const page = await signIn('manager');
+    const mine = page.getByRole('region', { name: '待我处理' });
+    await mine.getByRole('link', { name: '待审核的办结报告事项' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('link', { name: /绿灯/ }).waitFor();
+    await screenshot(page, 'console-dashboard.png');
+
+    await page.getByRole('link', { name: '事项', exact: true }).click();
+    await page.getByRole('cell', { name: '待审核的办结报告事项' }).waitFor();
+    await page.getByLabel('状态').selectOption('under_review');
+    await page.waitForURL(/status=under_review/);
+    await page.getByRole('cell', { name: '待审核的办结报告事项' }).waitFor();
+    await page.getByRole('cell', { name: '推进老旧小区改造项目' }).waitFor({ state: 'detached' });
+    await page.getByLabel('状态').selectOption('');
+    await page.getByRole('cell', { name: '推进老旧小区改造项目' }).first().waitFor();
+    await screenshot(page, 'console-items.png');
+    await page.close();
+  });
+
+  test('the statistics page draws its charts', async () => {
+    // a second unit, one item of which is done on time
+    const transport = {
+      id: 'unit-transport',
+      name: '市交通运输局',
+      liaison: { id: 'p-zhou', name: '周联络', email: 'zhou@example.test' },
+    };
+    const done = await createItem({ title: '优化公交线网', leadUnit: transport });
+    await createItem({ title: '整治占道经营', leadUnit: transport });
+    const completed = await api.call('POST', `/v1/items/${done}/complete`, {
+      as: 'manager',
+      body: { comment: '按期办结' },
+    });
+    expect(completed.status).toBe(200);
+    const page = await signIn('manager', '/stats');
+    for (const chart of ['chart-units', 'chart-months']) {
+      const canvas = page.getByTestId(chart).locator('canvas');
+      await canvas.waitFor({ timeout: 20_000 });
+      // drawn: a good share of the canvas's pixels are not blank
+      await eventually(
+        () =>
+          canvas.evaluate((c) => {
+            const { width, height } = c as unknown as { width: number; height: number };
+            const context = (
+              c as unknown as {
+                getContext(k: '2d'): { getImageData(...a: number[]): { data: Uint8ClampedArray } };
+              }
+            ).getContext('2d');
+            const data = context.getImageData(0, 0, width, height).data;
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+            return painted;
+          }),
+        (n) => n > 2_000,
+      );
+    }
+    await page.getByRole('cell', { name: '市住建局' }).waitFor();
+    const transportRow = page.getByRole('row', { name: /市交通运输局/ });
+    await expect(transportRow.innerText()).resolves.toMatch(/100\.0%/);
+    await screenshot(page, 'console-stats.png');
+    await page.close();
+  });
+
+  test('the create form works from the keyboard: labelled fields in order, Enter submits', async () => {
+    const page = await signIn('staff', '/items/new');
+    await page.getByLabel('事项标题').focus();
+    const order: string[] = [];
+    const typed: Record<string, string> = {
+      'n-title': '键盘录入的督办事项',
+      'n-unit-id': 'unit-keyboard',
+      'n-unit-name': '市键盘局',
+      'n-principal': '键盘局长',
+    };
+    for (let i = 0; i < 9; i++) {
+      const focused = await page.evaluate<{ id: string; label: string }>(FOCUSED_FIELD);
+      // every field the keyboard reaches has a visible label
+      expect(focused.label).not.toBe('');
+      order.push(focused.id);
+      const text = typed[focused.id];
+      if (text) await page.keyboard.type(text);
+      await page.keyboard.press('Tab');
+    }
+    expect(order).toEqual([
+      'n-title',
+      'n-desc',
+      'n-source',
+      'n-ref',
+      'n-unit-id',
+      'n-unit-name',
+      'n-liaison',
+      'n-liaison-email',
+      'n-principal',
+    ]);
+    await page.getByTestId('preview-deadline').waitFor();
+    await page.getByLabel('主要负责人').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/items\/(?!new)[^/]+$/);
+    await page.getByRole('heading', { name: '键盘录入的督办事项' }).waitFor();
+    await page.close();
+  });
+
+  test('every page fits a phone (390 px): nothing wider than the screen', async () => {
+    const page = await signIn('manager');
+    await page.setViewportSize(PHONE);
+    for (const path of ['/', '/items', '/items/new', '/cases', '/ledger', '/stats']) {
+      await page.goto(`${api.baseUrl}${path}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      expect({ path, width }).toEqual({ path, width: PHONE.width });
+      if (path === '/items/new') await screenshot(page, 'console-phone-new-item.png');
+    }
+    await page.close();
+  });
+
+  test('no page asked any other host', () => {
+    const origin = new URL(api.baseUrl).origin;
+    const elsewhere = requested.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'));
+    expect(requested.length).toBeGreaterThan(20);
+    expect(elsewhere).toEqual([]);
+  });
+});
