@@ -1,31 +1,56 @@
 // The activity factory: every activity the workflows call, built from injected dependencies so
-// tests hand in fakes and the worker hands in the real calendar, mail transport and client.
+// tests hand in fakes and the worker hands in the real calendar, mail transport and record.
 // Workflows import only the *type* Activities from here.
-import type { Client } from '@temporalio/client';
-import { createCalendarActivities } from './calendar/activities';
-import type { ItemRecordBatch } from '../domain/record';
 import type { WorkingCalendar } from '../domain/calendar/working-calendar';
-import type { CaseRecordBatch } from '../domain/record';
-import { createLedgerActivities } from './ledger';
+import type { NoticeDelivery } from '../domain/record';
+import type { Notice, NoticeRecord } from '../workflows/types';
+import { createCalendarActivities } from './calendar/activities';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
+import { createRecordActivities } from './record/activities';
+import type { Db } from './record/db';
+import { recordDeliveries } from './record/store';
 
 export interface ActivityDeps {
   calendar: WorkingCalendar;
   channels: NotificationChannels;
-  /** for activities that signal other workflows (ledger writes) */
-  client: Client;
+  /** the record (PostgreSQL or the embedded PGlite): every step of every item and case */
+  record: Db;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const notifications = createNotificationActivities(deps.channels);
   return {
     ...createCalendarActivities(deps.calendar),
-    ...createNotificationActivities(deps.channels),
-    ...createLedgerActivities(deps.client),
-    /** Placeholder, replaced by the record module when it lands: accepts every batch, writes nothing. */
-    async recordItem(_batch: ItemRecordBatch): Promise<void> {},
-    /** Placeholder: replaced by the record module when it lands (it writes the batch to PostgreSQL). */
-    async recordCase(_batch: CaseRecordBatch): Promise<void> {},
+    ...notifications,
+    ...createRecordActivities(deps.record),
+    /**
+     * Delivers a step's notices and records each one's result per channel. The delivery itself is
+     * idempotent per notice key, so a retry after a failed record write sends nothing twice.
+     */
+    async deliverNotices(batch: { notices: Notice[] }): Promise<NoticeRecord[]> {
+      const records = await notifications.deliverNotices(batch);
+      await recordDeliveries(deps.record, deliveryRows(batch.notices, records));
+      return records;
+    },
   };
+}
+
+/** The record's rows for a batch's results: one per notice and channel. */
+export function deliveryRows(notices: readonly Notice[], records: readonly NoticeRecord[]): NoticeDelivery[] {
+  return records.flatMap((r) => {
+    const notice = notices.find((n) => n.key === r.key);
+    return r.deliveries.map((d): NoticeDelivery => ({
+      noticeKey: r.key,
+      channel: d.channel,
+      ...(notice?.itemId ? { itemId: notice.itemId } : {}),
+      ...(notice?.caseId ? { caseId: notice.caseId } : {}),
+      kind: r.kind,
+      subject: r.subject,
+      status: d.status === 'delivered' ? 'delivered' : d.status === 'failed' ? 'failed' : 'skipped',
+      ...(d.detail ? { detail: d.detail } : {}),
+      at: r.at,
+    }));
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -9,6 +9,10 @@ import type { TokenEntry } from '../config';
 import { authenticate, createAuthenticator } from './auth';
 import { consoleRouter } from './console';
 import type { ApiContext, CalendarPort } from './context';
+import { CalendarService } from '../activities/calendar/service';
+import type { Db } from '../activities/record/db';
+import { startCalendarRollout } from './temporal';
+import { calendarRouter } from './routes/calendar';
 import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
 import { buildOpenApiDocument } from './openapi';
@@ -21,7 +25,11 @@ import { policiesRouter } from './routes/policies';
 
 export interface ApiDeps {
   client: Client;
-  calendar: CalendarPort;
+  record: Db;
+  /** the calendar in force; by default built from the package and the record's office years */
+  calendars?: CalendarService;
+  /** a fixed calendar instead (tests of exact dates) */
+  calendar?: CalendarPort;
   tokens: readonly TokenEntry[];
   taskQueue: string;
   timeZone: string;
@@ -42,9 +50,17 @@ const SWAGGER_INIT = `window.onload = function () {
 `;
 
 export function createApp(deps: ApiDeps): Express {
+  const calendars = deps.calendars ?? new CalendarService({ record: deps.record });
+  const fixed = deps.calendar;
   const ctx: ApiContext = {
     client: deps.client,
-    calendar: deps.calendar,
+    record: deps.record,
+    calendars,
+    get calendar() {
+      return fixed ?? calendars.current;
+    },
+    replanForYear: (year, version, reference) =>
+      startCalendarRollout(deps.client, deps.taskQueue, { year, version, reference }),
     taskQueue: deps.taskQueue,
     timeZone: deps.timeZone,
     now: deps.now ?? (() => new Date()),
@@ -80,6 +96,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/items', itemsRouter(ctx));
   v1.use('/cases', casesRouter(ctx));
   v1.use('/ledger', ledgerRouter(ctx));
+  v1.use('/calendar', calendarRouter(ctx));
   v1.use('/policies', policiesRouter());
   v1.use('/me', meRouter(deps.tokens));
   app.use('/v1', v1);

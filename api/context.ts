@@ -1,5 +1,6 @@
-// What every router needs: the one Temporal client, the calendar, and a few settings. The API keeps
-// no state of its own; everything it answers comes from Temporal.
+// What every router needs: the one Temporal client, the record, the calendar, and a few settings.
+// The API keeps no state of its own: it reads the record (PostgreSQL) and, for an open item or case,
+// its workflow's live state; it acts through Temporal.
 import type { Client } from '@temporalio/client';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
@@ -11,6 +12,8 @@ import {
   UrgeCountKey,
 } from '../workflows/search-attributes';
 import { formatLocal } from '../workflows/format';
+import type { CalendarService } from '../activities/calendar/service';
+import type { Db } from '../activities/record/db';
 import type { CalendarData } from '../domain/calendar/working-calendar';
 import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
 
@@ -24,7 +27,18 @@ export interface CalendarPort {
 
 export interface ApiContext {
   client: Client;
-  calendar: CalendarPort;
+  /** the record: every item, case, measure and notice, for as long as the office must keep them */
+  record: Db;
+  /** the calendar in force (package, office-loaded years, overrides), rebuilt when a year is loaded */
+  calendars: CalendarService;
+  /** the calendar to compute with now: `calendars.current` */
+  readonly calendar: CalendarPort;
+  /** re-plans the open items computed on the law-based estimate for a year the office just loaded */
+  replanForYear(
+    year: number,
+    version: number,
+    reference: string,
+  ): Promise<{ workflowId: string } | undefined>;
   taskQueue: string;
   /** default organisation time zone (DUBAN_TIME_ZONE) */
   timeZone: string;

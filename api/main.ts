@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { loadConfig, loadTokens, type Config, type TokenEntry } from '../config';
-import { createWorkingCalendar } from '../activities/calendar/overrides';
+import { loadCalendarOverrides } from '../activities/calendar/overrides';
+import { CalendarService } from '../activities/calendar/service';
+import { openRecord, type Db } from '../activities/record/db';
 import { createApp } from './app';
 import type { CalendarPort } from './context';
 import { createLogger } from './logger';
@@ -17,6 +19,8 @@ export interface StartApiOptions {
   /** an existing client to share (the embedded default); otherwise one is connected and owned here */
   client?: Client;
   calendar?: CalendarPort;
+  /** the record to share (the embedded default); otherwise opened from the configuration and owned */
+  record?: Db;
   logger?: Logger;
   port?: number;
   host?: string;
@@ -55,11 +59,23 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
   const tokens = opts.tokens ?? loadTokens(config);
   const ownsClient = !opts.client;
   const client = opts.client ?? (await connectClient(config));
+  const ownsRecord = !opts.record;
+  let record: Db | undefined;
   try {
-    const calendar = opts.calendar ?? createWorkingCalendar({ overridesFile: config.calendarOverridesFile });
+    record = opts.record ?? (await openRecord(config));
+    const overrides = config.calendarOverridesFile
+      ? loadCalendarOverrides(config.calendarOverridesFile)
+      : undefined;
+    const calendars = new CalendarService({ record, overrides });
+    await calendars.refresh();
+    for (const d of calendars.packageDifferences()) {
+      logger.warn(d, `chinese-days now has ${d.year}, and it differs from the arrangement the office loaded`);
+    }
     const app = createApp({
       client,
-      calendar,
+      record,
+      calendars,
+      ...(opts.calendar ? { calendar: opts.calendar } : {}),
       tokens,
       taskQueue: config.temporal.taskQueue,
       timeZone: config.timeZone,
@@ -84,10 +100,12 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
           server.closeIdleConnections();
         });
         if (ownsClient) await client.connection.close();
+        if (ownsRecord) await record?.close();
       },
     };
   } catch (err) {
     if (ownsClient) await client.connection.close();
+    if (ownsRecord) await record?.close();
     throw err;
   }
 }

@@ -1,7 +1,12 @@
 // Small wrappers around the client that turn Temporal's answers into the API's words: an id that
 // was never used is a 404, a closed workflow refusing an action is a 409.
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type QueryDefinition,
+  type UpdateDefinition,
+} from '@temporalio/common';
 import { conflict, notFound } from './errors';
 
 const FAILED_PRECONDITION = 9;
@@ -71,4 +76,29 @@ export async function updateOr404<Ret, Arg>(
     }
     throw conflict(`${what} is closed (${status}) and takes no more actions`);
   }
+}
+
+/**
+ * Starts the re-planning of every open item computed on the law-based estimate for a year the
+ * office just loaded; one run per loaded version, so a repeated request starts nothing new.
+ */
+export async function startCalendarRollout(
+  client: Client,
+  taskQueue: string,
+  input: { year: number; version: number; reference: string },
+): Promise<{ workflowId: string }> {
+  const workflowId = `calendar-rollout-${input.year}-v${input.version}`;
+  try {
+    await withTimeout(client, READ_TIMEOUT_MS, () =>
+      client.workflow.start('calendarRollout', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        staticSummary: `日历更新：${input.year}年放假安排（${input.reference}）`,
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return { workflowId };
 }

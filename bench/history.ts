@@ -23,6 +23,7 @@ import { itemInput, itemWorkflowId, leadUnit, preset, responsible } from './lib/
 import { startBenchReceiver } from './lib/receiver';
 import { bundle, newWebhookSecret, runId, startServer, startWorker } from './lib/stack';
 import { sleep, table, waitFor } from './lib/stats';
+import { openDatabase } from '../activities/record/db';
 
 /** the three-urge ladder of S4 with second-long intervals, as an office drills it */
 export const HISTORY_DRILL: Policy = {
@@ -133,7 +134,7 @@ async function caseHistory(): Promise<HistoryFigures> {
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: await bundle('production'),
-    deps: { calendar: officialCalendar(), channels: {}, client: env.client },
+    deps: { calendar: officialCalendar(), channels: {}, record: await openDatabase() },
   });
   const running = worker.run();
   try {

@@ -250,23 +250,57 @@ export type ExtensionDecisionInput = z.infer<typeof ExtensionDecisionInput>;
 export const ReasonInput = z.strictObject({ reason: text(5000) }).openapi('ReasonInput');
 export type ReasonInput = z.infer<typeof ReasonInput>;
 
-export const ItemListQuery = z.strictObject({
-  status: z
-    .enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled'])
-    .optional(),
-  leadUnit: id.optional(),
-  overdue: z.enum(['true', 'false']).optional(),
+export const ItemListQuery = z
+  .strictObject({
+    status: z
+      .enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled'])
+      .optional(),
+    light: z.enum(['green', 'yellow', 'red']).optional(),
+    leadUnit: id.optional(),
+    unit: id.optional().openapi({ description: 'lead or assisting unit' }),
+    source: z
+      .string()
+      .regex(/^[a-z_]{1,40}$/)
+      .optional()
+      .openapi({ description: 'source kind, e.g. leader_instruction' }),
+    q: z
+      .string()
+      .max(200)
+      .refine((v) => !v.includes('\0'), 'must not contain NUL')
+      .optional()
+      .openapi({ description: 'a substring of the title or description (case-insensitive)' }),
+    from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'assigned at or after' }),
+    to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'assigned before' }),
+    overdue: z.enum(['true', 'false']).optional(),
+    pageSize: z.coerce.number().int().min(1).max(200).optional(),
+    pageToken: z
+      .string()
+      .max(2000)
+      .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/, 'not a page token from this API')
+      .optional()
+      .openapi({ description: 'opaque: only a nextPageToken this API answered is accepted' }),
+  })
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    message: '`to` must be later than `from`',
+    path: ['to'],
+  });
+export type ItemListQuery = z.infer<typeof ItemListQuery>;
+
+// ---------- accountability cases ----------
+
+export const CaseListQuery = z.strictObject({
+  stage: z.enum(['investigation', 'decision', 'appeal_window', 'review', 'closed']).optional(),
+  subject: id.optional().openapi({ description: 'a subject id (person or unit)' }),
+  itemId: id.optional(),
   pageSize: z.coerce.number().int().min(1).max(200).optional(),
   pageToken: z
     .string()
     .max(2000)
-    .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'not a page token from this API')
+    .regex(/^[A-Za-z0-9_-]+$/, 'not a page token from this API')
     .optional()
     .openapi({ description: 'opaque: only a nextPageToken this API answered is accepted' }),
 });
-export type ItemListQuery = z.infer<typeof ItemListQuery>;
-
-// ---------- accountability cases ----------
+export type CaseListQuery = z.infer<typeof CaseListQuery>;
 
 export const Subject = z
   .strictObject({

@@ -15,6 +15,7 @@ import { startApi, type RunningApi } from '../api/main';
 import { ConfigError, loadConfig, loadTokens, type Config, type TokenEntry } from '../config';
 import { projectRoot } from '../config/temporal-binaries';
 import { createLogger, installRuntime, sdkLogger } from '../worker/logger';
+import { openRecord, type Db } from '../activities/record/db';
 import { startWorker, type RunningWorker } from '../worker/main';
 import { workflowsPath } from '../worker/worker';
 import { DevServerError, startDevServer, type DevServer } from './dev-server';
@@ -111,6 +112,7 @@ async function main(): Promise<number> {
   }
 
   let server: DevServer | undefined;
+  let record: Db | undefined;
   let worker: RunningWorker | undefined;
   let api: RunningApi | undefined;
   // the dev server's own start-up noise stays out of the console (it is in the error on failure)
@@ -139,6 +141,10 @@ async function main(): Promise<number> {
   forwardServerLog = true;
   const config: Config = {
     ...baseConfig,
+    database: {
+      ...baseConfig.database,
+      dir: baseConfig.database.url ? baseConfig.database.dir : join(dir, 'record'),
+    },
     temporal: server ? { ...baseConfig.temporal, address: server.address } : baseConfig.temporal,
     webUiUrl: server?.uiUrl ?? baseConfig.webUiUrl,
   };
@@ -148,19 +154,24 @@ async function main(): Promise<number> {
     forwardServerLog = false;
     await api?.close().catch((err: unknown) => logger.warn({ err }, 'API did not close cleanly'));
     await worker?.shutdown().catch((err: unknown) => logger.warn({ err }, 'worker did not stop cleanly'));
+    await record?.close().catch((err: unknown) => logger.warn({ err }, 'record did not close cleanly'));
     await server?.stop();
   };
 
   try {
     installRuntime(logger);
+    // One record for both: PGlite is one process's database (DUBAN_DATABASE_URL names a server instead).
+    record = await openRecord(config);
     worker = await startWorker(config, {
       logger: logger.child({ component: 'worker' }),
       workflowBundle: await bundling,
+      record,
     });
     api = await startApi({
       config,
       tokens,
       client: worker.client,
+      record,
       logger: logger.child({ component: 'api' }),
     });
   } catch (err) {

@@ -1,6 +1,6 @@
 // The worker process (docker-compose, real clusters, Temporal Cloud): one connection from the
-// configuration, one client on it for the activities that signal other workflows, the worker built by
-// createWorker, and a graceful stop on SIGINT/SIGTERM. The embedded default calls startWorker() in
+// configuration, one client on it, the record (PostgreSQL, or the embedded PGlite), the worker built
+// by createWorker, and a graceful stop on SIGINT/SIGTERM. The embedded default calls startWorker() in
 // its own process instead of running this file.
 import { Client, Connection } from '@temporalio/client';
 import {
@@ -12,6 +12,7 @@ import {
 import { loadCalendarOverrides } from '../activities/calendar/overrides';
 import { officialCalendar } from '../domain/calendar/official';
 import { createNotificationChannels, describeChannels } from '../activities/notifications';
+import { openRecord, type Db } from '../activities/record/db';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { createLogger, installRuntime, type PinoLogger } from './logger';
 import { createWorker } from './worker';
@@ -20,6 +21,7 @@ export interface RunningWorker {
   worker: Worker;
   connection: NativeConnection;
   client: Client;
+  record: Db;
   /** settles when the worker has stopped and the connection is closed; rejects if the worker failed */
   done: Promise<void>;
   /** stops polling, lets running tasks finish (up to shutdownGraceTime), then closes the connection */
@@ -30,6 +32,8 @@ export interface StartWorkerOptions {
   logger?: PinoLogger;
   /** a prebuilt workflow bundle; otherwise workflows/ is bundled at start */
   workflowBundle?: Parameters<typeof createWorker>[0]['workflowBundle'];
+  /** the record to share (the embedded default); otherwise opened from the configuration and owned */
+  record?: Db;
 }
 
 /** Connection settings for a cluster or Temporal Cloud: mTLS, API key, or plain for a dev server. */
@@ -65,7 +69,16 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
   );
   logger.info(describeChannels(channels));
 
-  const connection = await NativeConnection.connect(nativeConnectionOptions(config));
+  const ownsRecord = !opts.record;
+  const record = opts.record ?? (await openRecord(config));
+  logger.info({ record: config.database.url ? 'postgres' : config.database.dir }, 'record open');
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(nativeConnectionOptions(config));
+  } catch (err) {
+    if (ownsRecord) await record.close();
+    throw err;
+  }
   let worker: Worker;
   const client = new Client({ connection, namespace: config.temporal.namespace });
   try {
@@ -73,13 +86,14 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { calendar, channels, client },
+      deps: { calendar, channels, record },
       maxCachedWorkflows: config.maxCachedWorkflows,
       shutdownGraceTime: config.shutdownGraceTime as Parameters<typeof createWorker>[0]['shutdownGraceTime'],
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
     });
   } catch (err) {
     await connection.close();
+    if (ownsRecord) await record.close();
     throw err;
   }
   logger.info(
@@ -98,6 +112,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
       await worker.run();
     } finally {
       await connection.close();
+      if (ownsRecord) await record.close();
     }
   })();
   // the caller awaits `done` (or shutdown()); an unobserved rejection must not crash the process first
@@ -107,6 +122,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
     worker,
     connection,
     client,
+    record,
     done,
     shutdown: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

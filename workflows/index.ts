@@ -1,4 +1,3 @@
 // The workflow bundle's entry point: every workflow the worker runs.
 export { supervisionItem } from './supervision/workflow';
 export { accountabilityCase } from './case/workflow';
-export * from './ledger';

@@ -11,8 +11,7 @@ import type {
   ExtensionRecord,
   ItemStatus,
   InvestigationOutcome,
-  LedgerEvent,
-  LedgerState,
+  CalendarData,
   ReportRecord,
   ReviewOutcome,
   SupervisionState,
@@ -80,11 +79,12 @@ export const rectificationFinished =
     'rectificationFinished',
   );
 
-// ---------- ledger (台帐) ----------
-export const getLedger = defineQuery<LedgerState>('getLedger');
-/** deduplicated by measureId: a retried delivery never counts twice */
-export const recordLedgerEvent = defineSignal<[LedgerEvent]>('recordLedgerEvent');
-export const revokeLedgerEvent = defineSignal<[{ measureId: string }]>('revokeLedgerEvent');
+// ---------- working-day calendar ----------
+/** the office loaded a year's 放假安排: an item computed on the law-based estimate re-plans on it */
+export const calendarChanged =
+  defineSignal<[{ calendar: CalendarData; year: number; version: number; reference: string }]>(
+    'calendarChanged',
+  );
 
 export type { CaseMeasure };
 

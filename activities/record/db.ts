@@ -263,3 +263,8 @@ export async function serveOverSocket(
     close: () => server.stop(),
   };
 }
+
+/** The record a process is configured for: DUBAN_DATABASE_URL, else the embedded PGlite folder. */
+export function openRecord(config: { database: { url?: string; dir: string } }): Promise<Db> {
+  return openDatabase(config.database.url ? { url: config.database.url } : { dataDir: config.database.dir });
+}

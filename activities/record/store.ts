@@ -501,6 +501,12 @@ export interface Page<T> {
 
 export interface ItemFilter {
   status?: string | readonly string[];
+  light?: string;
+  sourceKind?: string;
+  /** true: overdue now (red, or past the deadline while still open); false: not marked overdue */
+  overdue?: boolean;
+  /** the instant `overdue` is judged at */
+  now?: string;
   leadUnit?: string;
   /** lead or assisting unit */
   unit?: string;
@@ -536,6 +542,14 @@ export async function listItems(
   if (f.status !== undefined)
     w.add(`status = ANY(${w.param(list(f.status).map((s) => filterText('status', s)))}::text[])`);
   if (f.leadUnit !== undefined) w.add(`lead_unit_id = ${w.param(filterText('leadUnit', f.leadUnit))}`);
+  if (f.light !== undefined) w.add(`light = ${w.param(filterText('light', f.light))}`);
+  if (f.sourceKind !== undefined) w.add(`source_kind = ${w.param(filterText('source', f.sourceKind))}`);
+  if (f.overdue === true) {
+    const now = w.param(filterInstant('now', f.now ?? new Date().toISOString()));
+    w.add(`(status = 'overdue' OR (deadline_at < ${now}::timestamptz AND status IN ('open', 'warning')))`);
+  } else if (f.overdue === false) {
+    w.add(`status <> 'overdue'`);
+  }
   if (f.unit !== undefined) {
     const u = w.param(filterText('unit', f.unit));
     w.add(`(lead_unit_id = ${u} OR ${u} = ANY(assisting_unit_ids))`);

@@ -6,6 +6,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import { z } from 'zod';
 import {
   AppealInput,
+  CaseListQuery,
   CaseReviewInput,
   DecisionInput,
   InvestigationInput,
@@ -28,6 +29,8 @@ import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
+import { readCase } from '../read';
+import { InvalidQueryError, listCases } from '../../activities/record/store';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 import { IdParam } from './items';
@@ -140,8 +143,25 @@ export function casesRouter(ctx: ApiContext): Router {
     res.status(201).json(stateAtStart(caseInput, now.getTime()));
   });
 
+  // From the record: closed cases of any age, filtered by stage, subject or item.
+  router.get('/', requireRole(...ALL_ROLES), validate('query', CaseListQuery), async (_req, res) => {
+    const q = res.locals.query as CaseListQuery;
+    const page = await listCases(ctx.record, {
+      ...(q.stage ? { stage: q.stage } : {}),
+      ...(q.subject ? { subject: q.subject } : {}),
+      ...(q.itemId ? { itemId: q.itemId } : {}),
+      limit: q.pageSize ?? 50,
+      ...(q.pageToken ? { cursor: q.pageToken } : {}),
+    }).catch((err: unknown) => {
+      if (err instanceof InvalidQueryError) throw invalidField('pageToken', err.message);
+      throw err;
+    });
+    const cases = page.cases.map((c) => ({ ...c, link: `/v1/cases/${encodeURIComponent(c.id)}` }));
+    res.json({ cases, ...(page.nextCursor ? { nextPageToken: page.nextCursor } : {}) });
+  });
+
   router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
-    res.json(await stateOf((res.locals.params as { id: string }).id));
+    res.json(await readCase(ctx, (res.locals.params as { id: string }).id));
   });
 
   for (const spec of CASE_ACTIONS) {

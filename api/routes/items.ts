@@ -3,8 +3,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { z } from 'zod';
 import {
   CompleteInput,
@@ -42,8 +40,10 @@ import type {
 } from '../../workflows/types';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
-import { isTimeZone, localMinute, openPageToken, SA, signPageToken, type ApiContext } from '../context';
+import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
+import { readItem } from '../read';
+import { InvalidQueryError, listItems } from '../../activities/record/store';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 
@@ -264,41 +264,43 @@ export function itemsRouter(ctx: ApiContext): Router {
   const stateOf = (id: string): Promise<SupervisionState> =>
     queryOr404(ctx.client, itemWorkflowId(id), getItemState, `item "${id}"`);
 
+  // The list comes from the record: closed items of any age are in it, and `q` searches titles.
   router.get('/', requireRole(...ALL_ROLES), validate('query', ItemListQuery), async (_req, res) => {
     const q = res.locals.query as ItemListQuery;
-    let nextPageToken: Uint8Array | undefined;
-    if (q.pageToken) {
-      nextPageToken = openPageToken(ctx.pageTokenKey, q.pageToken);
-      if (!nextPageToken) throw invalidField('pageToken', 'not a page token from this API');
-    }
-    const resp = await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
-      ctx.client.workflowService.listWorkflowExecutions({
-        namespace: ctx.client.options.namespace,
-        query: listQuery(q, ctx.now()),
-        pageSize: q.pageSize ?? 50,
-        nextPageToken,
-      }),
-    );
-    const items = (resp.executions ?? []).map((e) => {
-      const id = (e.execution?.workflowId ?? '').replace(/^supervision-/, '');
-      const sa = decodeTypedSearchAttributes(e.searchAttributes?.indexedFields);
-      const titlePayload = e.memo?.fields?.title;
-      const deadline = sa.get(SA.deadlineAt);
-      return {
-        id,
-        title: titlePayload ? defaultPayloadConverter.fromPayload<string>(titlePayload) : undefined,
-        status: sa.get(SA.status),
-        leadUnit: sa.get(SA.leadUnit),
-        deadlineAt: deadline ? deadline.toISOString() : undefined,
-        urgeCount: sa.get(SA.urgeCount) ?? 0,
-        link: `/v1/items/${encodeURIComponent(id)}`,
-      };
+    const page = await listItems(ctx.record, {
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.light ? { light: q.light } : {}),
+      ...(q.leadUnit ? { leadUnit: q.leadUnit } : {}),
+      ...(q.unit ? { unit: q.unit } : {}),
+      ...(q.source ? { sourceKind: q.source } : {}),
+      ...(q.q ? { q: q.q } : {}),
+      ...(q.from ? { from: q.from } : {}),
+      ...(q.to ? { to: q.to } : {}),
+      ...(q.overdue ? { overdue: q.overdue === 'true', now: ctx.now().toISOString() } : {}),
+      limit: q.pageSize ?? 50,
+      ...(q.pageToken ? { cursor: q.pageToken } : {}),
+    }).catch((err: unknown) => {
+      if (err instanceof InvalidQueryError) throw invalidField('pageToken', err.message);
+      throw err;
     });
-    const token =
-      resp.nextPageToken && resp.nextPageToken.length
-        ? signPageToken(ctx.pageTokenKey, resp.nextPageToken)
-        : undefined;
-    res.json({ items, ...(token ? { nextPageToken: token } : {}) });
+    const items = page.items.map((r) => ({
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      light: r.light,
+      leadUnit: r.leadUnit.id,
+      leadUnitName: r.leadUnit.name,
+      assistingUnits: r.assistingUnitIds,
+      source: r.sourceKind,
+      assignedAt: r.assignedAt,
+      deadlineAt: r.deadlineAt,
+      urgeCount: r.urgeCount,
+      ...(r.currentStage ? { currentStage: r.currentStage } : {}),
+      ...(r.completedAt ? { completedAt: r.completedAt } : {}),
+      ...(r.cancelledAt ? { cancelledAt: r.cancelledAt } : {}),
+      link: `/v1/items/${encodeURIComponent(r.id)}`,
+    }));
+    res.json({ items, ...(page.nextCursor ? { nextPageToken: page.nextCursor } : {}) });
   });
 
   router.post('/preview', requireRole(...ALL_ROLES), body, validate('body', CreateItem), (_req, res) => {
@@ -364,7 +366,7 @@ export function itemsRouter(ctx: ApiContext): Router {
 
   router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
     const { id } = res.locals.params as { id: string };
-    res.json(await stateOf(id));
+    res.json(await readItem(ctx, id));
   });
 
   for (const spec of ITEM_ACTIONS) {

@@ -16,6 +16,7 @@ import type { TokenEntry } from '../../config';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { createLogger, installRuntime } from '../../worker/logger';
 import { createWorker, workflowsPath } from '../../worker/worker';
+import { openDatabase, type Db } from '../../activities/record/db';
 
 /** SDK and webpack output above warnings would drown the tables. */
 export function quietRuntime(): void {
@@ -28,6 +29,8 @@ export interface BenchServer {
   dbFile: string;
   client: Client;
   connection: NativeConnection;
+  /** the record the worker writes and the API reads (PGlite in this process, on the same tmpfs) */
+  record: Db;
   close(): Promise<void>;
 }
 
@@ -49,13 +52,16 @@ export async function startServer(): Promise<BenchServer> {
   const clientConnection = await Connection.connect({ address: dev.address });
   const client = new Client({ connection: clientConnection, namespace: dev.namespace });
   const connection = await NativeConnection.connect({ address: dev.address });
+  const record = await openDatabase({ dataDir: join(dir, 'record') });
   return {
     dev,
     dir,
     dbFile,
     client,
     connection,
+    record,
     async close() {
+      await record.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
       await clientConnection.close().catch(() => undefined);
       await dev.stop();
@@ -101,7 +107,7 @@ export async function startWorker(opts: {
     deps: {
       calendar: officialCalendar(),
       channels: createNotificationChannels(opts.webhook ? { webhook: opts.webhook } : {}),
-      client: opts.server.client,
+      record: opts.server.record,
     },
   });
   const running = worker.run();
@@ -133,6 +139,7 @@ export async function startApi(server: BenchServer, taskQueue: string): Promise<
   ];
   const app = createApp({
     client: server.client,
+    record: server.record,
     calendar: officialCalendar(),
     tokens: entries,
     taskQueue,

@@ -10,6 +10,7 @@ import { createApp } from '../../api/app';
 import type { TokenEntry } from '../../config';
 import { createWorker } from '../../worker/worker';
 import { createDevServerEnv } from './temporal';
+import { memoryRecord } from './record';
 
 export const TOKENS = {
   staff: 'staff-token-0123456789abcdef',
@@ -63,12 +64,13 @@ export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHar
         namespace: env.namespace ?? 'default',
         taskQueue,
         workflowBundle,
-        deps: { calendar, channels: {}, client: env.client },
+        deps: { calendar, channels: {}, record: await memoryRecord() },
       });
       running = worker.run();
     }
     const app = createApp({
       client: env.client,
+      record: await memoryRecord(),
       calendar,
       tokens: TOKEN_ENTRIES,
       taskQueue,

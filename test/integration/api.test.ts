@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
+import { memoryRecord } from '../helpers/record';
 
 let api: ApiHarness;
 
@@ -652,6 +653,7 @@ describe('when Temporal is unreachable', () => {
     client = new Client({ connection });
     const app = createApp({
       client,
+      record: await memoryRecord(),
       calendar: officialCalendar(),
       tokens: TOKEN_ENTRIES,
       taskQueue: 'unused',
@@ -693,6 +695,7 @@ describe('logging', () => {
     });
     const app = createApp({
       client: api.env.client,
+      record: await memoryRecord(),
       calendar: officialCalendar(),
       tokens: TOKEN_ENTRIES,
       taskQueue: api.taskQueue,

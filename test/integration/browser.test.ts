@@ -22,6 +22,7 @@ import { formatLocal } from '../../workflows/format';
 import { itemWorkflowId } from '../../workflows/ids';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
 import { browserTestsSkipped, cjkFonts, launchBrowser, pngSize, type TestBrowser } from '../helpers/browser';
+import { memoryRecord } from '../helpers/record';
 
 const suite = browserTestsSkipped() ? describe.skip : describe;
 const TZ = 'Asia/Shanghai';
@@ -194,10 +195,17 @@ suite('in a real browser', () => {
         namespace: dev.namespace,
         taskQueue,
         workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') }),
-        deps: { calendar, channels: {}, client },
+        deps: { calendar, channels: {}, record: await memoryRecord() },
       });
       running = worker.run();
-      const app = createApp({ client, calendar, tokens: TOKEN_ENTRIES, taskQueue, timeZone: TZ });
+      const app = createApp({
+        client,
+        record: await memoryRecord(),
+        calendar,
+        tokens: TOKEN_ENTRIES,
+        taskQueue,
+        timeZone: TZ,
+      });
       server = await new Promise<Server>((resolve) => {
         const s = app.listen(0, '127.0.0.1', () => resolve(s));
       });

@@ -34,6 +34,7 @@ import {
 } from '../helpers/receivers';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-process';
+import { memoryRecord } from '../helpers/record';
 
 const manager: Actor = { id: 'manager-1', role: 'manager' };
 const TITLE = '推进老旧小区改造（测试）';
@@ -123,7 +124,7 @@ async function withWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T
     connection: native,
     taskQueue,
     workflowBundle: bundle,
-    activities: createActivities({ calendar: officialCalendar(), channels, client }),
+    activities: createActivities({ calendar: officialCalendar(), channels, record: await memoryRecord() }),
   });
   return worker.runUntil(fn);
 }
@@ -423,7 +424,7 @@ test('a webhook answering 500 forever (time-skipping server): eight attempts per
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
-      activities: createActivities({ calendar: officialCalendar(), channels, client: env.client }),
+      activities: createActivities({ calendar: officialCalendar(), channels, record: await memoryRecord() }),
     });
     await worker.runUntil(async () => {
       const input = itemInput({

@@ -16,6 +16,7 @@ import type { Policy, SupervisionInput } from '../../workflows/types';
 import { itemInput } from '../helpers/fixtures';
 import { stormPolicy } from '../helpers/storm';
 import { createDevServerEnv } from '../helpers/temporal';
+import { memoryRecord } from '../helpers/record';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -31,7 +32,7 @@ beforeAll(async () => {
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: bundle,
-    deps: { calendar: officialCalendar(), channels: {}, client: env.client },
+    deps: { calendar: officialCalendar(), channels: {}, record: await memoryRecord() },
   });
   running = worker.run();
 });

@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createCalendarActivities } from '../../activities/calendar/activities';
 import { officialCalendar } from '../../domain/calendar/official';
 import {
   cancelItem,
@@ -23,6 +23,7 @@ import { calendarWindow } from '../../workflows/supervision/state';
 import type {
   Actor,
   DeliveryResult,
+  NoticeRecord,
   Notice,
   SupervisionInput,
   SupervisionState,
@@ -63,15 +64,27 @@ function harness(): Harness {
   const taskQueue = `tq-${Math.random().toString(36).slice(2)}`;
   const notices: Notice[] = [];
   const batches: ItemRecordBatch[] = [];
-  const send = (channel: 'email' | 'webhook') =>
-    jest.fn(async (n: Notice): Promise<DeliveryResult> => {
-      if (channel === 'email') notices.push(n);
-      return { channel, status: 'delivered', recipients: n.recipients.length };
-    });
+  // one activity per step's batch of notices; each notice delivered on both channels
+  const deliverNotices = jest.fn(
+    async ({ notices: batch }: { notices: Notice[] }): Promise<NoticeRecord[]> => {
+      notices.push(...batch);
+      return batch.map((n) => ({
+        key: n.key,
+        kind: n.kind,
+        subject: n.subject,
+        at: n.at,
+        recipients: n.recipients.map((r) => r.id),
+        deliveries: (['email', 'webhook'] as const).map((channel): DeliveryResult => ({
+          channel,
+          status: 'delivered',
+          recipients: n.recipients.length,
+        })),
+      }));
+    },
+  );
   const activities = {
-    ...createActivities({ calendar: officialCalendar(), channels: {}, client: env.client }),
-    sendEmail: send('email'),
-    sendWebhook: send('webhook'),
+    ...createCalendarActivities(officialCalendar()),
+    deliverNotices,
     recordItem: jest.fn(async (b: ItemRecordBatch) => {
       batches.push(b);
     }),
