@@ -4,7 +4,9 @@
 import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 import type { NoticeDelivery } from '../domain/record';
 import type { Notice, NoticeRecord } from '../workflows/types';
+import type { Client } from '@temporalio/client';
 import { createCalendarActivities } from './calendar/activities';
+import { createReplanActivities } from './calendar/replan';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
 import { createRecordActivities } from './record/activities';
 import type { Db } from './record/db';
@@ -15,6 +17,8 @@ export interface ActivityDeps {
   channels: NotificationChannels;
   /** the record (PostgreSQL or the embedded PGlite): every step of every item and case */
   record: Db;
+  /** for the activities that signal workflows (re-planning after a calendar load) */
+  client?: Client;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -23,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities(deps.calendar),
     ...notifications,
     ...createRecordActivities(deps.record),
+    ...createReplanActivities(deps),
     /**
      * Delivers a step's notices and records each one's result per channel. The delivery itself is
      * idempotent per notice key, so a retry after a failed record write sends nothing twice.

@@ -86,7 +86,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { calendar, channels, record },
+      deps: { calendar, channels, record, client },
       maxCachedWorkflows: config.maxCachedWorkflows,
       shutdownGraceTime: config.shutdownGraceTime as Parameters<typeof createWorker>[0]['shutdownGraceTime'],
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),

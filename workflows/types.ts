@@ -59,7 +59,7 @@ export interface SkippedDay {
 }
 
 export interface ReceiptAdjustment {
-  kind: 'extension' | 'pause' | 'review_clock_stop';
+  kind: 'extension' | 'pause' | 'review_clock_stop' | 'calendar';
   at: string; // when the deadline moved
   from: string; // old deadline instant
   to: string; // new deadline instant

@@ -64,7 +64,7 @@ export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHar
         namespace: env.namespace ?? 'default',
         taskQueue,
         workflowBundle,
-        deps: { calendar, channels: {}, record: await memoryRecord() },
+        deps: { calendar, channels: {}, record: await memoryRecord(), client: env.client },
       });
       running = worker.run();
     }

@@ -64,7 +64,7 @@ export interface Step<R = void> {
 type WithActor<T> = T & { actor: Actor };
 
 /** Runs a rule on a draft copy, then derives status and light at ctx.now. */
-function step<R>(state: ItemState, ctx: Ctx, rule: (s: ItemState, fx: Effect[]) => R): Step<R> {
+export function step<R>(state: ItemState, ctx: Ctx, rule: (s: ItemState, fx: Effect[]) => R): Step<R> {
   const s = copy(state);
   const effects: Effect[] = [];
   const outcome = rule(s, effects);
@@ -87,7 +87,7 @@ function recipients(s: ItemState, office?: string): Recipient[] {
   return list;
 }
 
-function notice(
+export function notice(
   s: ItemState,
   ctx: Ctx,
   kind: NoticeKind,

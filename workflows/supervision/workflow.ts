@@ -33,6 +33,7 @@ import { indexedValues, ITEM_DIFF, summaryOf } from './record-view';
 import { calendarWindow, carriedState, compacted, contextOf, isTerminal, stateAtStart } from './state';
 import type { ItemState } from './state';
 import * as t from './transitions';
+import { calendarChanged } from './calendar-update';
 import * as v from './validate';
 
 type Ctx = ReturnType<typeof contextOf>;
@@ -46,9 +47,9 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     throw ApplicationFailure.nonRetryable(`督办事项输入不完整：缺少 ${missing.join(', ')}`, 'InvalidInput');
   // Until the case passes its rectification items a calendar, they fetch theirs once (the SDK holds
   // messages that arrive before their handlers are set).
-  const calendar = input.calendar ?? (await calendarSlice(calendarWindow(input.assignedAt, input.timeZone)));
+  let calendar = input.calendar ?? (await calendarSlice(calendarWindow(input.assignedAt, input.timeZone)));
   const tz = input.timeZone;
-  const base = contextOf({ ...input, calendar }, Date.now());
+  let base = contextOf({ ...input, calendar }, Date.now());
   const ctx = (): Ctx => ({ ...base, now: Date.now() });
   let state: ItemState;
   try {
@@ -98,6 +99,12 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   // ---------- handlers (registered before the first await) ----------
   setHandler(m.getItemState, () => state);
   setHandler(m.caseLinked, (l) => void apply(t.caseLinked(state, l, ctx())));
+  setHandler(m.calendarChanged, (c) => {
+    // from now on the item computes on the calendar the office loaded
+    calendar = c.calendar;
+    base = contextOf({ ...input, calendar }, Date.now());
+    apply(calendarChanged(state, c, ctx()));
+  });
   function onUpdate<A extends object, R>(
     def: UpdateDefinition<{ status: ItemStatus } & R, [A]>,
     check: (s: ItemState, args: A, c: Ctx) => v.Refusal | undefined,
