@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Db } from '../activities/record/db';
 import swaggerUiDist from 'swagger-ui-dist';
 import type { TokenEntry } from '../config';
 import { authenticate, createAuthenticator } from './auth';
@@ -18,6 +19,7 @@ import { itemsRouter } from './routes/items';
 import { ledgerRouter } from './routes/ledger';
 import { meRouter, withMeRoute } from './routes/me';
 import { policiesRouter } from './routes/policies';
+import { unitsRouter } from './routes/units';
 
 export interface ApiDeps {
   client: Client;
@@ -26,6 +28,8 @@ export interface ApiDeps {
   taskQueue: string;
   timeZone: string;
   logger?: Logger;
+  /** the record; without it the unit directory and unit accounts' lists answer 503 */
+  record?: Db;
   /** injectable clock for tests */
   now?: () => Date;
 }
@@ -48,6 +52,7 @@ export function createApp(deps: ApiDeps): Express {
     taskQueue: deps.taskQueue,
     timeZone: deps.timeZone,
     now: deps.now ?? (() => new Date()),
+    record: deps.record,
     // derived from the token set: every replica with the same configuration accepts the others'
     // page tokens, and no extra secret needs configuring
     pageTokenKey: createHash('sha256')
@@ -81,7 +86,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/cases', casesRouter(ctx));
   v1.use('/ledger', ledgerRouter(ctx));
   v1.use('/policies', policiesRouter());
-  v1.use('/me', meRouter(deps.tokens));
+  v1.use('/units', unitsRouter(ctx));
+  v1.use('/me', meRouter());
   app.use('/v1', v1);
   // the web console (督办台) at /, after every API route
   app.use(consoleRouter());

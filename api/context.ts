@@ -1,6 +1,7 @@
 // What every router needs: the one Temporal client, the calendar, and a few settings. The API keeps
 // no state of its own; everything it answers comes from Temporal.
 import type { Client } from '@temporalio/client';
+import type { Db } from '../activities/record/db';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   CaseStageKey,
@@ -31,6 +32,8 @@ export interface ApiContext {
   now: () => Date;
   /** signs list page tokens, so a forged token is a 400 here, not an error deep in Temporal */
   pageTokenKey: Buffer;
+  /** the record (PostgreSQL): the unit directory, and what unit accounts may see */
+  record?: Db;
 }
 
 /** The typed search-attribute keys, defined once beside the workflows that keep them current. */

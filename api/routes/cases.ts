@@ -24,6 +24,7 @@ import { stateAtStart } from '../../workflows/case/state';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
 import type { CaseInput, CaseState, Policy } from '../../workflows/types';
+import { ownSubjectOnly, scopeCase } from '../access';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { SA, type ApiContext } from '../context';
@@ -65,7 +66,8 @@ export const CASE_ACTIONS: ActionSpec[] = [
   }),
   action({
     path: 'appeal',
-    roles: ['staff', 'manager'],
+    // a unit appeals for itself and its own people (ownSubjectOnly)
+    roles: ['staff', 'manager', 'unit'],
     schema: AppealInput,
     update: fileAppeal,
     summary: 'File an appeal for a subject (申诉)',
@@ -140,17 +142,25 @@ export function casesRouter(ctx: ApiContext): Router {
     res.status(201).json(stateAtStart(caseInput, now.getTime()));
   });
 
-  router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
-    res.json(await stateOf((res.locals.params as { id: string }).id));
-  });
+  router.get(
+    '/:id',
+    requireRole(...ALL_ROLES),
+    validate('params', IdParam),
+    scopeCase(ctx),
+    async (_req, res) => {
+      res.json(await stateOf((res.locals.params as { id: string }).id));
+    },
+  );
 
   for (const spec of CASE_ACTIONS) {
     router.post(
       `/:id/${spec.path}`,
       requireRole(...spec.roles),
       validate('params', IdParam),
+      scopeCase(ctx),
       body,
       validate('body', spec.schema),
+      ...(spec.path === 'appeal' ? [ownSubjectOnly] : []),
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
         // the Update answers its small outcome; the route answers the case as it stands after it

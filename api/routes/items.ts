@@ -40,7 +40,10 @@ import type {
   SupervisionInput,
   SupervisionState,
 } from '../../workflows/types';
-import { actorOf, ALL_ROLES, requireRole } from '../auth';
+import { listItems, InvalidQueryError } from '../../activities/record/store';
+import { scopeItem, unitOf } from '../access';
+import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
+import { recordOf, resolveUnits, type ResolvedItem } from '../directory';
 import { conflict, invalidField } from '../errors';
 import { isTimeZone, localMinute, openPageToken, SA, signPageToken, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
@@ -54,9 +57,11 @@ type SupervisionItemWorkflow = (input: SupervisionInput) => Promise<unknown>;
 export const IdParam = z.strictObject({ id: idString });
 
 export const ITEM_ACTIONS: ActionSpec[] = [
+  // A unit account may take the actions whose roles name `unit`, on its own items only (api/access.ts).
+  // 签收 (acknowledge) and 退回交办 (decline) join here with roles ['unit', 'staff'] / ['unit'].
   action({
     path: 'reports',
-    roles: ['staff'],
+    roles: ['staff', 'unit'],
     schema: ReportInput,
     update: submitReport,
     summary: 'File a progress or final report (报送)',
@@ -78,7 +83,7 @@ export const ITEM_ACTIONS: ActionSpec[] = [
   }),
   action({
     path: 'extension-request',
-    roles: ['staff'],
+    roles: ['staff', 'unit'],
     schema: ExtensionRequestInput,
     update: requestExtension,
     summary: 'Ask for an extension before the deadline (申请延期)',
@@ -146,7 +151,11 @@ export interface ItemPlan {
  * any assignment date (`pastAllowed`); a create refuses a deadline that has already passed. Either
  * refuses a deadline that does not come after the assignment.
  */
-export function planItem(ctx: ApiContext, body: CreateItem, opts: { pastAllowed?: boolean } = {}): ItemPlan {
+export function planItem(
+  ctx: ApiContext,
+  body: Pick<CreateItem, 'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages'>,
+  opts: { pastAllowed?: boolean } = {},
+): ItemPlan {
   const timeZone = body.timeZone ?? ctx.timeZone;
   if (!isTimeZone(timeZone)) throw invalidField('timeZone', `"${timeZone}" is not an IANA time zone`);
   let policy: Policy;
@@ -204,7 +213,7 @@ export function planItem(ctx: ApiContext, body: CreateItem, opts: { pastAllowed?
   return { policy, timeZone, assignedAt, due, deadline, stages, schedule };
 }
 
-function staticDetails(body: CreateItem, plan: ItemPlan): string {
+function staticDetails(body: ResolvedItem, plan: ItemPlan): string {
   const lines = [`承办单位：${body.leadUnit.name}`];
   const last = plan.stages?.[plan.stages.length - 1]?.deadline ?? plan.deadline;
   lines.push(`办理期限：${localMinute(last.at, plan.timeZone)}（${last.receipt.rule}）`);
@@ -266,6 +275,8 @@ export function itemsRouter(ctx: ApiContext): Router {
 
   router.get('/', requireRole(...ALL_ROLES), validate('query', ItemListQuery), async (_req, res) => {
     const q = res.locals.query as ItemListQuery;
+    const unit = unitOf(actorOf(res.locals));
+    if (unit !== undefined) return void res.json(await unitItemList(ctx, q, unit));
     let nextPageToken: Uint8Array | undefined;
     if (q.pageToken) {
       nextPageToken = openPageToken(ctx.pageTokenKey, q.pageToken);
@@ -301,12 +312,20 @@ export function itemsRouter(ctx: ApiContext): Router {
     res.json({ items, ...(token ? { nextPageToken: token } : {}) });
   });
 
-  router.post('/preview', requireRole(...ALL_ROLES), body, validate('body', CreateItem), (_req, res) => {
-    res.json(previewOf(planItem(ctx, res.locals.body as CreateItem, { pastAllowed: true })));
-  });
+  router.post(
+    '/preview',
+    requireRole(...OFFICE_ROLES),
+    body,
+    validate('body', CreateItem),
+    async (_req, res) => {
+      // the units are checked as a create would check them, though nothing is kept
+      await resolveUnits(ctx, res.locals.body as CreateItem);
+      res.json(previewOf(planItem(ctx, res.locals.body as CreateItem, { pastAllowed: true })));
+    },
+  );
 
   router.post('/', requireRole('staff', 'manager'), body, validate('body', CreateItem), async (req, res) => {
-    const input = res.locals.body as CreateItem;
+    const input = await resolveUnits(ctx, res.locals.body as CreateItem);
     const plan = planItem(ctx, input);
     const id = input.id ?? randomUUID();
     const requestHash = requestHashOf(req.body);
@@ -362,16 +381,24 @@ export function itemsRouter(ctx: ApiContext): Router {
     sendState(res, 201, stateAtStart(workflowInput, now.getTime()));
   });
 
-  router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
-    const { id } = res.locals.params as { id: string };
-    res.json(await stateOf(id));
-  });
+  router.get(
+    '/:id',
+    requireRole(...ALL_ROLES),
+    validate('params', IdParam),
+    scopeItem(ctx),
+    async (_req, res) => {
+      const { id } = res.locals.params as { id: string };
+      res.json(await stateOf(id));
+    },
+  );
 
   for (const spec of ITEM_ACTIONS) {
     router.post(
       `/:id/${spec.path}`,
       requireRole(...spec.roles),
       validate('params', IdParam),
+      // before the body: another unit's item is a 404 whatever is sent
+      scopeItem(ctx),
       body,
       validate('body', spec.schema),
       async (_req, res) => {
@@ -391,6 +418,46 @@ export function itemsRouter(ctx: ApiContext): Router {
     );
   }
   return router;
+}
+
+/**
+ * A unit account's list: from the record, which knows assisting units too (visibility indexes the
+ * lead unit only). Same shape and page-token signing as the office's list.
+ */
+async function unitItemList(ctx: ApiContext, q: ItemListQuery, unit: string) {
+  let cursor: string | undefined;
+  if (q.pageToken) {
+    cursor = openPageToken(ctx.pageTokenKey, q.pageToken)?.toString('utf8');
+    if (!cursor) throw invalidField('pageToken', 'not a page token from this API');
+  }
+  let page: Awaited<ReturnType<typeof listItems>>;
+  try {
+    page = await listItems(recordOf(ctx), {
+      unit,
+      status: q.status,
+      leadUnit: q.leadUnit,
+      overdue: q.overdue ? { is: q.overdue === 'true', now: ctx.now().toISOString() } : undefined,
+      limit: q.pageSize ?? 50,
+      cursor,
+    });
+  } catch (err) {
+    if (err instanceof InvalidQueryError) throw invalidField('pageToken', 'not a page token of this list');
+    throw err;
+  }
+  return {
+    items: page.items.map((r) => ({
+      id: r.id,
+      title: r.title,
+      status: r.status,
+      leadUnit: r.leadUnit.id,
+      deadlineAt: r.deadlineAt,
+      urgeCount: r.urgeCount,
+      link: `/v1/items/${encodeURIComponent(r.id)}`,
+    })),
+    ...(page.nextCursor
+      ? { nextPageToken: signPageToken(ctx.pageTokenKey, Buffer.from(page.nextCursor)) }
+      : {}),
+  };
 }
 
 function checkExtensionDue(payload: Record<string, unknown>, now: Date): void {

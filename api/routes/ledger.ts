@@ -6,7 +6,7 @@ import { getLedger } from '../../workflows/messages';
 import { ledgerWorkflowId } from '../../workflows/ids';
 import { deriveRestrictions } from '../../workflows/ledger-rules';
 import type { LedgerState } from '../../workflows/types';
-import { ALL_ROLES, requireRole } from '../auth';
+import { OFFICE_ROLES, requireRole } from '../auth';
 import { HttpProblem } from '../errors';
 import type { ApiContext } from '../context';
 import { queryOr404 } from '../temporal';
@@ -21,7 +21,8 @@ export function ledgerRouter(ctx: ApiContext): Router {
   const router = Router();
   router.get(
     '/:subjectId',
-    requireRole(...ALL_ROLES),
+    // a subject's ledger is the office's: a unit account would read any unit's or person's
+    requireRole(...OFFICE_ROLES),
     validate('params', SubjectParam),
     validate('query', LedgerQuery),
     async (_req, res) => {
