@@ -44,7 +44,7 @@ import { listItems, InvalidQueryError } from '../../activities/record/store';
 import { scopeItem, unitOf } from '../access';
 import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
 import { recordOf, resolveUnits, type ResolvedItem } from '../directory';
-import { conflict, invalidField } from '../errors';
+import { conflict, HttpProblem, invalidField } from '../errors';
 import { isTimeZone, localMinute, openPageToken, SA, signPageToken, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
 import { action, type ActionSpec } from '../actions';
@@ -324,11 +324,33 @@ export function itemsRouter(ctx: ApiContext): Router {
     },
   );
 
+  /** the item with this client id when it was made by this very body, else undefined */
+  const sameRequest = async (id: string | undefined, hash: string): Promise<SupervisionState | undefined> => {
+    if (id === undefined) return undefined;
+    try {
+      const existing = await stateOf(id);
+      return existing.requestHash === hash ? existing : undefined;
+    } catch (err) {
+      if (err instanceof HttpProblem && err.status === 404) return undefined;
+      throw err;
+    }
+  };
+
   router.post('/', requireRole('staff', 'manager'), body, validate('body', CreateItem), async (req, res) => {
-    const input = await resolveUnits(ctx, res.locals.body as CreateItem);
-    const plan = planItem(ctx, input);
-    const id = input.id ?? randomUUID();
     const requestHash = requestHashOf(req.body);
+    let input: ResolvedItem;
+    let plan: ItemPlan;
+    try {
+      input = await resolveUnits(ctx, res.locals.body as CreateItem);
+      plan = planItem(ctx, input);
+    } catch (err) {
+      // A retry of a create that already succeeded answers the item, even when the directory has
+      // changed since or the deadline has passed: the item keeps what it was given.
+      const existing = await sameRequest((res.locals.body as CreateItem).id, requestHash);
+      if (existing) return sendState(res, 200, existing);
+      throw err;
+    }
+    const id = input.id ?? randomUUID();
     const now = ctx.now();
     const window = calendarWindow(plan.assignedAt, plan.timeZone);
     const workflowInput: SupervisionInput = {
