@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Db } from '../activities/record/db';
 import { loadConfig, loadTokens, type Config, type TokenEntry } from '../config';
 import { createWorkingCalendar } from '../activities/calendar/overrides';
 import { createApp } from './app';
@@ -17,6 +18,8 @@ export interface StartApiOptions {
   /** an existing client to share (the embedded default); otherwise one is connected and owned here */
   client?: Client;
   calendar?: CalendarPort;
+  /** the record, for the unit directory and unit accounts' lists; without it those answer 503 */
+  record?: Db;
   logger?: Logger;
   port?: number;
   host?: string;
@@ -64,6 +67,7 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
       taskQueue: config.temporal.taskQueue,
       timeZone: config.timeZone,
       logger,
+      record: opts.record,
     });
     const host = opts.host ?? config.api.host;
     const server = await new Promise<Server>((resolve, reject) => {
