@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { Db } from '../activities/record/db';
 import swaggerUiDist from 'swagger-ui-dist';
 import type { TokenEntry } from '../config';
 import { authenticate, createAuthenticator } from './auth';
 import { consoleRouter } from './console';
 import type { ApiContext, CalendarPort } from './context';
 import { CalendarService } from '../activities/calendar/service';
-import type { Db } from '../activities/record/db';
 import { startCalendarRollout } from './temporal';
 import { calendarRouter } from './routes/calendar';
 import { problemHandler, unknownRoute } from './errors';
@@ -22,6 +22,7 @@ import { itemsRouter } from './routes/items';
 import { ledgerRouter } from './routes/ledger';
 import { meRouter, withMeRoute } from './routes/me';
 import { policiesRouter } from './routes/policies';
+import { unitsRouter } from './routes/units';
 
 export interface ApiDeps {
   client: Client;
@@ -98,7 +99,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/ledger', ledgerRouter(ctx));
   v1.use('/calendar', calendarRouter(ctx));
   v1.use('/policies', policiesRouter());
-  v1.use('/me', meRouter(deps.tokens));
+  v1.use('/units', unitsRouter(ctx));
+  v1.use('/me', meRouter());
   app.use('/v1', v1);
   // the web console (督办台) at /, after every API route
   app.use(consoleRouter());

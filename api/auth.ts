@@ -8,7 +8,9 @@ import type { Actor } from '../workflows/types';
 import { HttpProblem } from './errors';
 
 export type ApiRole = TokenEntry['role'];
-export const ALL_ROLES: readonly ApiRole[] = ['staff', 'manager', 'ops'];
+export const ALL_ROLES: readonly ApiRole[] = ['staff', 'manager', 'ops', 'unit'];
+/** the office's roles: every route open to them alone is closed to unit accounts */
+export const OFFICE_ROLES: readonly ApiRole[] = ['staff', 'manager', 'ops'];
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
@@ -44,7 +46,7 @@ export function authenticate(auth: Authenticator): RequestHandler {
     if (!match?.[1]) return next(unauthorized('a bearer token is required'));
     const entry = auth.identify(match[1]);
     if (!entry) return next(unauthorized('unknown token'));
-    const actor: Actor = { id: entry.actor, role: entry.role };
+    const actor: Actor = { id: entry.actor, role: entry.role, ...(entry.unit ? { unit: entry.unit } : {}) };
     res.locals.actor = actor;
     next();
   };

@@ -2,11 +2,21 @@
 // the same action tables that mount the routes, so the document cannot drift from the code.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { CreateItem, ItemListQuery, LedgerQuery, MeasureCode, Policy } from '../domain/schemas';
-import { ALL_ROLES, type ApiRole } from './auth';
+import {
+  CreateItem,
+  ItemListQuery,
+  LedgerQuery,
+  MeasureCode,
+  Person,
+  Policy,
+  UnitInput,
+  UnitListQuery,
+} from '../domain/schemas';
+import { ALL_ROLES, OFFICE_ROLES, type ApiRole } from './auth';
 import { CASE_ACTIONS, OpenCaseRequest } from './routes/cases';
 import { IdParam, ITEM_ACTIONS } from './routes/items';
 import { SubjectParam } from './routes/ledger';
+import { UnitIdParam } from './routes/units';
 
 const Problem = z
   .object({
@@ -124,6 +134,23 @@ const Ledger = z
   })
   .openapi('Ledger');
 
+const DirectoryUnit = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    liaison: Person.optional(),
+    principal: Person.optional(),
+    inCharge: Person.optional(),
+    parent: z.string().optional(),
+    revision: z.int(),
+    updatedAt: z.string(),
+  })
+  .openapi('DirectoryUnit', { description: 'a unit of the directory (单位名录)' });
+
+const UnitList = z
+  .object({ units: z.array(DirectoryUnit), nextPageToken: z.string().optional() })
+  .openapi('UnitList');
+
 const PolicyList = z.object({ default: z.string(), policies: z.array(Policy) }).openapi('PolicyList');
 
 const idParams = z.object({
@@ -143,12 +170,12 @@ const PROBLEMS = {
   400: 'invalid request: the innermost wrong field is named in errors[].path',
   401: 'missing or unknown bearer token',
   403: 'the token’s role may not do this',
-  404: 'no such item or case',
-  409: 'refused by the workflow (reason in detail) or id taken',
+  404: 'no such item, case or unit (for a unit token also: not its unit’s)',
+  409: 'refused by the workflow (reason in detail), id taken, or a unit parent that makes a cycle',
   413: 'body too large',
   415: 'body is not application/json',
   500: 'an unexpected error (no internals in the body)',
-  503: 'Temporal is not reachable; retry after the Retry-After seconds',
+  503: 'Temporal (or the record) is not reachable; retry after the Retry-After seconds',
 } as const;
 type ProblemStatus = keyof typeof PROBLEMS;
 
@@ -181,6 +208,9 @@ function errorResponses(opts: {
 
 const rolesText = (roles: readonly ApiRole[]): string =>
   roles.length === ALL_ROLES.length ? 'Roles: any.' : `Roles: ${roles.join(', ')}.`;
+/** what a unit token meets on a route it may call about items or cases */
+const UNIT_SCOPE =
+  ' A unit token reaches only what concerns its unit (lead or assisting unit, its people); anything else answers 404, as an unknown id does.';
 
 export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generateDocument']> {
   const registry = new OpenAPIRegistry();
@@ -198,6 +228,9 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     CaseState,
     Ledger,
     PolicyList,
+    DirectoryUnit,
+    UnitList,
+    UnitInput,
     CreateItem,
     OpenCaseRequest,
   };
@@ -219,8 +252,8 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
   registry.registerPath({
     method: 'get',
     path: '/v1/items',
-    summary: 'List items from Temporal visibility',
-    description: rolesText(ALL_ROLES),
+    summary: 'List items (a unit token: its own, from the record)',
+    description: `${rolesText(ALL_ROLES)}${UNIT_SCOPE}`,
     security,
     request: { query: ItemListQuery },
     responses: {
@@ -232,19 +265,20 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     method: 'post',
     path: '/v1/items/preview',
     summary: 'The schedule an input would get; nothing is started',
-    description: rolesText(ALL_ROLES),
+    description: rolesText(OFFICE_ROLES),
     security,
     request: { body: { content: { 'application/json': { schema: CreateItem } }, required: true } },
     responses: {
       200: json('deadline, warning and reminder instants', Preview),
-      ...errorResponses({ body: true, temporal: false }),
+      // 503: units by id alone need the record
+      ...errorResponses({ body: true, roles: OFFICE_ROLES }),
     },
   });
   registry.registerPath({
     method: 'get',
     path: '/v1/items/{id}',
     summary: 'The full state of an item',
-    description: rolesText(ALL_ROLES),
+    description: `${rolesText(ALL_ROLES)}${UNIT_SCOPE}`,
     security,
     request: { params: idParams },
     responses: { 200: json('the item', ItemState), ...errorResponses({ params: true, notFound: true }) },
@@ -254,7 +288,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       method: 'post',
       path: `/v1/items/{id}/${a.path}`,
       summary: a.summary,
-      description: `${rolesText(a.roles)} Sent to the workflow as the Update \`${a.update}\`.`,
+      description: `${rolesText(a.roles)} Sent to the workflow as the Update \`${a.update}\`.${a.roles.includes('unit') ? UNIT_SCOPE : ''}`,
       security,
       request: {
         params: idParams,
@@ -287,7 +321,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     method: 'get',
     path: '/v1/cases/{id}',
     summary: 'The state of a case',
-    description: rolesText(ALL_ROLES),
+    description: `${rolesText(ALL_ROLES)}${UNIT_SCOPE}`,
     security,
     request: { params: idParams },
     responses: { 200: json('the case', CaseState), ...errorResponses({ params: true, notFound: true }) },
@@ -297,7 +331,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       method: 'post',
       path: `/v1/cases/{id}/${a.path}`,
       summary: a.summary,
-      description: `${rolesText(a.roles)} Sent to the workflow as the Update \`${a.update}\`.`,
+      description: `${rolesText(a.roles)} Sent to the workflow as the Update \`${a.update}\`.${a.roles.includes('unit') ? UNIT_SCOPE : ''}`,
       security,
       request: {
         params: idParams,
@@ -313,7 +347,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     method: 'get',
     path: '/v1/ledger/{subjectId}',
     summary: 'A subject’s yearly ledger (台帐) and rating restrictions',
-    description: rolesText(ALL_ROLES),
+    description: rolesText(OFFICE_ROLES),
     security,
     request: {
       params: z.object({
@@ -323,7 +357,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     },
     responses: {
       200: json('events and restrictions (empty when nothing was recorded)', Ledger),
-      ...errorResponses({ params: true, query: true }),
+      ...errorResponses({ params: true, query: true, roles: OFFICE_ROLES }),
     },
   });
   registry.registerPath({
@@ -333,6 +367,46 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     description: rolesText(ALL_ROLES),
     security,
     responses: { 200: json('presets', PolicyList), ...errorResponses({ temporal: false }) },
+  });
+  const unitParams = z.object({
+    id: UnitIdParam.shape.id.openapi({ param: { name: 'id', in: 'path' }, example: 'unit-housing' }),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/units',
+    summary: 'The unit directory (单位名录), in id order',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { query: UnitListQuery },
+    responses: { 200: json('one page of units', UnitList), ...errorResponses({ query: true }) },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/units/{id}',
+    summary: 'One unit of the directory',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { params: unitParams },
+    responses: {
+      200: json('the unit', DirectoryUnit),
+      ...errorResponses({ params: true, notFound: true }),
+    },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/units/{id}',
+    summary: 'Create or replace a unit of the directory',
+    description: `${rolesText(['manager'])} \`parent\` must name a unit of the directory (else 400) that is not this unit or below it (else 409). Items already created keep the names and people they were given.`,
+    security,
+    request: {
+      params: unitParams,
+      body: { content: { 'application/json': { schema: UnitInput } }, required: true },
+    },
+    responses: {
+      200: json('replaced', DirectoryUnit),
+      201: json('created; Location names the unit', DirectoryUnit),
+      ...errorResponses({ body: true, params: true, roles: ['manager'], conflict: true }),
+    },
   });
   const status = z.object({ status: z.string() });
   registry.registerPath({

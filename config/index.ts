@@ -3,16 +3,34 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { TASK_QUEUE_DEFAULT } from '../workflows/ids';
+import { ID_PATTERN, TASK_QUEUE_DEFAULT } from '../workflows/ids';
 import { projectRoot } from './temporal-binaries';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 
-const TokenEntry = z.strictObject({
-  token: z.string().min(16, 'tokens must be at least 16 characters'),
-  actor: z.string().min(1).max(100),
-  role: z.enum(['staff', 'manager', 'ops']),
-});
+// A unit account (联络员) acts for exactly one unit of the directory: the token names it, and only a
+// unit token may, so a typo cannot quietly widen or narrow what an office token sees.
+const TokenEntry = z
+  .strictObject({
+    token: z.string().min(16, 'tokens must be at least 16 characters'),
+    actor: z.string().min(1).max(100),
+    role: z.enum(['staff', 'manager', 'ops', 'unit']),
+    unit: z.string().regex(ID_PATTERN, 'a unit id: letters, digits and . _ : - only').optional(),
+  })
+  .superRefine((t, ctx) => {
+    if (t.role === 'unit' && t.unit === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unit'],
+        message: 'required for role unit (the unit id it acts for)',
+      });
+    if (t.role !== 'unit' && t.unit !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unit'],
+        message: `only a unit token names a unit (role is ${t.role})`,
+      });
+  });
 export type TokenEntry = z.infer<typeof TokenEntry>;
 
 const Env = z.object({

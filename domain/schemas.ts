@@ -46,6 +46,52 @@ export const Unit = z
   .openapi('Unit');
 export type Unit = z.infer<typeof Unit>;
 
+// An item names a unit in full (as clients always could) or by id alone: then the directory
+// (GET /v1/units) fills the name and people, copied into the item when it is created.
+export const UnitRef = z
+  .strictObject({
+    id,
+    name: text(200).optional().openapi({ description: 'absent: taken from the unit directory' }),
+    liaison: Person.optional().openapi({ description: 'absent with no name: the directory’s liaison' }),
+  })
+  .openapi('UnitRef', {
+    description: 'a unit in full, or by id alone (`{id}`): the directory supplies name and liaison',
+  });
+export type UnitRef = z.infer<typeof UnitRef>;
+
+export const AssistingUnitRef = z
+  .strictObject({ ...UnitRef.shape, duty: text(500).optional().openapi({ description: '协办职责' }) })
+  .openapi('AssistingUnitRef');
+export type AssistingUnitRef = z.infer<typeof AssistingUnitRef>;
+
+/** PUT /v1/units/{id}: a unit of the directory (the id is the path's) */
+export const UnitInput = z
+  .strictObject({
+    name: text(200),
+    liaison: Person.optional().openapi({ description: '督查联络员' }),
+    principal: Person.optional().openapi({ description: '主要领导' }),
+    inCharge: Person.optional().openapi({ description: '分管领导' }),
+    parent: id
+      .optional()
+      .openapi({ description: 'the parent unit’s id: it must exist, and not be below this unit' }),
+  })
+  .openapi('UnitInput');
+export type UnitInput = z.infer<typeof UnitInput>;
+
+const pageToken = z
+  .string()
+  .max(2000)
+  .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)?$/, 'not a page token from this API')
+  .optional()
+  .openapi({ description: 'opaque: only a nextPageToken this API answered is accepted' });
+
+export const UnitListQuery = z.strictObject({
+  parent: id.optional().openapi({ description: 'only the units directly under this one' }),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+  pageToken,
+});
+export type UnitListQuery = z.infer<typeof UnitListQuery>;
+
 export const Responsible = z
   .strictObject({
     principal: Person.openapi({ description: '主要领导 (first responsible person)' }),
@@ -183,9 +229,11 @@ export const CreateItem = z
     title: text(200),
     description: text(5000).optional(),
     source: Source,
-    leadUnit: Unit,
-    assistingUnits: z.array(Unit).max(20).optional(),
-    responsible: Responsible,
+    leadUnit: UnitRef,
+    assistingUnits: z.array(AssistingUnitRef).max(20).optional(),
+    responsible: Responsible.optional().openapi({
+      description: 'absent: the lead unit’s principal and inCharge from the directory',
+    }),
     assignedAt: isoInstant.optional(),
     due: Due.optional(),
     stages: z
@@ -293,12 +341,7 @@ export const CaseListQuery = z.strictObject({
   subject: id.optional().openapi({ description: 'a subject id (person or unit)' }),
   itemId: id.optional(),
   pageSize: z.coerce.number().int().min(1).max(200).optional(),
-  pageToken: z
-    .string()
-    .max(2000)
-    .regex(/^[A-Za-z0-9_-]+$/, 'not a page token from this API')
-    .optional()
-    .openapi({ description: 'opaque: only a nextPageToken this API answered is accepted' }),
+  pageToken,
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
 

@@ -21,6 +21,8 @@ import { workflowsPath } from '../worker/worker';
 import { DevServerError, startDevServer, type DevServer } from './dev-server';
 
 const ROLES = ['staff', 'manager', 'ops'] as const;
+/** the README's sample unit: the dev unit token (联络员) acts for it */
+export const DEV_UNIT = 'unit-housing';
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.DUBAN_DATA_DIR ? resolve(env.DUBAN_DATA_DIR) : join(projectRoot, 'data');
@@ -35,19 +37,35 @@ function intFromEnv(name: string, fallback: number): number {
   return n;
 }
 
-/** The dev tokens: kept in <data>/dev-tokens.json (mode 0600) so they survive restarts. */
+const unitToken = (): TokenEntry => ({
+  token: `dev-unit-${randomBytes(18).toString('base64url')}`,
+  actor: 'dev-unit',
+  role: 'unit',
+  unit: DEV_UNIT,
+});
+
+/**
+ * The dev tokens: kept in <data>/dev-tokens.json (mode 0600) so they survive restarts. A file from
+ * before unit accounts gains the unit token; the tokens it holds stay as they are.
+ */
 export function devTokens(dir: string): { tokens: TokenEntry[]; file: string; created: boolean } {
   const file = join(dir, 'dev-tokens.json');
   if (existsSync(file)) {
     chmodSync(file, 0o600);
     const tokens = loadTokens({ tokens: { file } } as Config);
-    return { tokens, file, created: false };
+    if (tokens.some((t) => t.role === 'unit')) return { tokens, file, created: false };
+    const withUnit = [...tokens, unitToken()];
+    writeFileSync(file, JSON.stringify(withUnit, null, 2) + '\n', { mode: 0o600 });
+    return { tokens: withUnit, file, created: false };
   }
-  const tokens = ROLES.map((role) => ({
-    token: `dev-${role}-${randomBytes(18).toString('base64url')}`,
-    actor: `dev-${role}`,
-    role,
-  }));
+  const tokens: TokenEntry[] = [
+    ...ROLES.map((role) => ({
+      token: `dev-${role}-${randomBytes(18).toString('base64url')}`,
+      actor: `dev-${role}`,
+      role,
+    })),
+    unitToken(),
+  ];
   writeFileSync(file, JSON.stringify(tokens, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
   return { tokens, file, created: true };
 }
@@ -78,7 +96,9 @@ function banner(lines: {
   ];
   if (lines.tokenSource === 'dev') {
     out.push(`  API tokens (dev, kept in ${join(lines.data, 'dev-tokens.json')}):`);
-    for (const t of lines.tokens) out.push(`    ${t.role.padEnd(8)} ${t.token}`);
+    for (const t of lines.tokens) {
+      out.push(`    ${t.role.padEnd(8)} ${t.token}${t.unit ? `  (unit ${t.unit})` : ''}`);
+    }
   } else {
     out.push(`  API tokens       from ${lines.tokenSource} (${lines.tokens.length}; not printed)`);
   }

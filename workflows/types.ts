@@ -31,11 +31,13 @@ export type {
   Unit,
 };
 
-export type Role = 'staff' | 'manager' | 'ops' | 'system';
+export type Role = 'staff' | 'manager' | 'ops' | 'unit' | 'system';
 /** Who did something; carried into every message so the history says who acted. */
 export interface Actor {
   id: string;
   role: Role;
+  /** for a unit account (联络员): the unit it acts for */
+  unit?: string;
 }
 
 // ---------- working-day calendar ----------

@@ -595,6 +595,8 @@ export interface CaseFilter {
   stage?: string | readonly string[];
   /** a subject id (person or unit) */
   subject?: string;
+  /** what a unit account sees: the unit or its people among the subjects, or the case's item the unit's */
+  unit?: string;
   itemId?: string;
   limit: number;
   cursor?: string;
@@ -620,6 +622,7 @@ export async function listCases(
     w.add(`stage = ANY(${w.param(list(f.stage).map((s) => filterText('stage', s)))}::text[])`);
   if (f.subject !== undefined) w.add(`${w.param(filterText('subject', f.subject))} = ANY(subject_ids)`);
   if (f.itemId !== undefined) w.add(`item_id = ${w.param(filterText('itemId', f.itemId))}`);
+  if (f.unit !== undefined) w.add(caseOfUnitSql(w.param(filterText('unit', f.unit))));
   if (f.cursor !== undefined) {
     const c = decodeCursor('cases', f.cursor);
     w.add(`(opened_at, id) < (${w.param(c.at)}::timestamptz, ${w.param(c.id)})`);
@@ -644,6 +647,22 @@ export async function listCases(
   return rows.length > limit && last
     ? { cases, nextCursor: encodeCursor('cases', last.openedAt, last.id) }
     : { cases };
+}
+
+/** the condition "the unit $u is concerned by this case" (see CaseFilter.unit) */
+const caseOfUnitSql = (u: string) => `(EXISTS (
+    SELECT 1 FROM jsonb_array_elements(coalesce(cases.view->'subjects', '[]'::jsonb)) s
+    WHERE (s->>'kind' = 'unit' AND s->>'id' = ${u}) OR (s->>'kind' = 'person' AND s->>'unitId' = ${u}))
+  OR cases.item_id IN (SELECT i.id FROM items i WHERE i.lead_unit_id = ${u} OR ${u} = ANY(i.assisting_unit_ids)))`;
+
+/** An item's lead and assisting unit ids, or undefined when the record has no such item. */
+export async function itemUnitIds(db: Queryable, id: string): Promise<string[] | undefined> {
+  const { rows } = await db.query('SELECT lead_unit_id, assisting_unit_ids FROM items WHERE id = $1', [
+    filterText('id', id),
+  ]);
+  const r = rows[0];
+  if (!r) return undefined;
+  return [String(r.lead_unit_id), ...((r.assisting_unit_ids as string[] | null) ?? [])];
 }
 
 /** Items not completed or cancelled, for the consistency check against running workflows. */
@@ -835,6 +854,73 @@ export async function getUnit(db: Queryable, id: string): Promise<UnitRow | unde
 export async function listUnits(db: Queryable): Promise<UnitRow[]> {
   const { rows } = await db.query('SELECT * FROM units ORDER BY id');
   return rows.map(unitRow);
+}
+
+/** The units with these ids that the directory holds, by id (one statement: one snapshot). */
+export async function getUnits(db: Queryable, ids: readonly string[]): Promise<Map<string, UnitRow>> {
+  const wanted = [...new Set(ids.map((id) => filterText('id', id)))];
+  if (!wanted.length) return new Map();
+  const { rows } = await db.query('SELECT * FROM units WHERE id = ANY($1::text[])', [wanted]);
+  return new Map(rows.map((r) => [String(r.id), unitRow(r)]));
+}
+
+/** One page of the directory in id order; `after` is the last id of the previous page. */
+export async function listUnitsPage(
+  db: Queryable,
+  f: { limit: number; after?: string; parent?: string },
+): Promise<{ units: UnitRow[]; last?: string }> {
+  const limit = limitOf(f.limit);
+  const w = new Where();
+  if (f.after !== undefined) w.add(`id > ${w.param(filterText('after', f.after))}`);
+  if (f.parent !== undefined) w.add(`parent_id = ${w.param(filterText('parent', f.parent))}`);
+  const { rows } = await db.query(`SELECT * FROM units ${w} ORDER BY id LIMIT ${limit + 1}`, w.params);
+  const units = rows.slice(0, limit).map(unitRow);
+  return rows.length > limit ? { units, last: units[units.length - 1]?.id } : { units };
+}
+
+/** A unit's parent that the directory does not hold. */
+export class UnknownParentError extends Error {
+  override name = 'UnknownParentError';
+}
+
+/** A parent that would make the directory a cycle; `path` runs from the unit back to itself. */
+export class UnitCycleError extends Error {
+  override name = 'UnitCycleError';
+  constructor(readonly path: string[]) {
+    super(`unit ${path[0]} would become its own ancestor: ${path.join(' → ')}`);
+  }
+}
+
+// Directory writes that check the parent chain are serialised: two concurrent changes (A under B,
+// B under A) each pass a check against the other's old state and together make a cycle.
+const DIRECTORY_LOCK = 7_206_911_303;
+
+/**
+ * Creates or replaces a unit after checking its parent exists and is not the unit or one of its
+ * descendants, all in one transaction: a refused change writes nothing.
+ */
+export function saveUnit(db: Db, u: UnitEntry): Promise<{ unit: UnitRow; created: boolean }> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [DIRECTORY_LOCK]);
+    if (u.parentId !== undefined) {
+      // the parent's chain of ancestors, nearest first; depth-bounded in case old rows hold a cycle
+      const { rows } = await tx.query<{ id: string; depth: number }>(
+        `WITH RECURSIVE chain (id, parent_id, depth) AS (
+           SELECT id, parent_id, 1 FROM units WHERE id = $1
+           UNION ALL
+           SELECT u.id, u.parent_id, c.depth + 1 FROM units u JOIN chain c ON u.id = c.parent_id
+           WHERE c.depth < 1000 AND c.id <> $2)
+         SELECT id, depth FROM chain ORDER BY depth`,
+        [u.parentId, u.id],
+      );
+      if (!rows.length) throw new UnknownParentError(`no unit "${u.parentId}" in the directory`);
+      const chain = rows.map((r) => String(r.id));
+      const at = chain.indexOf(u.id);
+      if (at >= 0) throw new UnitCycleError([u.id, ...chain.slice(0, at + 1)]);
+    }
+    const unit = await putUnit(tx, u);
+    return { unit, created: unit.revision === 1 };
+  });
 }
 
 // ---------- calendar years (放假安排) ----------

@@ -25,11 +25,13 @@ import { stateAtStart } from '../../workflows/case/state';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
 import type { CaseInput, CaseState, Policy } from '../../workflows/types';
+import { ownSubjectOnly, scopeCase } from '../access';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
 import { readCase } from '../read';
+import { unitOf } from '../access';
 import { InvalidQueryError, listCases } from '../../activities/record/store';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
@@ -68,7 +70,8 @@ export const CASE_ACTIONS: ActionSpec[] = [
   }),
   action({
     path: 'appeal',
-    roles: ['staff', 'manager'],
+    // a unit appeals for itself and its own people (ownSubjectOnly)
+    roles: ['staff', 'manager', 'unit'],
     schema: AppealInput,
     update: fileAppeal,
     summary: 'File an appeal for a subject (申诉)',
@@ -146,7 +149,10 @@ export function casesRouter(ctx: ApiContext): Router {
   // From the record: closed cases of any age, filtered by stage, subject or item.
   router.get('/', requireRole(...ALL_ROLES), validate('query', CaseListQuery), async (_req, res) => {
     const q = res.locals.query as CaseListQuery;
+    // a unit account lists only the cases of its unit, its people and its items
+    const unit = unitOf(actorOf(res.locals));
     const page = await listCases(ctx.record, {
+      ...(unit !== undefined ? { unit } : {}),
       ...(q.stage ? { stage: q.stage } : {}),
       ...(q.subject ? { subject: q.subject } : {}),
       ...(q.itemId ? { itemId: q.itemId } : {}),
@@ -160,17 +166,25 @@ export function casesRouter(ctx: ApiContext): Router {
     res.json({ cases, ...(page.nextCursor ? { nextPageToken: page.nextCursor } : {}) });
   });
 
-  router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
-    res.json(await readCase(ctx, (res.locals.params as { id: string }).id));
-  });
+  router.get(
+    '/:id',
+    requireRole(...ALL_ROLES),
+    validate('params', IdParam),
+    scopeCase(ctx),
+    async (_req, res) => {
+      res.json(await readCase(ctx, (res.locals.params as { id: string }).id));
+    },
+  );
 
   for (const spec of CASE_ACTIONS) {
     router.post(
       `/:id/${spec.path}`,
       requireRole(...spec.roles),
       validate('params', IdParam),
+      scopeCase(ctx),
       body,
       validate('body', spec.schema),
+      ...(spec.path === 'appeal' ? [ownSubjectOnly] : []),
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
         // the Update answers its small outcome; the route answers the case as it stands after it

@@ -38,12 +38,14 @@ import type {
   SupervisionInput,
   SupervisionState,
 } from '../../workflows/types';
-import { actorOf, ALL_ROLES, requireRole } from '../auth';
-import { conflict, invalidField } from '../errors';
+import { listItems, InvalidQueryError } from '../../activities/record/store';
+import { scopeItem, unitOf } from '../access';
+import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
+import { resolveUnits, type ResolvedItem } from '../directory';
+import { conflict, HttpProblem, invalidField } from '../errors';
 import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
 import { readItem } from '../read';
-import { InvalidQueryError, listItems } from '../../activities/record/store';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 
@@ -54,9 +56,11 @@ type SupervisionItemWorkflow = (input: SupervisionInput) => Promise<unknown>;
 export const IdParam = z.strictObject({ id: idString });
 
 export const ITEM_ACTIONS: ActionSpec[] = [
+  // A unit account may take the actions whose roles name `unit`, on its own items only (api/access.ts).
+  // 签收 (acknowledge) and 退回交办 (decline) join here with roles ['unit', 'staff'] / ['unit'].
   action({
     path: 'reports',
-    roles: ['staff'],
+    roles: ['staff', 'unit'],
     schema: ReportInput,
     update: submitReport,
     summary: 'File a progress or final report (报送)',
@@ -78,7 +82,7 @@ export const ITEM_ACTIONS: ActionSpec[] = [
   }),
   action({
     path: 'extension-request',
-    roles: ['staff'],
+    roles: ['staff', 'unit'],
     schema: ExtensionRequestInput,
     update: requestExtension,
     summary: 'Ask for an extension before the deadline (申请延期)',
@@ -146,7 +150,11 @@ export interface ItemPlan {
  * any assignment date (`pastAllowed`); a create refuses a deadline that has already passed. Either
  * refuses a deadline that does not come after the assignment.
  */
-export function planItem(ctx: ApiContext, body: CreateItem, opts: { pastAllowed?: boolean } = {}): ItemPlan {
+export function planItem(
+  ctx: ApiContext,
+  body: Pick<CreateItem, 'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages'>,
+  opts: { pastAllowed?: boolean } = {},
+): ItemPlan {
   const timeZone = body.timeZone ?? ctx.timeZone;
   if (!isTimeZone(timeZone)) throw invalidField('timeZone', `"${timeZone}" is not an IANA time zone`);
   let policy: Policy;
@@ -204,7 +212,7 @@ export function planItem(ctx: ApiContext, body: CreateItem, opts: { pastAllowed?
   return { policy, timeZone, assignedAt, due, deadline, stages, schedule };
 }
 
-function staticDetails(body: CreateItem, plan: ItemPlan): string {
+function staticDetails(body: ResolvedItem, plan: ItemPlan): string {
   const lines = [`承办单位：${body.leadUnit.name}`];
   const last = plan.stages?.[plan.stages.length - 1]?.deadline ?? plan.deadline;
   lines.push(`办理期限：${localMinute(last.at, plan.timeZone)}（${last.receipt.rule}）`);
@@ -267,11 +275,14 @@ export function itemsRouter(ctx: ApiContext): Router {
   // The list comes from the record: closed items of any age are in it, and `q` searches titles.
   router.get('/', requireRole(...ALL_ROLES), validate('query', ItemListQuery), async (_req, res) => {
     const q = res.locals.query as ItemListQuery;
+    // a unit account sees only the items its unit leads or assists
+    const unit = unitOf(actorOf(res.locals));
+    if (unit !== undefined && q.unit !== undefined && q.unit !== unit) return void res.json({ items: [] });
     const page = await listItems(ctx.record, {
       ...(q.status ? { status: q.status } : {}),
       ...(q.light ? { light: q.light } : {}),
       ...(q.leadUnit ? { leadUnit: q.leadUnit } : {}),
-      ...(q.unit ? { unit: q.unit } : {}),
+      ...(unit !== undefined ? { unit } : q.unit ? { unit: q.unit } : {}),
       ...(q.source ? { sourceKind: q.source } : {}),
       ...(q.q ? { q: q.q } : {}),
       ...(q.from ? { from: q.from } : {}),
@@ -303,15 +314,45 @@ export function itemsRouter(ctx: ApiContext): Router {
     res.json({ items, ...(page.nextCursor ? { nextPageToken: page.nextCursor } : {}) });
   });
 
-  router.post('/preview', requireRole(...ALL_ROLES), body, validate('body', CreateItem), (_req, res) => {
-    res.json(previewOf(planItem(ctx, res.locals.body as CreateItem, { pastAllowed: true })));
-  });
+  router.post(
+    '/preview',
+    requireRole(...OFFICE_ROLES),
+    body,
+    validate('body', CreateItem),
+    async (_req, res) => {
+      // the units are checked as a create would check them, though nothing is kept
+      await resolveUnits(ctx, res.locals.body as CreateItem);
+      res.json(previewOf(planItem(ctx, res.locals.body as CreateItem, { pastAllowed: true })));
+    },
+  );
+
+  /** the item with this client id when it was made by this very body, else undefined */
+  const sameRequest = async (id: string | undefined, hash: string): Promise<SupervisionState | undefined> => {
+    if (id === undefined) return undefined;
+    try {
+      const existing = await stateOf(id);
+      return existing.requestHash === hash ? existing : undefined;
+    } catch (err) {
+      if (err instanceof HttpProblem && err.status === 404) return undefined;
+      throw err;
+    }
+  };
 
   router.post('/', requireRole('staff', 'manager'), body, validate('body', CreateItem), async (req, res) => {
-    const input = res.locals.body as CreateItem;
-    const plan = planItem(ctx, input);
-    const id = input.id ?? randomUUID();
     const requestHash = requestHashOf(req.body);
+    let input: ResolvedItem;
+    let plan: ItemPlan;
+    try {
+      input = await resolveUnits(ctx, res.locals.body as CreateItem);
+      plan = planItem(ctx, input);
+    } catch (err) {
+      // A retry of a create that already succeeded answers the item, even when the directory has
+      // changed since or the deadline has passed: the item keeps what it was given.
+      const existing = await sameRequest((res.locals.body as CreateItem).id, requestHash);
+      if (existing) return sendState(res, 200, existing);
+      throw err;
+    }
+    const id = input.id ?? randomUUID();
     const now = ctx.now();
     const window = calendarWindow(plan.assignedAt, plan.timeZone);
     const workflowInput: SupervisionInput = {
@@ -364,16 +405,24 @@ export function itemsRouter(ctx: ApiContext): Router {
     sendState(res, 201, stateAtStart(workflowInput, now.getTime()));
   });
 
-  router.get('/:id', requireRole(...ALL_ROLES), validate('params', IdParam), async (_req, res) => {
-    const { id } = res.locals.params as { id: string };
-    res.json(await readItem(ctx, id));
-  });
+  router.get(
+    '/:id',
+    requireRole(...ALL_ROLES),
+    validate('params', IdParam),
+    scopeItem(ctx),
+    async (_req, res) => {
+      const { id } = res.locals.params as { id: string };
+      res.json(await readItem(ctx, id));
+    },
+  );
 
   for (const spec of ITEM_ACTIONS) {
     router.post(
       `/:id/${spec.path}`,
       requireRole(...spec.roles),
       validate('params', IdParam),
+      // before the body: another unit's item is a 404 whatever is sent
+      scopeItem(ctx),
       body,
       validate('body', spec.schema),
       async (_req, res) => {

@@ -6,7 +6,7 @@ import { annualRows, ledgerRows, toLedgerEvent, type LedgerRecordRow } from '../
 import { id as idString, LedgerQuery } from '../../domain/schemas';
 import { deriveRestrictions } from '../../workflows/ledger-rules';
 import type { LedgerState } from '../../workflows/types';
-import { ALL_ROLES, requireRole } from '../auth';
+import { OFFICE_ROLES, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { validate } from '../validate';
 
@@ -40,7 +40,7 @@ function ledgerOf(subjectId: string, subjectKind: 'person' | 'unit', year: numbe
 export function ledgerRouter(ctx: ApiContext): Router {
   const router = Router();
 
-  router.get('/', requireRole(...ALL_ROLES), validate('query', AnnualQuery), async (_req, res) => {
+  router.get('/', requireRole(...OFFICE_ROLES), validate('query', AnnualQuery), async (_req, res) => {
     const q = res.locals.query as z.infer<typeof AnnualQuery>;
     const year = q.year ?? yearIn(ctx.now(), ctx.timeZone);
     const rows = await annualRows(ctx.record, {
@@ -76,7 +76,8 @@ export function ledgerRouter(ctx: ApiContext): Router {
 
   router.get(
     '/:subjectId',
-    requireRole(...ALL_ROLES),
+    // a subject's ledger is the office's: a unit account would read any unit's or person's
+    requireRole(...OFFICE_ROLES),
     validate('params', SubjectParam),
     validate('query', LedgerQuery),
     async (_req, res) => {

@@ -1,15 +1,12 @@
 // Who the bearer token is: the console learns its role here instead of guessing from the token.
 import { Router } from 'express';
-import type { TokenEntry } from '../../config';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 
-export function meRouter(tokens: readonly TokenEntry[]): Router {
+export function meRouter(): Router {
   const router = Router();
   router.get('/', requireRole(...ALL_ROLES), (_req, res) => {
     const actor = actorOf(res.locals);
-    const entry = tokens.find((t) => t.actor === actor.id && t.role === actor.role) as
-      (TokenEntry & { unit?: string }) | undefined;
-    res.json({ actor: actor.id, role: actor.role, ...(entry?.unit ? { unit: entry.unit } : {}) });
+    res.json({ actor: actor.id, role: actor.role, ...(actor.unit ? { unit: actor.unit } : {}) });
   });
   return router;
 }

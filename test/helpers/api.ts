@@ -7,22 +7,30 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
+import { openDatabase, type Db } from '../../activities/record/db';
 import type { TokenEntry } from '../../config';
 import { createWorker } from '../../worker/worker';
 import { createDevServerEnv } from './temporal';
-import { memoryRecord } from './record';
 
 export const TOKENS = {
   staff: 'staff-token-0123456789abcdef',
   manager: 'manager-token-0123456789abcdef',
   ops: 'ops-token-0123456789abcdef',
+  /** a unit account (联络员) of UNIT, the unit of itemBody() */
+  unit: 'unit-token-0123456789abcdef',
+  /** a unit account of OTHER_UNIT */
+  otherUnit: 'other-unit-token-0123456789abcdef',
 } as const;
 export type TestRole = keyof typeof TOKENS;
+export const UNIT = 'unit-housing';
+export const OTHER_UNIT = 'unit-water';
 
 export const TOKEN_ENTRIES: TokenEntry[] = [
   { token: TOKENS.staff, actor: 'liaison-wang', role: 'staff' },
   { token: TOKENS.manager, actor: 'director-li', role: 'manager' },
   { token: TOKENS.ops, actor: 'ops-zhao', role: 'ops' },
+  { token: TOKENS.unit, actor: 'liaison-housing', role: 'unit', unit: UNIT },
+  { token: TOKENS.otherUnit, actor: 'liaison-water', role: 'unit', unit: OTHER_UNIT },
 ];
 
 export interface CallOptions {
@@ -43,14 +51,18 @@ export interface CallResult {
 
 export interface ApiHarness {
   env: TestWorkflowEnvironment;
+  /** the record (an in-memory PGlite) the worker writes and the API reads */
+  record: Db;
   baseUrl: string;
   taskQueue: string;
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
   close(): Promise<void>;
 }
 
-export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHarness> {
+export async function startApiHarness(opts: { worker: boolean; record?: boolean }): Promise<ApiHarness> {
   const env = await createDevServerEnv();
+  // every harness has the record now; `record` is kept so callers that asked for it still compile
+  const record = await openDatabase();
   const taskQueue = `api-test-${randomUUID()}`;
   const calendar = officialCalendar();
   let worker: Worker | undefined;
@@ -64,17 +76,17 @@ export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHar
         namespace: env.namespace ?? 'default',
         taskQueue,
         workflowBundle,
-        deps: { calendar, channels: {}, record: await memoryRecord(), client: env.client },
+        deps: { calendar, channels: {}, record, client: env.client },
       });
       running = worker.run();
     }
     const app = createApp({
       client: env.client,
-      record: await memoryRecord(),
       calendar,
       tokens: TOKEN_ENTRIES,
       taskQueue,
       timeZone: 'Asia/Shanghai',
+      record,
     });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -82,6 +94,7 @@ export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHar
   } catch (err) {
     worker?.shutdown();
     await running?.catch(() => undefined);
+    await record?.close();
     await env.teardown();
     throw err;
   }
@@ -89,6 +102,7 @@ export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHar
 
   return {
     env,
+    record,
     baseUrl,
     taskQueue,
     async call(method, path, o = {}) {
@@ -119,6 +133,7 @@ export async function startApiHarness(opts: { worker: boolean }): Promise<ApiHar
         worker.shutdown();
         await running;
       }
+      await record?.close();
       await env.teardown();
     },
   };

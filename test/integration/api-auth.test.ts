@@ -1,62 +1,161 @@
-// The auth matrix: every route × no token, an unknown token, and each role. Allowed roles must get
-// past auth to the route's own answer (given on purpose: a 400 for an empty body, a 404 for an
-// unknown id…), refused roles a 403, strangers a 401 with WWW-Authenticate.
-import { startApiHarness, type ApiHarness, type TestRole } from '../helpers/api';
+// The auth matrix: every route of the OpenAPI document × no token, an unknown token, each role, and
+// for a unit token its own unit's item or case and another unit's. Allowed callers must get past
+// auth and scope to the route's own answer (given on purpose: a 400 for an empty body…), refused
+// roles a 403, a unit token on another unit's item or case a 404, strangers a 401.
+import { buildOpenApiDocument } from '../../api/openapi';
+import { withMeRoute } from '../../api/routes/me';
+import { itemBody, OTHER_UNIT, startApiHarness, UNIT, type ApiHarness, type TestRole } from '../helpers/api';
 
 let api: ApiHarness;
+/** an item and a case of UNIT, and of OTHER_UNIT */
+const ids = {
+  own: { item: 'auth-own-item', case: 'auth-own-case' },
+  other: { item: 'auth-other-item', case: 'auth-other-case' },
+};
 
 beforeAll(async () => {
-  api = await startApiHarness({ worker: false });
-});
+  api = await startApiHarness({ worker: true, record: true });
+  const put = await api.call('PUT', `/v1/units/${UNIT}`, { as: 'manager', body: { name: '市住建局' } });
+  expect(put.status).toBe(201);
+  const made = await Promise.all([
+    api.call('POST', '/v1/items', { as: 'staff', body: itemBody({ id: ids.own.item }) }),
+    api.call('POST', '/v1/items', {
+      as: 'staff',
+      body: itemBody({ id: ids.other.item, leadUnit: { id: OTHER_UNIT, name: '市水务局' } }),
+    }),
+    api.call('POST', '/v1/cases', {
+      as: 'manager',
+      body: {
+        id: ids.own.case,
+        subjects: [{ kind: 'person', id: 'p-chief', name: '张局长', unitId: UNIT }],
+        grounds: ['明察暗访发现问题'],
+        source: { kind: 'inspection' },
+      },
+    }),
+    api.call('POST', '/v1/cases', {
+      as: 'manager',
+      body: {
+        id: ids.other.case,
+        subjects: [{ kind: 'unit', id: OTHER_UNIT, name: '市水务局' }],
+        grounds: ['明察暗访发现问题'],
+        source: { kind: 'inspection' },
+      },
+    }),
+  ]);
+  expect(made.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+}, 120_000);
 
 afterAll(async () => {
   await api?.close();
 });
 
-interface RouteCase {
-  method: 'GET' | 'POST';
-  path: string;
-  roles: TestRole[];
-  body?: unknown;
-  /** what an allowed role gets for this request */
+type Who = 'none' | 'unknown' | Exclude<TestRole, 'otherUnit'>;
+const OFFICE: Who[] = ['staff', 'manager', 'ops'];
+const ANY: Who[] = [...OFFICE, 'unit'];
+
+/**
+ * The rule of each route: who may call it, what an allowed caller gets for the request sent (chosen
+ * on purpose: a 400 for an empty body is past auth and scope, but changes nothing), and whether the
+ * path's {id} is an item or a case a unit token reaches only when it is its unit's.
+ */
+interface Rule {
+  roles: Who[] | 'public';
   allowed: number;
+  body?: unknown;
+  query?: string;
+  scope?: 'item' | 'case';
 }
+const RULES: Record<string, Rule> = {
+  'POST /v1/items': { roles: ['staff', 'manager'], body: {}, allowed: 400 },
+  'GET /v1/items': { roles: ANY, allowed: 200 },
+  'POST /v1/items/preview': { roles: OFFICE, body: {}, allowed: 400 },
+  'GET /v1/items/{id}': { roles: ANY, scope: 'item', allowed: 200 },
+  'POST /v1/items/{id}/reports': { roles: ['staff', 'unit'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/items/{id}/review': { roles: ['manager'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/items/{id}/complete': { roles: ['manager'], scope: 'item', body: { stage: 7 }, allowed: 400 },
+  'POST /v1/items/{id}/extension-request': {
+    roles: ['staff', 'unit'],
+    scope: 'item',
+    body: {},
+    allowed: 400,
+  },
+  'POST /v1/items/{id}/extension-decision': { roles: ['manager'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/items/{id}/pause': { roles: ['manager'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/items/{id}/resume': { roles: ['manager'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/items/{id}/cancel': { roles: ['manager'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/cases': { roles: ['manager'], body: {}, allowed: 400 },
+  'GET /v1/cases/{id}': { roles: ANY, scope: 'case', allowed: 200 },
+  'POST /v1/cases/{id}/investigation': { roles: ['staff', 'manager'], scope: 'case', body: {}, allowed: 400 },
+  'POST /v1/cases/{id}/decision': { roles: ['manager'], scope: 'case', body: {}, allowed: 400 },
+  'POST /v1/cases/{id}/appeal': {
+    roles: ['staff', 'manager', 'unit'],
+    scope: 'case',
+    body: {},
+    allowed: 400,
+  },
+  'POST /v1/cases/{id}/review': { roles: ['manager'], scope: 'case', body: {}, allowed: 400 },
+  'GET /v1/ledger/{subjectId}': { roles: OFFICE, query: '?year=2026', allowed: 200 },
+  'GET /v1/policies': { roles: ANY, allowed: 200 },
+  'GET /v1/me': { roles: ANY, allowed: 200 },
+  'GET /v1/units': { roles: ANY, allowed: 200 },
+  'GET /v1/units/{id}': { roles: ANY, allowed: 200 },
+  'PUT /v1/units/{id}': { roles: ['manager'], body: {}, allowed: 400 },
+  'GET /healthz': { roles: 'public', allowed: 200 },
+  'GET /readyz': { roles: 'public', allowed: 200 },
+  'GET /openapi.json': { roles: 'public', allowed: 200 },
+  'GET /docs': { roles: 'public', allowed: 200 },
+};
 
-const ANY: TestRole[] = ['staff', 'manager', 'ops'];
-const ROUTES: RouteCase[] = [
-  { method: 'POST', path: '/v1/items', roles: ['staff', 'manager'], body: {}, allowed: 400 },
-  { method: 'GET', path: '/v1/items', roles: ANY, allowed: 200 },
-  { method: 'GET', path: '/v1/items/no-such-item', roles: ANY, allowed: 404 },
-  { method: 'POST', path: '/v1/items/preview', roles: ANY, body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/items/x/reports', roles: ['staff'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/items/x/review', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/items/no-such-item/complete', roles: ['manager'], body: {}, allowed: 404 },
-  { method: 'POST', path: '/v1/items/x/extension-request', roles: ['staff'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/items/x/extension-decision', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/items/x/pause', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/items/x/resume', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/items/x/cancel', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/cases', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'GET', path: '/v1/cases/no-such-case', roles: ANY, allowed: 404 },
-  { method: 'POST', path: '/v1/cases/x/investigation', roles: ['staff', 'manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/cases/x/decision', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/cases/x/appeal', roles: ['staff', 'manager'], body: {}, allowed: 400 },
-  { method: 'POST', path: '/v1/cases/x/review', roles: ['manager'], body: {}, allowed: 400 },
-  { method: 'GET', path: '/v1/ledger/p-nobody?year=2026', roles: ANY, allowed: 200 },
-  { method: 'GET', path: '/v1/policies', roles: ANY, allowed: 200 },
-];
-
-const matrix = ROUTES.flatMap((r) =>
-  (['none', 'unknown', 'staff', 'manager', 'ops'] as const).map((who) => ({
-    ...r,
-    who,
-    expected: who === 'none' || who === 'unknown' ? 401 : r.roles.includes(who) ? r.allowed : 403,
-  })),
+// the route table is the document the API serves: a route added there without a rule here fails
+const doc = withMeRoute(buildOpenApiDocument());
+const documented = Object.entries(doc.paths ?? {}).flatMap(([path, ops]) =>
+  Object.keys(ops as object)
+    .filter((m) => ['get', 'put', 'post', 'patch', 'delete'].includes(m))
+    .map((m) => `${m.toUpperCase()} ${path}`),
 );
 
-test.each(matrix)('$method $path as $who → $expected', async ({ method, path, body, who, expected }) => {
+test('every documented route has an auth rule, and every rule a documented route', () => {
+  expect(documented.filter((r) => !RULES[r])).toEqual([]);
+  expect(Object.keys(RULES).filter((r) => !documented.includes(r))).toEqual([]);
+});
+
+const pathOf = (template: string, rule: Rule, target: 'own' | 'other'): string => {
+  const id = rule.scope ? ids[target][rule.scope] : template.startsWith('/v1/units/') ? UNIT : 'p-nobody';
+  const path = template.replace(/\{[^}]+\}/, id) + (rule.query ?? '');
+  return path === '/docs' ? '/docs/' : path;
+};
+
+const matrix = documented.flatMap((route) => {
+  const [method, template] = route.split(' ') as [string, string];
+  const rule = RULES[route];
+  if (!rule) return [];
+  const targets = rule.scope ? (['own', 'other'] as const) : (['own'] as const);
+  const who: Who[] = ['none', 'unknown', ...ANY];
+  return targets.flatMap((target) =>
+    who.map((w) => {
+      let expected: number;
+      if (rule.roles === 'public') expected = rule.allowed;
+      else if (w === 'none' || w === 'unknown') expected = 401;
+      else if (!rule.roles.includes(w)) expected = 403;
+      // a unit token meets another unit's item or case as if it did not exist
+      else if (w === 'unit' && target === 'other') expected = 404;
+      else expected = rule.allowed;
+      return {
+        route,
+        method,
+        path: pathOf(template, rule, target),
+        body: rule.body,
+        who: w,
+        target,
+        expected,
+      };
+    }),
+  );
+});
+
+test.each(matrix)('$route ($target) as $who → $expected', async ({ method, path, body, who, expected }) => {
   const res = await api.call(method, path, { as: who === 'none' ? undefined : who, body });
-  expect(res.status).toBe(expected);
+  expect({ status: res.status, detail: res.body?.detail }).toMatchObject({ status: expected });
   if (expected >= 400) {
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body.status).toBe(expected);
@@ -65,9 +164,14 @@ test.each(matrix)('$method $path as $who → $expected', async ({ method, path, 
   if (expected === 403) expect(res.body.detail).toMatch(/needs the role/);
 });
 
-test.each(['/healthz', '/readyz', '/openapi.json', '/docs/'])('%s is public', async (path) => {
-  const res = await api.call('GET', path);
-  expect(res.status).toBe(200);
+test('another unit’s item or case answers exactly what an unknown id answers', async () => {
+  for (const kind of ['item', 'case'] as const) {
+    const other = await api.call('GET', `/v1/${kind}s/${ids.other[kind]}`, { as: 'unit' });
+    const missing = await api.call('GET', `/v1/${kind}s/no-such-id`, { as: 'unit' });
+    expect([other.status, missing.status]).toEqual([404, 404]);
+    expect(other.body.detail).toBe(String(missing.body.detail).replace('no-such-id', ids.other[kind]));
+    expect(Object.keys(other.body).sort()).toEqual(Object.keys(missing.body).sort());
+  }
 });
 
 test('a malformed Authorization header is a 401, and the scheme is case-insensitive', async () => {

@@ -17,7 +17,7 @@ let api: ApiHarness;
 let reports: string;
 
 beforeAll(async () => {
-  api = await startApiHarness({ worker: true });
+  api = await startApiHarness({ worker: true, record: true });
   reports = mkdtempSync(join(tmpdir(), 'duban-schemathesis-'));
 });
 
@@ -98,7 +98,7 @@ function schemathesis(role: TestRole): Promise<Run> {
   });
 }
 
-describe.each(['staff', 'manager', 'ops'] as const)('schemathesis as %s', (role) => {
+describe.each(['staff', 'manager', 'ops', 'unit'] as const)('schemathesis as %s', (role) => {
   test('every generated request is answered as the document says, never with a 5xx', async () => {
     const started = Date.now();
     const run = await schemathesis(role);

@@ -9,19 +9,25 @@ import {
   getCase,
   getItem,
   getUnit,
+  getUnits,
   InvalidQueryError,
+  itemUnitIds,
   ledgerRows,
   listCalendarYears,
   listCases,
   listDeliveries,
   listItems,
   listUnits,
+  listUnitsPage,
   openCaseIds,
   openItemIds,
   putCalendarYear,
   putUnit,
   recordDeliveries,
+  saveUnit,
   toLedgerEvent,
+  UnitCycleError,
+  UnknownParentError,
   UnknownRecordError,
   type ItemSummaryRow,
 } from '../../activities/record/store';
@@ -585,6 +591,96 @@ describe.each(backends)('record store on $name', (backend) => {
       expect(await getUnit(db, 'u-1')).toEqual(replaced);
       expect(await getUnit(db, 'u-x')).toBeUndefined();
       expect((await listUnits(db)).map((x) => x.id)).toEqual(['u-0', 'u-1']);
+    });
+
+    it('saves a unit under an existing parent, and refuses an unknown parent or a cycle writing nothing', async () => {
+      expect(await saveUnit(db, { id: 'd-root', name: '市政府' })).toMatchObject({ created: true });
+      await saveUnit(db, { id: 'd-a', name: '甲', parentId: 'd-root' });
+      await saveUnit(db, { id: 'd-b', name: '乙', parentId: 'd-a' });
+      const again = await saveUnit(db, { id: 'd-b', name: '乙局', parentId: 'd-a' });
+      expect(again).toMatchObject({ created: false, unit: { name: '乙局', revision: 2 } });
+
+      await expect(saveUnit(db, { id: 'd-c', name: '丙', parentId: 'd-none' })).rejects.toThrow(
+        UnknownParentError,
+      );
+      expect(await getUnit(db, 'd-c')).toBeUndefined();
+      const cycle = await saveUnit(db, { id: 'd-root', name: '市政府', parentId: 'd-b' }).catch((e) => e);
+      expect(cycle).toBeInstanceOf(UnitCycleError);
+      expect((cycle as UnitCycleError).path).toEqual(['d-root', 'd-b', 'd-a', 'd-root']);
+      await expect(saveUnit(db, { id: 'd-a', name: '甲', parentId: 'd-a' })).rejects.toThrow(/d-a → d-a/);
+      expect(await getUnit(db, 'd-root')).not.toHaveProperty('parentId');
+      expect((await getUnit(db, 'd-a'))?.parentId).toBe('d-root');
+    });
+
+    it('two concurrent re-parentings cannot make a cycle between them', async () => {
+      await saveUnit(db, { id: 'r-x', name: 'X' });
+      await saveUnit(db, { id: 'r-y', name: 'Y' });
+      const results = await Promise.allSettled([
+        saveUnit(db, { id: 'r-x', name: 'X', parentId: 'r-y' }),
+        saveUnit(other, { id: 'r-y', name: 'Y', parentId: 'r-x' }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    });
+
+    it('gets several units in one read, and pages the directory in id order', async () => {
+      for (const id of ['pg-1', 'pg-2', 'pg-3']) await saveUnit(db, { id, name: id, parentId: 'd-root' });
+      const got = await getUnits(db, ['pg-1', 'pg-3', 'pg-none', 'pg-1']);
+      expect([...got.keys()].sort()).toEqual(['pg-1', 'pg-3']);
+      expect(await getUnits(db, [])).toEqual(new Map());
+      const first = await listUnitsPage(db, { limit: 2, parent: 'd-root' });
+      expect(first.units.map((u) => u.id)).toEqual(['d-a', 'pg-1']);
+      const second = await listUnitsPage(db, { limit: 2, parent: 'd-root', after: first.last });
+      expect(second.units.map((u) => u.id)).toEqual(['pg-2', 'pg-3']);
+      expect(second.last).toBeUndefined();
+      for (const s of INJECTION) expect((await listUnitsPage(db, { limit: 5, parent: s })).units).toEqual([]);
+    });
+
+    it("reads an item's units, and lists the cases that concern a unit", async () => {
+      await applyItemBatch(
+        db,
+        itemBatch(
+          'scope-1',
+          1,
+          {},
+          { leadUnit: { id: 'su-lead', name: '甲' }, assistingUnits: [{ id: 'su-help', name: '乙' }] },
+        ),
+      );
+      expect(await itemUnitIds(db, 'scope-1')).toEqual(['su-lead', 'su-help']);
+      expect(await itemUnitIds(db, 'scope-none')).toBeUndefined();
+      const opened = (id: string, subjects: unknown[], itemId?: string) =>
+        applyCaseBatch(db, {
+          ...caseBatch(id, 1),
+          created: { id, subjects, source: { kind: 'inspection' } },
+          summary: { ...caseBatch(id, 1).summary, itemId, subjectIds: [] },
+        });
+      await opened('scope-c1', [{ kind: 'unit', id: 'su-other', name: '丙' }], 'scope-1');
+      await opened('scope-c2', [{ kind: 'person', id: 'sp', name: '丁', unitId: 'su-mine' }]);
+      await opened('scope-c3', [{ kind: 'unit', id: 'su-mine', name: '戊' }]);
+      await opened('scope-c4', [{ kind: 'person', id: 'su-mine', name: '同名的人' }]);
+      const ids = async (unit: string) =>
+        (await listCases(db, { unit, limit: 50 })).cases.map((c) => c.id).sort();
+      expect(await ids('su-help')).toEqual(['scope-c1']);
+      expect(await ids('su-mine')).toEqual(['scope-c2', 'scope-c3']);
+      expect(await ids('su-nobody')).toEqual([]);
+    });
+
+    it('lists the overdue items of a unit: overdue, or past the deadline while open or warning', async () => {
+      const item = (id: string, status: 'open' | 'overdue' | 'completed', deadlineAt: string) =>
+        applyItemBatch(db, {
+          ...itemBatch(id, 1, {}, { leadUnit: { id: 'od-unit', name: '甲' } }),
+          summary: { status, light: 'green', urgeCount: 0, deliveryFailures: 0, caseIds: [], deadlineAt },
+        });
+      await item('od-1', 'overdue', '2026-03-10T00:00:00.000Z');
+      await item('od-2', 'open', '2026-03-10T00:00:00.000Z');
+      await item('od-3', 'open', '2026-05-10T00:00:00.000Z');
+      await item('od-4', 'completed', '2026-03-10T00:00:00.000Z');
+      const ids = async (is: boolean) =>
+        (await listItems(db, { unit: 'od-unit', overdue: is, now: '2026-04-01T00:00:00Z', limit: 50 })).items
+          .map((i) => i.id)
+          .sort();
+      expect(await ids(true)).toEqual(['od-1', 'od-2']);
+      expect(await ids(false)).toEqual(['od-2', 'od-3', 'od-4']);
     });
   });
 

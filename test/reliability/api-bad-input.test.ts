@@ -12,7 +12,7 @@ import { sleep } from '../helpers/reliability';
 let api: ApiHarness;
 
 beforeAll(async () => {
-  api = await startApiHarness({ worker: true });
+  api = await startApiHarness({ worker: true, record: true });
 });
 
 afterAll(async () => {

@@ -3,9 +3,9 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../../config';
+import { ConfigError, loadTokens, type Config } from '../../config';
 import { searchAttributeArgs } from '../../scripts/dev-server';
-import { devTokens } from '../../scripts/start';
+import { DEV_UNIT, devTokens } from '../../scripts/start';
 import { SEARCH_ATTRIBUTES } from '../../workflows/ids';
 
 const root = resolve(__dirname, '..', '..');
@@ -33,8 +33,9 @@ describe('dev tokens', () => {
   test('are made once per role, readable by the owner only, and the same on the next start', () => {
     const first = devTokens(dir);
     expect(first.created).toBe(true);
-    expect(first.tokens.map((t) => t.role)).toEqual(['staff', 'manager', 'ops']);
-    expect(new Set(first.tokens.map((t) => t.token)).size).toBe(3);
+    expect(first.tokens.map((t) => t.role)).toEqual(['staff', 'manager', 'ops', 'unit']);
+    expect(first.tokens[3]).toMatchObject({ actor: 'dev-unit', unit: DEV_UNIT });
+    expect(new Set(first.tokens.map((t) => t.token)).size).toBe(4);
     for (const t of first.tokens) expect(t.token.length).toBeGreaterThanOrEqual(16);
     expect(statSync(first.file).mode & 0o777).toBe(0o600);
 
@@ -43,9 +44,47 @@ describe('dev tokens', () => {
     expect(second.tokens).toEqual(first.tokens);
   });
 
+  test('a file from before unit accounts keeps its three tokens and gains a unit token', () => {
+    const old = ['staff', 'manager', 'ops'].map((role) => ({
+      token: `old-${role}-0123456789abcdef`,
+      actor: `dev-${role}`,
+      role,
+    }));
+    writeFileSync(join(dir, 'dev-tokens.json'), JSON.stringify(old));
+    const { tokens } = devTokens(dir);
+    expect(tokens.slice(0, 3)).toEqual(old);
+    expect(tokens[3]).toMatchObject({ role: 'unit', unit: DEV_UNIT });
+    expect(devTokens(dir).tokens).toEqual(tokens);
+    expect(statSync(join(dir, 'dev-tokens.json')).mode & 0o777).toBe(0o600);
+  });
+
   test('a damaged tokens file is reported, not silently replaced', () => {
     writeFileSync(join(dir, 'dev-tokens.json'), '[{"token":"short","actor":"x","role":"staff"}]');
     expect(() => devTokens(dir)).toThrow(ConfigError);
     expect(() => devTokens(dir)).toThrow(/at least 16 characters/);
+  });
+});
+
+describe('API tokens', () => {
+  const load = (json: unknown) => loadTokens({ tokens: { json: JSON.stringify(json) } } as Config);
+  const token = '0123456789abcdef-token';
+
+  test('a unit token names its unit; the entry keeps it', () => {
+    expect(load([{ token, actor: 'liaison', role: 'unit', unit: 'unit-housing' }])[0]).toMatchObject({
+      role: 'unit',
+      unit: 'unit-housing',
+    });
+  });
+
+  test('a unit token without a unit, or an office token with one, stops the start naming the variable', () => {
+    expect(() => load([{ token, actor: 'liaison', role: 'unit' }])).toThrow(
+      /DUBAN_API_TOKENS\[0\.unit\]: required for role unit/,
+    );
+    expect(() => load([{ token, actor: 'wang', role: 'staff', unit: 'unit-housing' }])).toThrow(
+      /DUBAN_API_TOKENS\[0\.unit\]: only a unit token names a unit/,
+    );
+    expect(() => load([{ token, actor: 'liaison', role: 'unit', unit: 'not a unit id' }])).toThrow(
+      /DUBAN_API_TOKENS\[0\.unit\]/,
+    );
   });
 });

@@ -1,0 +1,260 @@
+// The unit directory and unit accounts against a real dev server, worker and record: the directory's
+// rules (parent exists, no cycle, nothing half-written), items naming units by id and keeping what
+// they were given, and a unit token seeing and acting on its own unit's items and people only.
+import { applyItemBatch } from '../../activities/record/store';
+import { itemBatch } from '../record/fixtures';
+import { itemBody, OTHER_UNIT, startApiHarness, UNIT, type ApiHarness } from '../helpers/api';
+
+let api: ApiHarness;
+
+const liaison = { id: 'p-liaison-housing', name: '王联络', email: 'wang@example.test' };
+const principal = { id: 'p-chief-housing', name: '张局长' };
+
+beforeAll(async () => {
+  api = await startApiHarness({ worker: true, record: true });
+  const put = (id: string, body: unknown) => api.call('PUT', `/v1/units/${id}`, { as: 'manager', body });
+  expect((await put('gov', { name: '市人民政府' })).status).toBe(201);
+  expect((await put(UNIT, { name: '市住建局', liaison, principal, parent: 'gov' })).status).toBe(201);
+  expect((await put(OTHER_UNIT, { name: '市水务局', parent: 'gov' })).status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('the directory', () => {
+  test('PUT creates (201, Location) then replaces (200, next revision); GET answers it', async () => {
+    const created = await api.call('PUT', '/v1/units/unit-a', { as: 'manager', body: { name: '甲局' } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('location')).toBe('/v1/units/unit-a');
+    const replaced = await api.call('PUT', '/v1/units/unit-a', {
+      as: 'manager',
+      body: { name: '甲局（新）', parent: 'gov', inCharge: { id: 'p-vice', name: '李副局长' } },
+    });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body).toMatchObject({ id: 'unit-a', name: '甲局（新）', parent: 'gov', revision: 2 });
+    const got = await api.call('GET', '/v1/units/unit-a', { as: 'unit' });
+    expect(got.body).toEqual(replaced.body);
+    expect((await api.call('GET', '/v1/units/unit-none', { as: 'ops' })).status).toBe(404);
+  });
+
+  test('an unknown parent is a 400 and a cycle a 409, each naming parent, and nothing is written', async () => {
+    const unknown = await api.call('PUT', '/v1/units/unit-b', {
+      as: 'manager',
+      body: { name: '乙局', parent: 'no-such-unit' },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([{ path: 'parent', message: expect.stringMatching(/no-such-unit/) }]);
+    expect((await api.call('GET', '/v1/units/unit-b', { as: 'ops' })).status).toBe(404);
+
+    const cycle = await api.call('PUT', '/v1/units/gov', {
+      as: 'manager',
+      body: { name: '市人民政府', parent: UNIT },
+    });
+    expect(cycle.status).toBe(409);
+    expect(cycle.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(cycle.body.detail).toBe(`parent: unit gov would become its own ancestor: gov → ${UNIT} → gov`);
+    expect(cycle.body.errors[0].path).toBe('parent');
+    expect((await api.call('GET', '/v1/units/gov', { as: 'ops' })).body).not.toHaveProperty('parent');
+
+    const self = await api.call('PUT', `/v1/units/${UNIT}`, {
+      as: 'manager',
+      body: { name: 'x', parent: UNIT },
+    });
+    expect(self.status).toBe(409);
+    expect((await api.call('GET', `/v1/units/${UNIT}`, { as: 'ops' })).body.name).toBe('市住建局');
+  });
+
+  test('lists in id order, page by page, optionally under one parent', async () => {
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await api.call(
+        'GET',
+        `/v1/units?parent=gov&pageSize=1${token ? `&pageToken=${token}` : ''}`,
+        { as: 'staff' },
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.units.length).toBeLessThanOrEqual(1);
+      seen.push(...page.body.units.map((u: { id: string }) => u.id));
+      token = page.body.nextPageToken;
+    } while (token);
+    expect(seen).toEqual([...seen].sort());
+    expect(seen).toEqual(expect.arrayContaining([UNIT, OTHER_UNIT]));
+    expect(seen).not.toContain('gov');
+    const forged = await api.call('GET', '/v1/units?pageToken=abc.def', { as: 'staff' });
+    expect(forged.status).toBe(400);
+    expect(forged.body.errors[0].path).toBe('pageToken');
+  });
+});
+
+describe('items naming units by id', () => {
+  test('the directory fills name, liaison and responsible; a later change does not rewrite the item', async () => {
+    const body = itemBody({
+      id: 'by-id-1',
+      leadUnit: { id: UNIT },
+      assistingUnits: [{ id: OTHER_UNIT, duty: '配合排水改造' }],
+    });
+    delete body.responsible;
+    const preview = await api.call('POST', '/v1/items/preview', { as: 'staff', body });
+    expect(preview.status).toBe(200);
+    const created = await api.call('POST', '/v1/items', { as: 'staff', body });
+    expect(created.status).toBe(201);
+    expect(created.body.leadUnit).toEqual({ id: UNIT, name: '市住建局', liaison });
+    expect(created.body.assistingUnits).toEqual([{ id: OTHER_UNIT, name: '市水务局', duty: '配合排水改造' }]);
+    expect(created.body.responsible).toEqual({ principal });
+
+    await api.call('PUT', `/v1/units/${UNIT}`, {
+      as: 'manager',
+      body: { name: '市住房和城乡建设局', parent: 'gov' },
+    });
+    const later = await api.call('GET', '/v1/items/by-id-1', { as: 'staff' });
+    expect(later.body.leadUnit.name).toBe('市住建局');
+    expect(later.body.responsible).toEqual({ principal });
+    // a retry of the same body answers the item as it was made, though the directory now names
+    // no principal for the unit (a fresh create would be a 400)
+    const again = await api.call('POST', '/v1/items', { as: 'staff', body });
+    expect(again.status).toBe(200);
+    expect(again.body.leadUnit.name).toBe('市住建局');
+    await api.call('PUT', `/v1/units/${UNIT}`, {
+      as: 'manager',
+      body: { name: '市住建局', liaison, principal, parent: 'gov' },
+    });
+  });
+
+  test('an unknown unit id is a 400 naming the field, for create and preview alike, and nothing starts', async () => {
+    for (const [over, path] of [
+      [{ leadUnit: { id: 'unit-nowhere' } }, 'leadUnit.id'],
+      [{ assistingUnits: [{ id: OTHER_UNIT }, { id: 'unit-nowhere' }] }, 'assistingUnits.1.id'],
+    ] as const) {
+      for (const route of ['/v1/items', '/v1/items/preview']) {
+        const res = await api.call('POST', route, {
+          as: 'staff',
+          body: itemBody({ id: 'by-id-bad', ...over }),
+        });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ path, message: expect.stringMatching(/unit-nowhere/) }]);
+      }
+    }
+    expect((await api.call('GET', '/v1/items/by-id-bad', { as: 'staff' })).status).toBe(404);
+  });
+
+  test('without responsible, a lead unit the directory gives no principal is a 400 naming responsible', async () => {
+    const body = itemBody({ leadUnit: { id: OTHER_UNIT } });
+    delete body.responsible;
+    const res = await api.call('POST', '/v1/items', { as: 'staff', body });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('responsible');
+  });
+});
+
+describe('a unit account', () => {
+  const assisted = 'unit-assisted-1';
+  const foreign = 'unit-foreign-1';
+
+  beforeAll(async () => {
+    const made = await Promise.all([
+      api.call('POST', '/v1/items', {
+        as: 'staff',
+        body: itemBody({ id: assisted, leadUnit: { id: OTHER_UNIT }, assistingUnits: [{ id: UNIT }] }),
+      }),
+      api.call('POST', '/v1/items', {
+        as: 'staff',
+        body: itemBody({ id: foreign, leadUnit: { id: OTHER_UNIT } }),
+      }),
+    ]);
+    expect(made.map((r) => r.status)).toEqual([201, 201]);
+  });
+
+  test('knows who it is', async () => {
+    const me = await api.call('GET', '/v1/me', { as: 'unit' });
+    expect(me.body).toEqual({ actor: 'liaison-housing', role: 'unit', unit: UNIT });
+  });
+
+  test('reads and reports on an item it assists; another unit’s item is a 404 and keeps no trace', async () => {
+    expect((await api.call('GET', `/v1/items/${assisted}`, { as: 'unit' })).status).toBe(200);
+    const report = { kind: 'progress', summary: '已完成排水管网摸排' };
+    const filed = await api.call('POST', `/v1/items/${assisted}/reports`, { as: 'unit', body: report });
+    expect(filed.status).toBe(200);
+    const state = await api.call('GET', `/v1/items/${assisted}`, { as: 'staff' });
+    expect(state.body.history.some((h: { by: string }) => h.by === 'liaison-housing')).toBe(true);
+
+    const refused = await api.call('POST', `/v1/items/${foreign}/reports`, { as: 'unit', body: report });
+    expect(refused.status).toBe(404);
+    const extension = await api.call('POST', `/v1/items/${foreign}/extension-request`, {
+      as: 'unit',
+      body: { reason: '汛期施工受限', due: { workingDays: 5 } },
+    });
+    expect(extension.status).toBe(404);
+    const untouched = await api.call('GET', `/v1/items/${foreign}`, { as: 'staff' });
+    expect(untouched.body.reports).toEqual([]);
+    expect(untouched.body.extensions).toEqual([]);
+    // the other unit's own token reaches it
+    expect((await api.call('GET', `/v1/items/${foreign}`, { as: 'otherUnit' })).status).toBe(200);
+  });
+
+  test('lists only the items its unit leads or assists, page by page (from the record)', async () => {
+    const record = api.record!;
+    const seed = (id: string, lead: string, assisting: string[], at: string) =>
+      applyItemBatch(
+        record,
+        itemBatch(
+          id,
+          1,
+          {},
+          {
+            leadUnit: { id: lead, name: lead },
+            assistingUnits: assisting.map((u) => ({ id: u, name: u })),
+            assignedAt: at,
+          },
+        ),
+      );
+    await seed('list-lead', UNIT, [], '2026-03-03T01:00:00.000Z');
+    await seed('list-assist', OTHER_UNIT, [UNIT], '2026-03-02T01:00:00.000Z');
+    await seed('list-other', OTHER_UNIT, [], '2026-03-01T01:00:00.000Z');
+    const all = async (as: 'unit' | 'otherUnit') => {
+      const out: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await api.call('GET', `/v1/items?pageSize=1${token ? `&pageToken=${token}` : ''}`, {
+          as,
+        });
+        expect(page.status).toBe(200);
+        out.push(...page.body.items.map((i: { id: string }) => i.id));
+        token = page.body.nextPageToken;
+      } while (token);
+      return out;
+    };
+    expect(await all('unit')).toEqual(['list-lead', 'list-assist']);
+    expect(await all('otherUnit')).toEqual(['list-assist', 'list-other']);
+  });
+
+  test('appeals for its own people only: another subject of its case is a 403 naming subjectId', async () => {
+    const opened = await api.call('POST', '/v1/cases', {
+      as: 'manager',
+      body: {
+        id: 'unit-case-1',
+        subjects: [
+          { kind: 'person', id: 'p-chief-housing', name: '张局长', unitId: UNIT },
+          { kind: 'unit', id: OTHER_UNIT, name: '市水务局' },
+        ],
+        grounds: ['推进不力'],
+        source: { kind: 'inspection' },
+      },
+    });
+    expect(opened.status).toBe(201);
+    expect((await api.call('GET', '/v1/cases/unit-case-1', { as: 'unit' })).status).toBe(200);
+    const foreignSubject = await api.call('POST', '/v1/cases/unit-case-1/appeal', {
+      as: 'unit',
+      body: { subjectId: OTHER_UNIT, reason: '不服' },
+    });
+    expect(foreignSubject.status).toBe(403);
+    expect(foreignSubject.body.errors[0].path).toBe('subjectId');
+    // its own person passes access; the case, still in investigation, refuses the appeal itself
+    const own = await api.call('POST', '/v1/cases/unit-case-1/appeal', {
+      as: 'unit',
+      body: { subjectId: 'p-chief-housing', reason: '情况属实但已整改' },
+    });
+    expect(own.status).toBe(409);
+  });
+});
