@@ -10,6 +10,7 @@ import { authenticate, createAuthenticator } from './auth';
 import type { ApiContext, CalendarPort } from './context';
 import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
+import { createApiMetrics, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { casesRouter } from './routes/cases';
 import { healthRouter } from './routes/health';
@@ -26,6 +27,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** injectable clock for tests */
   now?: () => Date;
+  /** Prometheus metrics served at /metrics; a fresh registry per app when omitted */
+  metrics?: ApiMetrics;
 }
 
 const SWAGGER_INIT = `window.onload = function () {
@@ -58,12 +61,16 @@ export function createApp(deps: ApiDeps): Express {
       )
       .digest(),
   };
+  const metrics = deps.metrics ?? createApiMetrics();
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(metrics.middleware);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
 
   app.use(healthRouter(deps.client));
+  // for Prometheus, unauthenticated like the health checks: serve the API on a private network
+  app.get('/metrics', metrics.handler);
   const openapi = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -75,11 +82,11 @@ export function createApp(deps: ApiDeps): Express {
 
   const v1 = express.Router();
   v1.use(authenticate(createAuthenticator(deps.tokens)));
-  v1.use('/items', itemsRouter(ctx));
-  v1.use('/cases', casesRouter(ctx));
-  v1.use('/ledger', ledgerRouter(ctx));
-  v1.use('/policies', policiesRouter());
-  app.use('/v1', v1);
+  v1.use('/items', metrics.base, itemsRouter(ctx));
+  v1.use('/cases', metrics.base, casesRouter(ctx));
+  v1.use('/ledger', metrics.base, ledgerRouter(ctx));
+  v1.use('/policies', metrics.base, policiesRouter());
+  app.use('/v1', metrics.base, v1);
 
   app.use(unknownRoute);
   app.use(problemHandler);

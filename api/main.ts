@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { loadConfig, loadTokens, type Config, type TokenEntry } from '../config';
 import { createWorkingCalendar } from '../activities/calendar/overrides';
 import { createApp } from './app';
+import { createApiMetrics } from './metrics';
 import type { CalendarPort } from './context';
 import { createLogger } from './logger';
 
@@ -64,6 +65,7 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
       taskQueue: config.temporal.taskQueue,
       timeZone: config.timeZone,
       logger,
+      metrics: createApiMetrics({ processMetrics: true }),
     });
     const host = opts.host ?? config.api.host;
     const server = await new Promise<Server>((resolve, reject) => {

@@ -50,6 +50,10 @@ const Env = z.object({
   DUBAN_SHUTDOWN_GRACE: z.string().default('10s'),
   DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   DUBAN_WEB_UI_URL: z.string().default('http://localhost:8233'),
+  DUBAN_WORKER_METRICS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'host:port where the worker serves Prometheus metrics, e.g. 127.0.0.1:9464')
+    .optional(),
 });
 
 export type Config = {
@@ -69,6 +73,8 @@ export type Config = {
   shutdownGraceTime: string;
   logLevel: string;
   webUiUrl: string;
+  /** host:port of the worker's Prometheus endpoint; off when unset */
+  workerMetrics?: string;
   /** raw token settings; parsed by loadTokens() so only the API needs them */
   tokens: { json?: string; file?: string };
 };
@@ -127,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceTime: e.DUBAN_SHUTDOWN_GRACE,
     logLevel: e.DUBAN_LOG_LEVEL,
     webUiUrl: e.DUBAN_WEB_UI_URL,
+    workerMetrics: e.DUBAN_WORKER_METRICS,
     tokens: { json: e.DUBAN_API_TOKENS, file: e.DUBAN_API_TOKENS_FILE },
   };
 }

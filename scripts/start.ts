@@ -151,7 +151,7 @@ async function main(): Promise<number> {
   };
 
   try {
-    installRuntime(logger);
+    installRuntime(logger, config.workerMetrics);
     worker = await startWorker(config, {
       logger: logger.child({ component: 'worker' }),
       workflowBundle: await bundling,
