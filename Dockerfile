@@ -5,12 +5,15 @@
 
 FROM node:20-slim AS build
 WORKDIR /app
+# the image needs neither the Temporal binaries nor a browser (that is for the browser test)
 ENV DUBAN_SKIP_TEMPORAL_INSTALL=1 \
+    DUBAN_SKIP_BROWSER=1 \
     npm_config_audit=false \
     npm_config_fund=false
-# dependencies first, so source edits do not reinstall them; postinstall needs its script
+# dependencies first, so source edits do not reinstall them; postinstall runs every install script,
+# so all of them are copied (test/unit/dockerfile.test.ts replays this stage without Docker)
 COPY package.json package-lock.json ./
-COPY scripts/install-temporal.mjs scripts/install-temporal.mjs
+COPY scripts/install-*.mjs scripts/
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
