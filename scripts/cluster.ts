@@ -11,7 +11,7 @@
 //   node dist/scripts/cluster.js                     bring up (or complete) the cluster
 //   node dist/scripts/cluster.js --stop              stop everything it started, in reverse order
 //   node dist/scripts/cluster.js --status            what runs, as JSON
-//   node dist/scripts/cluster.js --restart-temporal  stop and start the Temporal server only
+//   node dist/scripts/cluster.js --restart-temporal [--down N]  stop the Temporal server, start it again
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -125,7 +125,7 @@ export function alive(p: Proc): boolean {
   }
 }
 
-function secrets(): { temporal: string; duban: string } {
+export function secrets(): { temporal: string; duban: string } {
   const file = paths().secrets;
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { temporal: string; duban: string };
   const s = { temporal: randomBytes(18).toString('hex'), duban: randomBytes(18).toString('hex') };
@@ -198,7 +198,7 @@ function postgresPid(): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-async function startPostgres(pw: { temporal: string; duban: string }): Promise<Proc> {
+export async function startPostgres(pw: { temporal: string; duban: string }): Promise<Proc> {
   const p = paths();
   const bin = pgBin();
   const owned = (dir: string) => {
@@ -322,7 +322,7 @@ function moduleDir(): string {
 }
 
 /** temporal and temporal_visibility: create, set up, then bring up to the newest versioned schema. */
-function setupSchema(pw: string): void {
+export function setupSchema(pw: string): void {
   const bin = pgBin();
   const schemaRoot = join(moduleDir(), 'schema', 'postgresql', 'v12');
   for (const [db, folder] of [
@@ -568,7 +568,8 @@ async function stop(): Promise<void> {
   say('cluster stopped (data kept in data/cluster; delete the folder to start afresh)');
 }
 
-async function restartTemporal(): Promise<void> {
+/** `--down N` keeps the server stopped N seconds, so timers come due during the outage (tests). */
+async function restartTemporal(downSeconds: number): Promise<void> {
   const state = readState();
   const proc = state?.processes.find((p) => p.name === 'temporal');
   if (!state || !proc)
@@ -576,6 +577,7 @@ async function restartTemporal(): Promise<void> {
   const t0 = Date.now();
   await stopProc(proc);
   say(`Temporal server stopped (pid ${proc.pid})`);
+  await sleep(downSeconds * 1000);
   const next = await startTemporal(secrets().temporal);
   writeState({ ...state, processes: state.processes.map((p) => (p.name === 'temporal' ? next : p)) });
   say(`Temporal server restarted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -648,7 +650,11 @@ async function up(): Promise<void> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--stop')) return stop();
-  if (args.includes('--restart-temporal')) return restartTemporal();
+  if (args.includes('--restart-temporal')) {
+    const down = args.includes('--down') ? Number(args[args.indexOf('--down') + 1]) : 0;
+    if (!Number.isFinite(down) || down < 0 || down > 600) throw new Error('--down: seconds, 0 to 600');
+    return restartTemporal(down);
+  }
   if (args.includes('--status')) {
     const state = readState();
     say(
