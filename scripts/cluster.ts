@@ -281,6 +281,8 @@ const sqlTool = join(binDir, 'temporal-sql-tool');
 
 /** `go install` of the server and its SQL tool, once: a second run finds the binaries and skips. */
 function buildTemporal(): void {
+  // the SQL tool's package is cmd/tools/sql, so go names its binary "sql"
+  if (existsSync(join(binDir, 'sql')) && !existsSync(sqlTool)) symlinkSync('sql', sqlTool);
   if (existsSync(serverBinary) && existsSync(sqlTool)) {
     say(`Temporal server ${TEMPORAL_SERVER_VERSION} already built (${binDir})`);
     return;
@@ -305,7 +307,6 @@ function buildTemporal(): void {
         'and the Go module proxy.',
     );
   }
-  // the SQL tool's package is cmd/tools/sql, so go names its binary "sql"
   if (!existsSync(sqlTool)) symlinkSync('sql', sqlTool);
   say(`Temporal server built in ${Math.round((Date.now() - t0) / 1000)} s`);
 }

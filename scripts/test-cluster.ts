@@ -27,9 +27,10 @@ function main(): number {
     [
       join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
       '--runInBand',
-      // replaces jest.config.js's list, which keeps test/cluster out of `npm test`
-      '--testPathIgnorePatterns=/node_modules/',
       ...(paths.length ? paths : SUITES),
+      // replaces jest.config.js's list, which keeps test/cluster out of `npm test`; last, because
+      // this option takes every word after it as another pattern
+      '--testPathIgnorePatterns=/node_modules/',
     ],
     {
       cwd: projectRoot,
