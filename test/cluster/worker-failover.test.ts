@@ -11,6 +11,7 @@ import { clusterState } from '../helpers/cluster';
 import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from '../helpers/receivers';
 import { pollUntil, spawnWorker, type WorkerProcess } from '../helpers/reliability';
 import { inBatches, queryStates, startDrillItem, stormPolicy, urgeKey } from '../helpers/storm';
+import type { SupervisionState } from '../../workflows/types';
 
 const ITEMS = Number(process.env.DUBAN_CLUSTER_STORM_ITEMS ?? 300);
 const LEVELS = stormPolicy.reminders.length;
@@ -71,16 +72,23 @@ test(`${ITEMS} items, two workers, one SIGKILLed in the storm: the other deliver
 
   const complete = await pollUntil(() => uniqueUrges().length >= expected.size, 300_000, 250);
   const doneAt = Date.now();
-  // a task the killed worker held is retried after its timeout: let the states settle too
-  let states = await queryStates(client, ids);
+  // a task the killed worker held is retried after its timeout: let the states settle too. Until
+  // then the server refuses queries of such an item ("Workflow Task in failed state": its task is on
+  // a second attempt), so a refused query means "not yet"
+  let states: SupervisionState[] = [];
   await pollUntil(
     async () => {
-      states = await queryStates(client, ids);
+      try {
+        states = await queryStates(client, ids);
+      } catch {
+        return false;
+      }
       return states.every((s) => s.reminders.length === LEVELS);
     },
-    60_000,
+    120_000,
     1000,
   );
+  expect(states).toHaveLength(ITEMS);
 
   const urges = uniqueUrges();
   const got = new Set(urges.map((r) => r.id));
