@@ -5,12 +5,14 @@
 
 FROM node:20-slim AS build
 WORKDIR /app
+# the image needs neither the Temporal binaries nor a browser (that is for the browser test)
 ENV DUBAN_SKIP_TEMPORAL_INSTALL=1 \
     DUBAN_SKIP_BROWSER=1 \
     DUBAN_SKIP_POSTGRES_INSTALL=1 \
     npm_config_audit=false \
     npm_config_fund=false
-# dependencies first, so source edits do not reinstall them; postinstall needs its script
+# dependencies first, so source edits do not reinstall them; postinstall runs every install script,
+# so all of them are copied (test/unit/dockerfile.test.ts replays this stage without Docker)
 COPY package.json package-lock.json ./
 # (build-console.mjs does nothing here: the console's sources come with the next COPY, and
 # `npm run build` builds it)

@@ -15,6 +15,7 @@ import { startCalendarRollout } from './temporal';
 import { calendarRouter } from './routes/calendar';
 import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
+import { createApiMetrics, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { casesRouter } from './routes/cases';
 import { healthRouter } from './routes/health';
@@ -37,6 +38,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** injectable clock for tests */
   now?: () => Date;
+  /** Prometheus metrics served at /metrics; a fresh registry per app when omitted */
+  metrics?: ApiMetrics;
 }
 
 const SWAGGER_INIT = `window.onload = function () {
@@ -77,12 +80,16 @@ export function createApp(deps: ApiDeps): Express {
       )
       .digest(),
   };
+  const metrics = deps.metrics ?? createApiMetrics();
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(metrics.middleware);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
 
   app.use(healthRouter(deps.client));
+  // for Prometheus, unauthenticated like the health checks: serve the API on a private network
+  app.get('/metrics', metrics.handler);
   const openapi = withMeRoute(buildOpenApiDocument());
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -94,14 +101,14 @@ export function createApp(deps: ApiDeps): Express {
 
   const v1 = express.Router();
   v1.use(authenticate(createAuthenticator(deps.tokens)));
-  v1.use('/items', itemsRouter(ctx));
-  v1.use('/cases', casesRouter(ctx));
-  v1.use('/ledger', ledgerRouter(ctx));
-  v1.use('/calendar', calendarRouter(ctx));
-  v1.use('/policies', policiesRouter());
-  v1.use('/units', unitsRouter(ctx));
-  v1.use('/me', meRouter());
-  app.use('/v1', v1);
+  v1.use('/items', metrics.base, itemsRouter(ctx));
+  v1.use('/cases', metrics.base, casesRouter(ctx));
+  v1.use('/ledger', metrics.base, ledgerRouter(ctx));
+  v1.use('/calendar', metrics.base, calendarRouter(ctx));
+  v1.use('/policies', metrics.base, policiesRouter());
+  v1.use('/units', metrics.base, unitsRouter(ctx));
+  v1.use('/me', metrics.base, meRouter());
+  app.use('/v1', metrics.base, v1);
   // the web console (督办台) at /, after every API route
   app.use(consoleRouter());
 

@@ -9,6 +9,7 @@ import { loadCalendarOverrides } from '../activities/calendar/overrides';
 import { CalendarService } from '../activities/calendar/service';
 import { openRecord, type Db } from '../activities/record/db';
 import { createApp } from './app';
+import { createApiMetrics } from './metrics';
 import type { CalendarPort } from './context';
 import { createLogger } from './logger';
 
@@ -80,6 +81,7 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
       taskQueue: config.temporal.taskQueue,
       timeZone: config.timeZone,
       logger,
+      metrics: createApiMetrics({ processMetrics: true }),
     });
     const host = opts.host ?? config.api.host;
     const server = await new Promise<Server>((resolve, reject) => {

@@ -11,17 +11,21 @@ import { dbParent, quietRuntime } from './lib/stack';
 import { printStorm, runStorm, STORM_DEFAULTS } from './storm';
 import { HELD_DEFAULTS, printHeld, runHeld } from './held';
 import { printHistory, runHistory } from './history';
+import { printScale, runScale, SCALE_DEFAULTS } from './scale';
 
-const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [flags]
-  (no name runs all four with their defaults)
+const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [scale] [flags]
+  (no name runs the first four with their defaults; scale needs \`npm run cluster\` running)
   api      --concurrency 1,4,16,64  --requests 100  --rounds 4
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
+  scale    --targets dev,cluster  --concurrency 16,64  --requests 400  --items 1000
+           (two workers and two APIs as processes, against a dev server and against the cluster)
   all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
 
-const NAMES = ['api', 'storm', 'held', 'history'] as const;
+const NAMES = ['api', 'storm', 'held', 'history', 'scale'] as const;
 type Name = (typeof NAMES)[number];
+const DEFAULT_NAMES: Name[] = ['api', 'storm', 'held', 'history'];
 
 function parseArgs(argv: string[]): { names: Name[]; flags: Map<string, string> } {
   const names: Name[] = [];
@@ -43,7 +47,7 @@ function parseArgs(argv: string[]): { names: Name[]; flags: Map<string, string> 
       throw new Error(`unknown benchmark "${a}"\n${USAGE}`);
     }
   }
-  return { names: names.length ? names : [...NAMES], flags };
+  return { names: names.length ? names : DEFAULT_NAMES, flags };
 }
 
 function int(flags: Map<string, string>, name: string, fallback: number, min = 1): number {
@@ -111,19 +115,32 @@ async function main(): Promise<void> {
     const before = loadavg();
     console.log(`\n== ${name} == (load average before: ${before.map((x) => x.toFixed(2)).join(' ')})`);
     let result: unknown;
-    if (name === 'api') {
+    const concurrencies = flags.has('concurrency')
+      ? flags
+          .get('concurrency')!
+          .split(',')
+          .map((s) => {
+            const n = Number(s);
+            if (!Number.isInteger(n) || n < 1)
+              throw new Error('--concurrency: integers ≥ 1, comma-separated');
+            return n;
+          })
+      : undefined;
+    if (name === 'scale') {
+      const targets = (flags.get('targets') ?? SCALE_DEFAULTS.targets.join(',')).split(',');
+      if (!targets.every((t) => t === 'dev' || t === 'cluster')) throw new Error('--targets: dev, cluster');
+      const r = await runScale({
+        targets: targets as ('dev' | 'cluster')[],
+        concurrencies: concurrencies ?? SCALE_DEFAULTS.concurrencies,
+        requests: int(flags, 'requests', SCALE_DEFAULTS.requests),
+        stormItems: int(flags, 'items', SCALE_DEFAULTS.stormItems),
+        ...(flags.has('db-dir') ? { dbDir: flags.get('db-dir') } : {}),
+      });
+      printScale(r);
+      result = r;
+    } else if (name === 'api') {
       const opts = {
-        concurrencies: flags.has('concurrency')
-          ? flags
-              .get('concurrency')!
-              .split(',')
-              .map((s) => {
-                const n = Number(s);
-                if (!Number.isInteger(n) || n < 1)
-                  throw new Error('--concurrency: integers ≥ 1, comma-separated');
-                return n;
-              })
-          : API_CREATE_DEFAULTS.concurrencies,
+        concurrencies: concurrencies ?? API_CREATE_DEFAULTS.concurrencies,
         requests: int(flags, 'requests', API_CREATE_DEFAULTS.requests),
         rounds: int(flags, 'rounds', API_CREATE_DEFAULTS.rounds),
       };

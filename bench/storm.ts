@@ -53,7 +53,7 @@ export const STORM_POLICY: Policy = {
   ],
 };
 
-interface PhaseResult {
+export interface PhaseResult {
   kind: 'items' | 'baseline';
   n: number;
   deadline: string;
@@ -115,8 +115,9 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
   }
 }
 
-async function itemsPhase(
-  server: BenchServer,
+/** Exported for bench/scale.ts, which runs it against a dev server and against a cluster. */
+export async function itemsPhase(
+  server: Pick<BenchServer, 'client'>,
   receiver: BenchReceiver,
   taskQueue: string,
   run: string,

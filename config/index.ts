@@ -75,6 +75,10 @@ const Env = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' })
     .optional(),
   DUBAN_DATABASE_DIR: z.string().min(1).optional(),
+  DUBAN_WORKER_METRICS: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'host:port where the worker serves Prometheus metrics, e.g. 127.0.0.1:9464')
+    .optional(),
 });
 
 export type Config = {
@@ -96,6 +100,8 @@ export type Config = {
   webUiUrl: string;
   /** the record: a PostgreSQL server when `url` is set, else the embedded PGlite in `dir` */
   database: { url?: string; dir: string };
+  /** host:port of the worker's Prometheus endpoint; off when unset */
+  workerMetrics?: string;
   /** raw token settings; parsed by loadTokens() so only the API needs them */
   tokens: { json?: string; file?: string };
 };
@@ -161,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           join(e.DUBAN_DATA_DIR ? resolve(e.DUBAN_DATA_DIR) : join(projectRoot, 'data'), 'record'),
       ),
     },
+    workerMetrics: e.DUBAN_WORKER_METRICS,
     tokens: { json: e.DUBAN_API_TOKENS, file: e.DUBAN_API_TOKENS_FILE },
   };
 }

@@ -179,7 +179,7 @@ async function main(): Promise<number> {
   };
 
   try {
-    installRuntime(logger);
+    installRuntime(logger, config.workerMetrics);
     // One record for both: PGlite is one process's database (DUBAN_DATABASE_URL names a server instead).
     record = await openRecord(config);
     worker = await startWorker(config, {

@@ -52,15 +52,17 @@ const fromPino = (level: string): LogLevel => {
 /**
  * Installs the SDK runtime with our logger, once per process (the runtime is a singleton and must
  * exist before the first NativeConnection). Signal handling stays with the caller: the runtime's own
- * handlers would shut the worker down before the API stops taking requests.
+ * handlers would shut the worker down before the API stops taking requests. With `metricsBindAddress`
+ * (DUBAN_WORKER_METRICS) the SDK's core serves its Prometheus metrics there at /metrics.
  */
-export function installRuntime(logger: PinoLogger): void {
+export function installRuntime(logger: PinoLogger, metricsBindAddress?: string): void {
   if (Runtime._instance) return;
   Runtime.install({
     logger: sdkLogger(logger),
     shutdownSignals: [],
     telemetryOptions: {
       logging: { filter: { core: fromPino(logger.level), other: 'WARN' }, forward: {} },
+      ...(metricsBindAddress ? { metrics: { prometheus: { bindAddress: metricsBindAddress } } } : {}),
     },
   });
 }

@@ -56,7 +56,7 @@ export function nativeConnectionOptions(config: Config): NativeConnectionOptions
 
 export async function startWorker(config: Config, opts: StartWorkerOptions = {}): Promise<RunningWorker> {
   const logger = opts.logger ?? createLogger(config.logLevel, 'duban-worker');
-  installRuntime(logger);
+  installRuntime(logger, config.workerMetrics);
 
   const overrides = config.calendarOverridesFile
     ? loadCalendarOverrides(config.calendarOverridesFile)
@@ -103,6 +103,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
       taskQueue: config.temporal.taskQueue,
       maxCachedWorkflows: config.maxCachedWorkflows,
       shutdownGraceTime: config.shutdownGraceTime,
+      ...(config.workerMetrics ? { metrics: `http://${config.workerMetrics}/metrics` } : {}),
     },
     'worker polling',
   );

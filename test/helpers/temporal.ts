@@ -42,8 +42,25 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-/** A real dev server (the Temporal CLI) with duban's search attributes registered. */
+/**
+ * DUBAN_TEST_TEMPORAL_ADDRESS (host:port, with DUBAN_TEST_TEMPORAL_NAMESPACE, default `default`): an
+ * existing Temporal that the tests use instead of starting a dev server each; `npm run test:cluster`
+ * points it at `npm run cluster`. Its namespace must already have duban's search attributes. Tests
+ * keep to their own task queues and ids, so a shared server is fine.
+ */
+export function existingTemporal(): { address: string; namespace: string } | undefined {
+  const address = process.env.DUBAN_TEST_TEMPORAL_ADDRESS;
+  if (!address) return undefined;
+  return { address, namespace: process.env.DUBAN_TEST_TEMPORAL_NAMESPACE ?? 'default' };
+}
+
+/**
+ * A real dev server (the Temporal CLI) with duban's search attributes registered, or the existing
+ * server of DUBAN_TEST_TEMPORAL_ADDRESS (teardown then only closes the connections).
+ */
 export function createDevServerEnv(): Promise<TestWorkflowEnvironment> {
+  const existing = existingTemporal();
+  if (existing) return TestWorkflowEnvironment.createFromExistingServer(existing);
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: temporalCliPath() },

@@ -15,6 +15,7 @@ import { itemWorkflowId } from '../../workflows/ids';
 import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from '../helpers/receivers';
 import { pollUntil, sleep, spawnWorker, type WorkerProcess } from '../helpers/reliability';
 import { queryStates, startDrillItem, urgeKey } from '../helpers/storm';
+import { existingTemporal } from '../helpers/temporal';
 
 const LONG = process.env.DUBAN_LONG === '1';
 const ITEMS = LONG ? 50 : 5;
@@ -36,7 +37,10 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-test(`open items survive ${RESTARTS} stop/start of the dev server on its database`, async () => {
+// against an existing server (npm run test:cluster) test/cluster/temporal-restart.test.ts restarts it
+const testOwnServer = existingTemporal() ? test.skip : test;
+
+testOwnServer(`open items survive ${RESTARTS} stop/start of the dev server on its database`, async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'duban-restart-'));
   const dbFile = join(dataDir, 'temporal.db');
   const port = await freePort();

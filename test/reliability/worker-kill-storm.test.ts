@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from '../helpers/receivers';
 import { inBatches, queryStates, startDrillItem, stormPolicy, urgeKey } from '../helpers/storm';
 import { pollUntil, seededRandom, sleep, spawnWorker, type WorkerProcess } from '../helpers/reliability';
+import { existingTemporal } from '../helpers/temporal';
 
 const LONG = process.env.DUBAN_LONG === '1';
 const ITEMS = Number(process.env.DUBAN_STORM_ITEMS ?? (LONG ? 500 : 50));
@@ -38,12 +39,16 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
   const random = seededRandom(SEED);
   const secret = newWebhookSecret();
   receiver = await startWebhookReceiver({ secret });
-  server = await startDevServer({ port: 0, headless: true, logLevel: 'error' });
-  connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
+  // an existing server (npm run test:cluster) or a dev server of our own
+  const existing = existingTemporal();
+  if (!existing) server = await startDevServer({ port: 0, headless: true, logLevel: 'error' });
+  const address = existing?.address ?? server!.address;
+  const namespace = existing?.namespace ?? 'default';
+  connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
   const taskQueue = `storm-${randomUUID()}`;
   const startWorker = () => {
-    const w = spawnWorker({ address: server!.address, taskQueue, webhook: { url: receiver!.url, secret } });
+    const w = spawnWorker({ address, namespace, taskQueue, webhook: { url: receiver!.url, secret } });
     workers.push(w);
     return w;
   };

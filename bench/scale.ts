@@ -1,0 +1,301 @@
+// Benchmark 5: scale-out, side by side in one run. The same topology, two worker processes and two
+// API processes (dist/worker/main.js, dist/api/main.js) on a task queue of their own, runs against
+// (1) a Temporal dev server (the CLI, SQLite) started here and (2) the running `npm run cluster`
+// (the Temporal server on PostgreSQL). For each: creates per second through the two APIs
+// (round-robin) at each concurrency, then a deadline storm of N items whose first urges are due on
+// one instant, delivered through the real webhook channel to a local receiver.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { projectRoot } from '../config/temporal-binaries';
+import type { TokenEntry } from '../config';
+import { alive, readState } from '../scripts/cluster';
+import { freePort, startDevServer, type DevServer } from '../scripts/dev-server';
+import { createBody } from './lib/items';
+import { startBenchReceiver, type BenchReceiver } from './lib/receiver';
+import { newWebhookSecret, runId, waitSettled } from './lib/stack';
+import { pool, round, sleep, summarize, table, type Summary } from './lib/stats';
+import { itemsPhase, STORM_DEFAULTS, type PhaseResult } from './storm';
+
+export interface ScaleOptions {
+  targets: ('dev' | 'cluster')[];
+  concurrencies: number[];
+  /** creates per concurrency (at least 4 × the concurrency) */
+  requests: number;
+  stormItems: number;
+  /** folder for the dev server's SQLite file; the OS temp folder (disk here) by default */
+  dbDir?: string;
+}
+
+export const SCALE_DEFAULTS: ScaleOptions = {
+  targets: ['dev', 'cluster'],
+  concurrencies: [16, 64],
+  requests: 400,
+  stormItems: 1000,
+};
+
+interface CreateResult {
+  concurrency: number;
+  requests: number;
+  ok: number;
+  errors: number;
+  firstError?: string;
+  perSecond: number;
+  latencyMs: Summary;
+}
+
+export interface ScaleTargetResult {
+  target: 'dev' | 'cluster';
+  temporal: string;
+  persistence: string;
+  creates: CreateResult[];
+  storm: PhaseResult;
+}
+
+export interface ScaleResult {
+  options: ScaleOptions;
+  targets: ScaleTargetResult[];
+}
+
+interface Child {
+  child: ChildProcess;
+  out: () => string;
+  stop(): Promise<void>;
+}
+
+function start(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  ready: (out: string) => boolean,
+): Promise<Child> {
+  const base = { ...process.env };
+  for (const k of Object.keys(base)) if (k.startsWith('DUBAN_') || k.startsWith('TEMPORAL_')) delete base[k];
+  const child = spawn(process.execPath, [join(projectRoot, 'dist', script)], {
+    cwd: projectRoot,
+    env: { ...base, TEMPORAL_VERSION_CHECK_DISABLED: '1', DUBAN_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
+  child.stderr?.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const handle: Child = {
+    child,
+    out: () => out,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+  return (async () => {
+    const until = Date.now() + 90_000;
+    while (!ready(out)) {
+      if (child.exitCode !== null) throw new Error(`${name} exited:\n${out}`);
+      if (Date.now() > until) {
+        child.kill('SIGKILL');
+        throw new Error(`${name} not ready:\n${out}`);
+      }
+      await sleep(200);
+    }
+    return handle;
+  })();
+}
+
+async function httpReady(url: string): Promise<boolean> {
+  const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+  return res?.status === 200;
+}
+
+async function runTarget(
+  target: 'dev' | 'cluster',
+  opts: ScaleOptions,
+  receiver: BenchReceiver,
+  secret: string,
+): Promise<ScaleTargetResult> {
+  let dev: DevServer | undefined;
+  let dbDir: string | undefined;
+  let address: string;
+  let namespace = 'default';
+  let persistence: string;
+  if (target === 'dev') {
+    dbDir = mkdtempSync(join(opts.dbDir ?? tmpdir(), 'duban-scale-'));
+    dev = await startDevServer({
+      port: 0,
+      headless: true,
+      dbFile: join(dbDir, 'temporal.db'),
+      logLevel: 'error',
+    });
+    address = dev.address;
+    persistence = `SQLite file in ${dbDir}`;
+  } else {
+    const state = readState();
+    if (!state || !state.processes.some((p) => p.name === 'temporal' && alive(p))) {
+      throw new Error('no running cluster: start it with `npm run cluster` first');
+    }
+    address = state.temporalAddress;
+    namespace = state.namespace;
+    persistence = 'PostgreSQL 15 (npm run cluster)';
+  }
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  const taskQueue = `bench-scale-${target}-${runId()}`;
+  const token = randomBytes(24).toString('base64url');
+  const tokens: TokenEntry[] = [{ token, actor: 'bench-staff', role: 'staff' }];
+  const common = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, DUBAN_TASK_QUEUE: taskQueue };
+  const children: Child[] = [];
+  try {
+    for (let i = 0; i < 2; i++) {
+      children.push(
+        await start(
+          `worker ${i + 1}`,
+          'worker/main.js',
+          {
+            ...common,
+            DUBAN_LOG_LEVEL: 'info',
+            DUBAN_WEBHOOK_URL: receiver.url,
+            DUBAN_WEBHOOK_SECRET: secret,
+          },
+          (out) => out.includes('"msg":"worker polling"'),
+        ),
+      );
+    }
+    const urls: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      let ready = false;
+      const api = await start(
+        `api ${i + 1}`,
+        'api/main.js',
+        {
+          ...common,
+          DUBAN_API_HOST: '127.0.0.1',
+          DUBAN_API_PORT: String(port),
+          DUBAN_API_TOKENS: JSON.stringify(tokens),
+        },
+        () => {
+          void httpReady(url).then((ok) => (ready ||= ok));
+          return ready;
+        },
+      );
+      children.push(api);
+      urls.push(url);
+    }
+    console.log(`  ${target}: 2 workers and 2 APIs on ${address} (${persistence})`);
+
+    const run = runId();
+    let seq = 0;
+    const create = async (): Promise<{ ms: number; error?: string }> => {
+      const n = seq++;
+      const t0 = performance.now();
+      try {
+        const res = await fetch(`${urls[n % 2]}/v1/items`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(createBody(`${run}-${n}`)),
+        });
+        const body = (await res.json()) as { detail?: string };
+        return res.status === 201
+          ? { ms: performance.now() - t0 }
+          : { ms: 0, error: `HTTP ${res.status}: ${body.detail ?? ''}` };
+      } catch (err) {
+        return { ms: 0, error: (err as Error).message };
+      }
+    };
+    // warm-up: JIT, connection pools, the workers' caches; not recorded
+    await pool(40, 8, async () => void (await create()));
+    let settled = 40;
+    await waitSettled(client, settled, 120_000);
+    const creates: CreateResult[] = [];
+    for (const c of opts.concurrencies) {
+      const n = Math.max(opts.requests, 4 * c);
+      const lat: number[] = [];
+      let errors = 0;
+      let firstError: string | undefined;
+      const t0 = performance.now();
+      await pool(n, c, async () => {
+        const r = await create();
+        if (r.error) {
+          errors += 1;
+          firstError ??= r.error;
+        } else lat.push(r.ms);
+      });
+      const wall = performance.now() - t0;
+      creates.push({
+        concurrency: c,
+        requests: n,
+        ok: lat.length,
+        errors,
+        ...(firstError ? { firstError } : {}),
+        perSecond: lat.length / (wall / 1000),
+        latencyMs: summarize(lat),
+      });
+      console.log(`  ${target}: concurrency ${c}: ${(lat.length / (wall / 1000)).toFixed(1)} creates/s`);
+      settled += n;
+      await waitSettled(client, settled, 300_000);
+    }
+    const storm = await itemsPhase(
+      { client },
+      receiver,
+      taskQueue,
+      run,
+      { ...STORM_DEFAULTS, items: opts.stormItems },
+      Math.ceil(30 + opts.stormItems / 4),
+    );
+    return { target, temporal: address, persistence, creates, storm };
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    await connection.close().catch(() => undefined);
+    await dev?.stop();
+    if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+export async function runScale(opts: ScaleOptions): Promise<ScaleResult> {
+  const secret = newWebhookSecret();
+  const receiver = await startBenchReceiver(secret);
+  try {
+    const targets: ScaleTargetResult[] = [];
+    for (const t of opts.targets) targets.push(await runTarget(t, opts, receiver, secret));
+    return { options: opts, targets };
+  } finally {
+    await receiver.close();
+  }
+}
+
+export function printScale(r: ScaleResult): void {
+  const rows: (string | number)[][] = [];
+  for (const t of r.targets) {
+    for (const c of t.creates) {
+      rows.push([
+        t.target,
+        `creates c=${c.concurrency}`,
+        c.ok,
+        c.errors,
+        round(c.perSecond, 1),
+        round(c.latencyMs.p50, 0),
+        round(c.latencyMs.p99, 0),
+        '',
+      ]);
+    }
+    const s = t.storm;
+    rows.push([
+      t.target,
+      `storm ${s.n}: 1st urge`,
+      s.delivered,
+      s.n - s.delivered,
+      '',
+      round(s.lagMs.p50, 0),
+      round(s.lagMs.p99, 0),
+      `${round(s.allDeliveredAfterMs / 1000, 1)} s${s.readyBeforeDeadline ? '' : ' (setup late)'}`,
+    ]);
+  }
+  console.log(table(['target', 'what', 'ok', 'err', 'per s', 'p50 ms', 'p99 ms', 'all by'], rows));
+}
