@@ -139,7 +139,7 @@ describe('the case core (问责程序)', () => {
     expect(next.state.history.at(-1)?.seq).toBe(5);
   });
 
-  it('the S3 cascade reaches the unit, priced from its own catalogue', () => {
+  it('the S3 cascade reaches the unit, each priced from its own catalogue (S3 §三 单位和责任人的处罚金额)', () => {
     const setup = input({
       policy: structuredClone(POLICY_PRESETS['enterprise-key-work']!),
       subjects: [
@@ -149,7 +149,7 @@ describe('the case core (问责程序)', () => {
     });
     const step = decided(setup, [{ subjectId: 'c1', code: 'written_explanation' as never }]);
     expect(step.state.measures.map((m) => [m.subjectId, m.code, m.amount, m.cascadedFrom])).toEqual([
-      ['c1', 'written_explanation', undefined, undefined],
+      ['c1', 'written_explanation', 200, undefined],
       ['u1', 'written_explanation', 200, 'k1-m1'],
     ]);
   });
