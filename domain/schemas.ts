@@ -108,12 +108,9 @@ export const ProposedMeasure = z
   .strictObject({
     code: MeasureCode,
     amount: z.number().positive().max(1_000_000).optional().openapi({ description: 'yuan, for fines' }),
-    appliesTo: z
-      .enum(['unit', 'person', 'both'])
-      .optional()
-      .openapi({
-        description: "whom the measure fits: a unit, a person or both (the code's nature bounds it)",
-      }),
+    appliesTo: z.enum(['unit', 'person', 'both']).optional().openapi({
+      description: "whom the measure fits: a unit, a person or both (the code's nature bounds it)",
+    }),
   })
   .openapi('ProposedMeasure');
 export type ProposedMeasure = z.infer<typeof ProposedMeasure>;
