@@ -31,6 +31,7 @@ import type {
   LedgerEvent,
   LedgerState,
   Notice,
+  NoticeRecord,
   Policy,
   Subject,
 } from '../../workflows/types';
@@ -118,6 +119,19 @@ async function withWorker<T>(
       ...createCalendarActivities(officialCalendar()),
       sendEmail: deliver('email'),
       sendWebhook: deliver('webhook'),
+      // the workflows deliver one batch per step (workflows/notify.ts deliverAll)
+      deliverNotices: async ({ notices: batch }: { notices: Notice[] }): Promise<NoticeRecord[]> =>
+        batch.map((n) => {
+          notices.push(n);
+          return {
+            key: n.key,
+            kind: n.kind,
+            subject: n.subject,
+            at: n.at,
+            recipients: n.recipients.map((r) => r.id),
+            deliveries: [{ channel: 'email', status: 'not_configured' }],
+          };
+        }),
       recordCase: async (b: CaseRecordBatch) => void batches.push(b),
       ...opts.activities,
     },
