@@ -686,7 +686,7 @@ describe('accountability case (问责程序)', () => {
     });
   });
 
-  it('cascades S3 measures to the leaders and the unit, and keeps enterprise fines', async () => {
+  it('cascades S3 measures to the leaders and the unit, each with its fine (S3 §三)', async () => {
     await withWorker(async (h) => {
       const t = h.tag;
       const input = caseInput(t, {
@@ -721,20 +721,19 @@ describe('accountability case (问责程序)', () => {
       ]);
       expect(rows).toEqual([
         ['m1', 'u', 'public_criticism', 800, undefined],
-        ['m2', 'clerk', 'written_explanation', undefined, undefined],
-        // the unit's fine stays the unit's: its leaders get the person measure, unpriced
-        ['m3', 'lead', 'public_criticism', undefined, 'm1'],
-        ['m4', 'vice', 'public_criticism', undefined, 'm1'],
-        // the unit's 书面说明 carries the unit fine of S3 §三 (200元)
+        // S3 §三 对责任单位和责任人的处罚金额: a person's form carries its amount too
+        ['m2', 'clerk', 'written_explanation', 200, undefined],
+        ['m3', 'lead', 'public_criticism', 800, 'm1'],
+        ['m4', 'vice', 'public_criticism', 800, 'm1'],
         ['m5', 'u', 'written_explanation', 200, 'm2'],
-        ['m6', 'lead', 'written_explanation', undefined, 'm2'],
-        ['m7', 'vice', 'written_explanation', undefined, 'm2'],
+        ['m6', 'lead', 'written_explanation', 200, 'm2'],
+        ['m7', 'vice', 'written_explanation', 200, 'm2'],
       ]);
       const year = yearOf(state.measures[0]!.executedAt);
       const leader = await ledgerWith(`lead-${t}`, year, 2);
       expect(leader.events.map((e) => [e.code, e.amount])).toEqual([
-        ['public_criticism', undefined],
-        ['written_explanation', undefined],
+        ['public_criticism', 800],
+        ['written_explanation', 200],
       ]);
       expect(leader.restrictions.ratingCap).toBe('competent');
       // all of one case: the unit's ledger counts it once
@@ -1215,7 +1214,7 @@ describe('accountability case (问责程序)', () => {
       ]);
       expect((await item.query(getItemState)).caseIds).toEqual([firstCase, caseId]);
     });
-  });
+  }, 240_000);
 
   it('the S4 path: three urges → three cases → decided, waived, formal with an appeal reviewed by a second manager', async () => {
     await withWorker(async (h) => {
