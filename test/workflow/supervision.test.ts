@@ -24,6 +24,7 @@ import type {
   Actor,
   DeliveryResult,
   Notice,
+  NoticeRecord,
   SupervisionInput,
   SupervisionState,
 } from '../../workflows/types';
@@ -72,6 +73,23 @@ function harness(): Harness {
     ...createActivities({ calendar: officialCalendar(), channels: {}, client: env.client }),
     sendEmail: send('email'),
     sendWebhook: send('webhook'),
+    // the workflows deliver one batch per step (workflows/notify.ts deliverAll)
+    deliverNotices: jest.fn(async ({ notices: batch }: { notices: Notice[] }): Promise<NoticeRecord[]> =>
+      batch.map((n) => {
+        notices.push(n);
+        const deliveries: DeliveryResult[] = [
+          { channel: 'email', status: 'delivered', recipients: n.recipients.length },
+        ];
+        return {
+          key: n.key,
+          kind: n.kind,
+          subject: n.subject,
+          at: n.at,
+          recipients: n.recipients.map((r) => r.id),
+          deliveries,
+        };
+      }),
+    ),
     recordItem: jest.fn(async (b: ItemRecordBatch) => {
       batches.push(b);
     }),
@@ -188,7 +206,7 @@ test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and
   });
 });
 
-test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an accountability case', async () => {
+test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case (S4 §四(五)4)', async () => {
   const h = harness();
   await h.run(async () => {
     const { handle, s: s0 } = await startNow(h, { due: { workingDays: 5 } });
