@@ -154,7 +154,9 @@ export const ProposedMeasure = z
   .strictObject({
     code: MeasureCode,
     amount: z.number().positive().max(1_000_000).optional().openapi({ description: 'yuan, for fines' }),
-    appliesTo: z.enum(['unit', 'person']).optional(),
+    appliesTo: z.enum(['unit', 'person', 'both']).optional().openapi({
+      description: "whom the measure fits: a unit, a person or both (the code's nature bounds it)",
+    }),
   })
   .openapi('ProposedMeasure');
 export type ProposedMeasure = z.infer<typeof ProposedMeasure>;
@@ -172,7 +174,18 @@ export const Level = z
     after: Interval,
     notice: z.strictObject({ by: text(100) }),
     measures: measureList,
-    openCase: z.boolean().optional(),
+    procedure: z
+      .enum(['summary', 'formal'])
+      .optional()
+      .openapi({
+        description:
+          'the case this level opens: summary (decision → execution → appeal window) or formal ' +
+          '(with investigation); default formal where openCase is true, else summary',
+      }),
+    openCase: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'first generation: a formal case even without measures' }),
     clause: text(200).optional().openapi({ description: 'the rule-book clause this level comes from' }),
   })
   .openapi('Level');
@@ -193,6 +206,30 @@ export const Cascade = z
   .openapi('Cascade');
 export type Cascade = z.infer<typeof Cascade>;
 
+/** a ground of accountability (问责情形) in a policy's catalogue: a code and its text */
+export const GroundEntry = z
+  .union([
+    text(200),
+    z.strictObject({
+      code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.()-]{0,19}$/, 'letters, digits and . ( ) - only'),
+      text: text(200),
+    }),
+  ])
+  .openapi('GroundEntry');
+export type GroundEntry = z.infer<typeof GroundEntry>;
+
+const stepDays = z.int().min(1).max(250);
+/** working days of each step of a case (问责程序); the appeal window is 申诉期 */
+export const CaseSteps = z
+  .strictObject({
+    investigation: stepDays.optional(),
+    decision: stepDays.optional(),
+    appealWindow: stepDays.optional().openapi({ description: '申诉期, working days from the decision' }),
+    review: stepDays.optional(),
+  })
+  .openapi('CaseSteps', { description: 'working days for each step (defaults 10, 5, 5, 10)' });
+export type CaseSteps = z.infer<typeof CaseSteps>;
+
 export const Policy = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lowercase letters, digits and dashes'),
@@ -204,7 +241,8 @@ export const Policy = z
     unitMeasures: measureList.optional(),
     personMeasures: measureList.optional(),
     cascade: Cascade.optional(),
-    grounds: z.array(text(200)).max(30).optional(),
+    grounds: z.array(GroundEntry).max(30).optional(),
+    caseSteps: CaseSteps.optional(),
   })
   .openapi('Policy');
 export type Policy = z.infer<typeof Policy>;
@@ -353,18 +391,36 @@ export const Subject = z
     unitId: id.optional().openapi({ description: 'for a person: the unit they belong to (S3 cascade)' }),
     role: z.enum(['principal', 'in_charge', 'direct']).optional(),
     email: email.optional(),
+    unitName: text(200)
+      .optional()
+      .openapi({ description: "for a person: the unit's name, when the unit is not itself a subject" }),
   })
   .openapi('Subject');
 export type Subject = z.infer<typeof Subject>;
 
+/** a case's ground: free text, or a code of the policy's catalogue with optional text beside it */
+export const CaseGround = z
+  .union([
+    text(500),
+    z.strictObject({
+      code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.()-]{0,19}$/, 'a ground code of the policy'),
+      text: text(500).optional(),
+    }),
+  ])
+  .openapi('CaseGround');
+export type CaseGround = z.infer<typeof CaseGround>;
+
 export const OpenCaseInput = z
   .strictObject({
     subjects: z.array(Subject).min(1).max(50),
-    grounds: z.array(text(500)).min(1).max(20),
+    grounds: z.array(CaseGround).min(1).max(20),
     source: Source,
     itemId: id.optional(),
-    policy: PolicyChoice.optional(),
+    policy: PolicyChoice.optional().openapi({
+      description: "without one the case may use every measure of the catalogue that fits its subject's kind",
+    }),
     evidence: z.array(text(2000)).max(50).optional(),
+    stepDue: CaseSteps.optional(),
   })
   .openapi('OpenCaseInput');
 export type OpenCaseInput = z.infer<typeof OpenCaseInput>;
@@ -379,15 +435,34 @@ export const ImposedMeasure = z
     subjectId: id,
     code: MeasureCode,
     amount: z.number().positive().max(1_000_000).optional(),
+    within: z
+      .strictObject({ workingDays: z.int().min(1).max(250) })
+      .optional()
+      .openapi({
+        description: '责令限期整改: the time limit of the rectification item (default 15 working days)',
+      }),
   })
   .openapi('ImposedMeasure');
 export type ImposedMeasure = z.infer<typeof ImposedMeasure>;
+
+const CascadePart = z.strictObject({ subjectId: id, code: MeasureCode });
+/** S3 §三 可视情节轻重: the decider keeps or drops parts of the proposed cascade (default: all of it) */
+export const CascadeChoice = z
+  .union([
+    z.strictObject({ keep: z.array(CascadePart).max(50) }),
+    z.strictObject({ drop: z.array(CascadePart).max(50) }),
+  ])
+  .openapi('CascadeChoice', {
+    description: 'keep only these cascaded measures, or drop these; absent: every proposed one cascades',
+  });
+export type CascadeChoice = z.infer<typeof CascadeChoice>;
 
 export const DecisionInput = z
   .discriminatedUnion('decision', [
     z.strictObject({
       decision: z.literal('impose'),
       measures: z.array(ImposedMeasure).min(1, 'an impose decision needs at least one measure').max(50),
+      cascade: CascadeChoice.optional(),
       comment: text(5000).optional(),
     }),
     z.strictObject({
@@ -398,6 +473,16 @@ export const DecisionInput = z
   ])
   .openapi('DecisionInput');
 export type DecisionInput = z.infer<typeof DecisionInput>;
+
+/** 电话催办 / 督办函 / 上门督办 recorded by hand (S2 §五1): it counts as the next urge */
+export const UrgeInput = z
+  .strictObject({ channel: z.enum(['phone', 'letter', 'visit']), note: text(2000) })
+  .openapi('UrgeInput');
+export type UrgeInput = z.infer<typeof UrgeInput>;
+
+/** 领导批示 on an item (S4 §四(五)2): kept and delivered to the unit */
+export const InstructionInput = z.strictObject({ text: text(5000) }).openapi('InstructionInput');
+export type InstructionInput = z.infer<typeof InstructionInput>;
 
 export const AppealInput = z.strictObject({ subjectId: id, reason: text(5000) }).openapi('AppealInput');
 export type AppealInput = z.infer<typeof AppealInput>;

@@ -48,7 +48,8 @@ export const LEDGER_RULES: readonly LedgerRule[] = [
     id: 'discipline_incompetent',
     clause: 'S1 §五',
     appliesTo: 'person',
-    when: { kind: 'anyMeasure', codes: ['disciplinary_recommendation', 'organizational_handling'] },
+    // the sanction itself, never 建议给予党纪政纪处分: a recommendation is not yet a punishment
+    when: { kind: 'anyMeasure', codes: ['disciplinary_action', 'organizational_handling'] },
     effect: { ratingCap: 'incompetent' },
     text: '受到党政纪处分或组织处理，当年考核直接评为“不称职（不合格）”',
   },

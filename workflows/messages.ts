@@ -10,8 +10,10 @@ import type {
   DecisionOutcome,
   ExtensionRecord,
   ItemStatus,
+  InstructionRecord,
   InvestigationOutcome,
   CalendarData,
+  ReminderRecord,
   ReportRecord,
   ReviewOutcome,
   SupervisionState,
@@ -23,10 +25,12 @@ import type {
   DecisionInput,
   ExtensionDecisionInput,
   ExtensionRequestInput,
+  InstructionInput,
   InvestigationInput,
   ReasonInput,
   ReportInput,
   ReviewInput,
+  UrgeInput,
 } from '../domain/schemas';
 
 export type WithActor<T> = T & { actor: Actor };
@@ -62,6 +66,16 @@ export const resumeItem = defineUpdate<ItemOutcome<{ deadlineAt?: string }>, [Wi
 export const cancelItem = defineUpdate<ItemOutcome<{ cancelledAt: string }>, [WithActor<ReasonInput>]>(
   'cancelItem',
 );
+/** 电话催办 / 督办函 / 上门督办 (S2 §五1): counts as the next urge; `reminder` is absent past the ladder */
+export const recordUrge = defineUpdate<
+  ItemOutcome<{ reminder?: ReminderRecord; urgeCount: number }>,
+  [WithActor<UrgeInput>]
+>('recordUrge');
+/** 领导批示 (S4 §四(五)2): kept on the item and delivered to the unit */
+export const recordInstruction = defineUpdate<
+  ItemOutcome<{ instruction: InstructionRecord }>,
+  [WithActor<InstructionInput>]
+>('recordInstruction');
 /** a case tells the item it was opened for it (links both ways) */
 export const caseLinked = defineSignal<[{ caseId: string }]>('caseLinked');
 

@@ -286,10 +286,23 @@ export interface ReminderRecord {
   name: string;
   at: string;
   stage?: string;
-  reason: 'deadline' | 'interval' | 'returned';
+  /** why the level was reached: the deadline, the interval since the last urge, a report returned,
+   * or a manual urge (电话催办、督办函、上门督办, S2 §五1) */
+  reason: 'deadline' | 'interval' | 'returned' | 'manual';
   notice: { by: string };
   measures: ProposedMeasure[];
+  /** the case this level opened (S4 §四(五)4: each urge's accountability follows the 问责程序) */
   caseId?: string;
+  /** for a manual urge: how it was made and its note */
+  manual?: { channel: 'phone' | 'letter' | 'visit'; note: string };
+}
+
+/** 领导批示 recorded on an item (S4 §四(五)2) */
+export interface InstructionRecord {
+  id: string;
+  text: string;
+  at: string;
+  by: string;
 }
 
 export interface ReportRecord {
@@ -356,7 +369,10 @@ export interface SupervisionState {
   reminders: ReminderRecord[];
   reports: ReportRecord[];
   extensions: ExtensionRecord[];
+  /** the cases the ladder opened, in order of level */
   caseIds: string[];
+  /** 领导批示 (absent on a first-generation state) */
+  instructions?: InstructionRecord[];
   policy: string;
   policyDetail: Policy;
   calendar?: CalendarInfo;
@@ -391,6 +407,13 @@ export interface CaseInput {
   itemId?: string;
   /** set when an item's escalation opened the case */
   escalation?: { level: number; proposed: ProposedMeasure[]; itemTitle: string };
+  /** summary: decision → execution → appeal window (no investigation); formal: the whole procedure.
+   * Absent: formal (the first generation's cases) */
+  procedure?: 'summary' | 'formal';
+  /** opened by hand without a policy: every measure of the catalogue that fits the subject's kind */
+  wholeCatalogue?: boolean;
+  /** the codes of the policy's grounds the case cites (S1 §三, S3 §四, S4 §四(四)) */
+  groundCodes?: string[];
   policy: Policy;
   timeZone: string;
   openedBy: Actor;
@@ -468,6 +491,15 @@ export interface CaseState {
   itemId?: string;
   policy: string;
   escalation?: CaseInput['escalation'];
+  procedure?: 'summary' | 'formal';
+  groundCodes?: string[];
+  /** S3 §三 可视情节轻重: what the proposed measures would cascade to (shown while the decision waits),
+   * then what the decider kept and dropped */
+  cascade?: {
+    wouldCascade?: { subjectId: string; code: MeasureCode; amount?: number; from: string }[];
+    kept?: { subjectId: string; code: MeasureCode; amount?: number; cascadedFrom: string }[];
+    dropped?: { subjectId: string; code: MeasureCode; amount?: number; cascadedFrom: string }[];
+  };
   investigation?: { findings: string; evidence: string[]; at: string; by: string };
   decision?: { decision: 'impose' | 'dismiss'; comment?: string; at: string; by: string };
   measures: CaseMeasure[];

@@ -12,7 +12,12 @@ import {
   InvestigationInput,
   OpenCaseInput,
 } from '../../domain/schemas';
-import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
+import {
+  resolveGrounds,
+  resolvePolicy,
+  UnknownGroundError,
+  UnknownPolicyError,
+} from '../../domain/resolve-policy';
 import {
   decideCase,
   fileAppeal,
@@ -100,6 +105,13 @@ export function casesRouter(ctx: ApiContext): Router {
       if (err instanceof UnknownPolicyError) throw invalidField('policy', err.message);
       throw err;
     }
+    let grounds: ReturnType<typeof resolveGrounds>;
+    try {
+      grounds = resolveGrounds(input.grounds, policy);
+    } catch (err) {
+      if (err instanceof UnknownGroundError) throw invalidField(`grounds.${err.index}.code`, err.message);
+      throw err;
+    }
     const caseId = input.id ?? randomUUID();
     const now = ctx.now();
     // the case counts its working days itself: a month back (late openings) through two years ahead
@@ -108,10 +120,14 @@ export function casesRouter(ctx: ApiContext): Router {
     const caseInput: CaseInput = {
       caseId,
       subjects: input.subjects,
-      grounds: input.grounds,
+      grounds: grounds.grounds,
+      ...(grounds.codes.length ? { groundCodes: grounds.codes } : {}),
       source: input.source,
       itemId: input.itemId,
       policy,
+      // no policy named: the case may use every measure that fits its subjects (not the default ladder's)
+      ...(input.policy === undefined ? { wholeCatalogue: true } : {}),
+      ...(input.stepDue ? { stepDue: input.stepDue } : {}),
       timeZone: ctx.timeZone,
       openedBy: actorOf(res.locals),
       openedAt: now.toISOString(),
@@ -126,9 +142,10 @@ export function casesRouter(ctx: ApiContext): Router {
           args: [caseInput],
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           staticSummary: `问责：${input.subjects.map((s) => s.name).join('、')}`,
-          staticDetails: [`问责事由：${input.grounds.join('；')}`, `启动人：${actorOf(res.locals).id}`].join(
-            '\n',
-          ),
+          staticDetails: [
+            `问责事由：${grounds.grounds.join('；')}`,
+            `启动人：${actorOf(res.locals).id}`,
+          ].join('\n'),
           memo: { subjects: input.subjects.map((s) => s.name).join('、') },
           typedSearchAttributes: [
             { key: SA.caseStage, value: 'investigation' },

@@ -9,10 +9,12 @@ import {
   CreateItem,
   ExtensionDecisionInput,
   ExtensionRequestInput,
+  InstructionInput,
   ItemListQuery,
   ReasonInput,
   ReportInput,
   ReviewInput,
+  UrgeInput,
   id as idString,
 } from '../../domain/schemas';
 import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
@@ -22,6 +24,8 @@ import {
   decideExtension,
   getItemState,
   pauseItem,
+  recordInstruction,
+  recordUrge,
   requestExtension,
   resumeItem,
   reviewReport,
@@ -115,6 +119,20 @@ export const ITEM_ACTIONS: ActionSpec[] = [
     schema: ReasonInput,
     update: cancelItem,
     summary: 'Cancel the item (撤销)',
+  }),
+  action({
+    path: 'urge',
+    roles: ['staff'],
+    schema: UrgeInput,
+    update: recordUrge,
+    summary: 'Record a manual urge (电话催办、督办函, S2 §五1); it reaches the next level',
+  }),
+  action({
+    path: 'instructions',
+    roles: ['manager'],
+    schema: InstructionInput,
+    update: recordInstruction,
+    summary: "Record a leader's instruction (批示, S4 §四(五)2), delivered to the unit",
   }),
 ];
 

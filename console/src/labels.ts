@@ -81,7 +81,9 @@ const MEASURE_CODE_SET = {
   dismissal: true,
   demotion: true,
   disciplinary_recommendation: true,
+  disciplinary_action: true,
   organizational_handling: true,
+  organizational_criticism: true,
   fine: true,
 } satisfies Record<Schemas['MeasureCode'], true>;
 export const MEASURE_CODES = Object.keys(MEASURE_CODE_SET) as Schemas['MeasureCode'][];

@@ -1,5 +1,5 @@
 import { POLICY_PRESETS } from '../../domain/policies';
-import { cascadeMeasures, kindCatalogue } from '../../workflows/cascade';
+import { cascadeMeasures, chooseCascade, kindCatalogue } from '../../workflows/cascade';
 import type { Subject } from '../../workflows/types';
 
 const unit: Subject = { kind: 'unit', id: 'u1', name: '生产部' };
@@ -17,15 +17,15 @@ describe('S3 cascade (连带问责)', () => {
     ).toEqual([]);
   });
 
-  it('a unit measure reaches its principal and in-charge leaders, without the unit’s fine', () => {
+  it('a unit measure reaches its principal and in-charge leaders, its amount with it (S3 §三 单位和责任人的处罚金额)', () => {
     const out = cascadeMeasures(
       [{ measureId: 'm1', subjectId: 'u1', code: 'public_criticism', amount: 800 }],
       all,
       { unitToLeaders: true },
     );
     expect(out).toEqual([
-      { subjectId: 'p1', code: 'public_criticism', cascadedFrom: 'm1' },
-      { subjectId: 'p2', code: 'public_criticism', cascadedFrom: 'm1' },
+      { subjectId: 'p1', code: 'public_criticism', amount: 800, cascadedFrom: 'm1' },
+      { subjectId: 'p2', code: 'public_criticism', amount: 800, cascadedFrom: 'm1' },
     ]);
   });
 
@@ -53,7 +53,7 @@ describe('S3 cascade (连带问责)', () => {
       expect(out.map((m) => m.subjectId)).toEqual(['p1', 'p2']);
     });
 
-    it('prices the unit from its own catalogue and never carries the unit’s fine to its leaders', () => {
+    it('prices each target from its own catalogue: S3 fines reach 责任人 too (S3 §三)', () => {
       const toUnit = cascadeMeasures(
         [{ measureId: 'm1', subjectId: 'p3', code: 'written_explanation' }],
         all,
@@ -69,11 +69,14 @@ describe('S3 cascade (连带问责)', () => {
         { unitToLeaders: true },
         catalogue,
       );
-      expect(toLeaders.every((m) => m.amount === undefined)).toBe(true);
-      expect(toLeaders.map((m) => m.subjectId)).toEqual(['p1', 'p2']);
+      // the leaders' 通报批评 is priced by the person catalogue (800 元), not lost on the way
+      expect(toLeaders.map((m) => [m.subjectId, m.amount])).toEqual([
+        ['p1', 800],
+        ['p2', 800],
+      ]);
     });
 
-    it('drops a unit-only code for persons and a fine nobody prices', () => {
+    it('drops a unit-only code for persons; a fine keeps its amount across kinds (S3 §三)', () => {
       const rectify = cascadeMeasures(
         [{ measureId: 'm1', subjectId: 'u1', code: 'rectify_within_deadline' }],
         all,
@@ -88,8 +91,11 @@ describe('S3 cascade (连带问责)', () => {
           all,
           full,
           withFine,
-        ),
-      ).toEqual([]);
+        ).map((m) => [m.subjectId, m.amount]),
+      ).toEqual([
+        ['p1', 300],
+        ['p2', 300],
+      ]);
     });
 
     it('without kind lists, falls back to the given entries and their appliesTo', () => {
@@ -111,9 +117,33 @@ describe('S3 cascade (连带问责)', () => {
   });
 
   it('a direct-responsible person’s measure reaches the unit and its leaders', () => {
-    const out = cascadeMeasures([{ measureId: 'm1', subjectId: 'p3', code: 'admonition_talk' }], all, full);
+    const out = cascadeMeasures(
+      [{ measureId: 'm1', subjectId: 'p3', code: 'written_explanation' }],
+      all,
+      full,
+    );
     expect(out.map((m) => m.subjectId).sort()).toEqual(['p1', 'p2', 'u1']);
-    expect(out.every((m) => m.cascadedFrom === 'm1' && m.code === 'admonition_talk')).toBe(true);
+    expect(out.every((m) => m.cascadedFrom === 'm1' && m.code === 'written_explanation')).toBe(true);
+  });
+
+  it('by its nature 诫勉谈话 never lands on a unit, even without a catalogue', () => {
+    const out = cascadeMeasures([{ measureId: 'm1', subjectId: 'p3', code: 'admonition_talk' }], all, full);
+    expect(out.map((m) => m.subjectId).sort()).toEqual(['p1', 'p2']);
+  });
+
+  it('is a proposal (S3 §三 可视情节轻重): the decider keeps or drops parts; no choice keeps all', () => {
+    const proposed = cascadeMeasures(
+      [{ measureId: 'm1', subjectId: 'p3', code: 'written_explanation' }],
+      all,
+      full,
+    );
+    expect(chooseCascade(proposed, undefined).kept).toHaveLength(3);
+    const dropped = chooseCascade(proposed, { drop: [{ subjectId: 'u1', code: 'written_explanation' }] });
+    expect(dropped.kept.map((m) => m.subjectId)).toEqual(['p1', 'p2']);
+    expect(dropped.dropped.map((m) => m.subjectId)).toEqual(['u1']);
+    const kept = chooseCascade(proposed, { keep: [{ subjectId: 'p1', code: 'written_explanation' }] });
+    expect(kept.kept.map((m) => m.subjectId)).toEqual(['p1']);
+    expect(chooseCascade(proposed, { keep: [] }).kept).toEqual([]);
   });
 
   it('reaches only parties to the case', () => {

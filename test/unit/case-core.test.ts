@@ -139,7 +139,7 @@ describe('the case core (问责程序)', () => {
     expect(next.state.history.at(-1)?.seq).toBe(5);
   });
 
-  it('the S3 cascade reaches the unit, priced from its own catalogue', () => {
+  it('the S3 cascade reaches the unit, each priced from its own catalogue (S3 §三 单位和责任人的处罚金额)', () => {
     const setup = input({
       policy: structuredClone(POLICY_PRESETS['enterprise-key-work']!),
       subjects: [
@@ -149,7 +149,7 @@ describe('the case core (问责程序)', () => {
     });
     const step = decided(setup, [{ subjectId: 'c1', code: 'written_explanation' as never }]);
     expect(step.state.measures.map((m) => [m.subjectId, m.code, m.amount, m.cascadedFrom])).toEqual([
-      ['c1', 'written_explanation', undefined, undefined],
+      ['c1', 'written_explanation', 200, undefined],
       ['u1', 'written_explanation', 200, 'k1-m1'],
     ]);
   });
@@ -412,5 +412,230 @@ describe('the case record batch (ledger rows)', () => {
     ]);
     expect(merged).toMatchObject({ revision: s1.revision, summary: { stage: 'appeal_window' } });
     expect(merged.ledger?.map((r) => r.measureId)).toEqual(['k1-m1']);
+  });
+});
+
+describe('each urge its accountability (S4 §四(五)1–4), decided as the rule books say', () => {
+  const s4 = () => structuredClone(POLICY_PRESETS['three-urges']!);
+  const escalated = (level: number, procedure: 'summary' | 'formal', over: Partial<CaseInput> = {}) =>
+    input({
+      policy: s4(),
+      itemId: 'item-1',
+      escalation: { level, proposed: s4().reminders[level - 1]!.measures, itemTitle: '老旧小区改造' },
+      procedure,
+      subjects: [
+        { kind: 'unit', id: 'u1', name: '城管科' },
+        { kind: 'person', id: 'p1', name: '王五', unitId: 'u1', role: 'principal', email: 'w@example.cn' },
+      ],
+      ...over,
+    });
+
+  it('a summary case (简易程序) starts at the decision, due in 5 working days, and is reminded like any step', () => {
+    const setup = escalated(1, 'summary');
+    const step = core.opened(setup, at(setup, MONDAY));
+    expect(step.state).toMatchObject({ stage: 'decision', procedure: 'summary' });
+    expect(step.state.history[0]!.detail).toContain('简易程序');
+    const due = Date.parse(step.state.stepDueAt!);
+    expect(nextWakeUp(step.state, at(setup, MONDAY))).toBe(due);
+    const late = timersDue(step.state, at(setup, due + 1));
+    expect(noticeKinds(late)).toEqual(['case_step_overdue']);
+    // no investigation in a summary case
+    expect(check.validateInvestigation(step.state)?.type).toBe('InvalidState');
+  });
+
+  it('a formal case (level 3) starts with the investigation', () => {
+    const setup = escalated(3, 'formal');
+    expect(core.opened(setup, at(setup, MONDAY)).state).toMatchObject({
+      stage: 'investigation',
+      procedure: 'formal',
+    });
+  });
+
+  it('a level may be waived with a reason: a dismiss decision closes the case', () => {
+    const setup = escalated(2, 'summary');
+    const s = core.opened(setup, at(setup, MONDAY)).state;
+    const d = core.caseDecided(
+      s,
+      { actor: manager, decision: 'dismiss', measures: [], comment: '已说明原因，免予问责' },
+      at(setup, MONDAY + HOUR),
+    );
+    expect(d.state).toMatchObject({ stage: 'closed', decision: { decision: 'dismiss' }, measures: [] });
+  });
+
+  it('a unit is never given 诫勉谈话 or 免职: refused with the reason in Chinese', () => {
+    const setup = escalated(1, 'summary');
+    const s = core.opened(setup, at(setup, MONDAY)).state;
+    const r = check.validateDecision(
+      s,
+      { decision: 'impose', measures: [{ subjectId: 'u1', code: 'admonition_talk' }] },
+      at(setup, MONDAY),
+    );
+    expect(r).toEqual({ type: 'InvalidInput', message: expect.stringContaining('诫勉谈话只适用于个人') });
+    const wide = input({ wholeCatalogue: true });
+    const st = stateAtStart(wide, MONDAY);
+    const removal = check.validateMeasures(st, [{ subjectId: 'u1', code: 'removal' }], wide);
+    expect(removal?.message).toContain('免职只适用于个人');
+  });
+
+  it('a case opened by hand without a policy may use the whole catalogue that fits its subject', () => {
+    const setup = input({ wholeCatalogue: true });
+    const st = stateAtStart(setup, MONDAY);
+    expect(
+      check.validateMeasures(
+        st,
+        [
+          { subjectId: 'p1', code: 'organizational_criticism' },
+          { subjectId: 'p1', code: 'demotion' },
+          { subjectId: 'u1', code: 'rectify_within_deadline' },
+        ],
+        setup,
+      ),
+    ).toBeUndefined();
+    // with a policy, only its catalogue: street-office has no 组织批评
+    expect(
+      check.validateMeasures(st, [{ subjectId: 'p1', code: 'organizational_criticism' }], input()),
+    ).toMatchObject({ type: 'InvalidInput' });
+  });
+
+  it('the review is decided by a manager other than the one who decided (S4 §四(六)6), else refused', () => {
+    const setup = input();
+    let s = decided(setup).state;
+    s = core.appealFiled(
+      s,
+      { actor: staff, subjectId: 'p1', reason: '不服' },
+      at(setup, MONDAY + 3 * HOUR),
+    ).state;
+    const same = check.validateReview(
+      s,
+      { decision: 'uphold', actor: manager },
+      at(setup, MONDAY + 4 * HOUR),
+    );
+    expect(same).toMatchObject({ type: 'InvalidState', message: expect.stringContaining('以外的领导') });
+    const other: Actor = { id: 'deputy-wu', role: 'manager' };
+    expect(check.validateReview(s, { decision: 'uphold', actor: other }, at(setup, MONDAY))).toBeUndefined();
+  });
+
+  it('the appeal window and step due dates are settings of the case, or of its policy', () => {
+    const own = input({ stepDue: { investigation: 3, appealWindow: 10 } });
+    // 3 working days from Monday 09-28: 09-29, 09-30, then National Day, 10-08
+    expect(stateAtStart(own, MONDAY).stepDueAt).toBe('2026-10-08T15:59:59.999Z');
+    const policy = structuredClone(POLICY_PRESETS['street-office']!);
+    policy.caseSteps = { investigation: 1 };
+    expect(stateAtStart(input({ policy }), MONDAY).stepDueAt).toBe('2026-09-29T15:59:59.999Z');
+    const s = decided(own).state;
+    const standard = decided(input()).state;
+    expect(Date.parse(s.appealDeadlineAt!)).toBeGreaterThan(Date.parse(standard.appealDeadlineAt!));
+  });
+});
+
+describe('the S3 cascade is proposed, the decider chooses (S3 §三 可视情节轻重)', () => {
+  const setup = input({
+    policy: structuredClone(POLICY_PRESETS['enterprise-key-work']!),
+    subjects: [
+      { kind: 'unit', id: 'u1', name: '生产部' },
+      { kind: 'person', id: 'lead', name: '主要领导', unitId: 'u1', role: 'principal' },
+      { kind: 'person', id: 'c1', name: '专员', unitId: 'u1', role: 'direct' },
+    ],
+  });
+  const decide = (cascade?: { drop: { subjectId: string; code: 'written_explanation' }[] }) => {
+    let s = core.opened(setup, at(setup, MONDAY)).state;
+    s = core.investigationSubmitted(s, { actor: staff, findings: '属实' }, at(setup, MONDAY + HOUR)).state;
+    const measures = [{ subjectId: 'c1', code: 'written_explanation' as const }];
+    return core.caseDecided(
+      s,
+      { actor: manager, decision: 'impose', measures, ...(cascade ? { cascade } : {}) },
+      at(setup, MONDAY + 2 * HOUR),
+    );
+  };
+
+  it('an old body (no choice) cascades everything proposed, as before', () => {
+    const d = decide();
+    expect(d.state.measures.map((m) => m.subjectId)).toEqual(['c1', 'u1', 'lead']);
+    expect(d.state.cascade?.dropped).toEqual([]);
+  });
+
+  it('an explicit drop is honoured, and the state shows what was dropped', () => {
+    const d = decide({ drop: [{ subjectId: 'u1', code: 'written_explanation' }] });
+    expect(d.state.measures.map((m) => m.subjectId)).toEqual(['c1', 'lead']);
+    expect(d.state.cascade?.dropped).toEqual([
+      { subjectId: 'u1', code: 'written_explanation', amount: 200, cascadedFrom: 'k1-m1' },
+    ]);
+  });
+
+  it('a choice naming no proposed part is refused', () => {
+    let s = core.opened(setup, at(setup, MONDAY)).state;
+    s = core.investigationSubmitted(s, { actor: staff, findings: '属实' }, at(setup, MONDAY + HOUR)).state;
+    const r = check.validateDecision(
+      s,
+      {
+        decision: 'impose',
+        measures: [{ subjectId: 'c1', code: 'written_explanation' }],
+        cascade: { keep: [{ subjectId: 'u1', code: 'public_criticism' }] },
+      },
+      at(setup, MONDAY),
+    );
+    expect(r?.message).toContain('连带问责');
+  });
+
+  it('while the decision waits, the state shows what the proposed measures would cascade to', () => {
+    const s3 = structuredClone(POLICY_PRESETS['enterprise-key-work']!);
+    const esc = input({
+      policy: s3,
+      subjects: setup.subjects,
+      escalation: { level: 1, proposed: s3.reminders[0]!.measures, itemTitle: '重点工作' },
+      procedure: 'summary',
+    });
+    const s = core.opened(esc, at(esc, MONDAY)).state;
+    // the unit's 书面说明 (200 元) would reach its principal, priced for a person (S3 §三)
+    expect(s.cascade?.wouldCascade).toEqual([
+      { subjectId: 'lead', code: 'written_explanation', amount: 200, from: 'u1|written_explanation' },
+    ]);
+  });
+});
+
+describe('S5 查→追→改: the rectification the decision orders', () => {
+  it('the decision sets its time limit; the item goes to the unit and its people', () => {
+    const setup = input({
+      subjects: [
+        { kind: 'unit', id: 'u1', name: '城管科' },
+        { kind: 'person', id: 'boss', name: '张科长', unitId: 'u1', role: 'principal' },
+        { kind: 'person', id: 'p1', name: '王五', unitId: 'u1', role: 'direct' },
+      ],
+    });
+    const step = decided(setup, [
+      { subjectId: 'u1', code: 'rectify_within_deadline' as never, within: { workingDays: 5 } } as never,
+    ]);
+    const start = step.effects.find((e) => e.kind === 'startRectification')!;
+    if (start.kind !== 'startRectification') throw new Error('no start');
+    const item = core.rectificationInput(step.state, start, at(setup, MONDAY));
+    expect(item.due).toEqual({ workingDays: 5 });
+    expect(item.leadUnit).toEqual({ id: 'u1', name: '城管科' });
+    expect(item.responsible.principal).toMatchObject({ id: 'boss', name: '张科长' });
+    expect(item.responsible.direct).toMatchObject({ id: 'p1' });
+  });
+
+  it("a person's rectification never takes their name for the unit's", () => {
+    const setup = input({
+      subjects: [
+        { kind: 'person', id: 'p9', name: '李四', unitId: 'u9', unitName: '法制科', role: 'direct' },
+      ],
+      wholeCatalogue: true,
+    });
+    const step = decided(setup, [{ subjectId: 'p9', code: 'rectify_within_deadline' as never }]);
+    const start = step.effects.find((e) => e.kind === 'startRectification')!;
+    if (start.kind !== 'startRectification') throw new Error('no start');
+    const item = core.rectificationInput(step.state, start, at(setup, MONDAY));
+    expect(item.leadUnit).toEqual({ id: 'u9', name: '法制科' });
+    expect(item.responsible.principal).toMatchObject({ id: 'p9', name: '李四' });
+    expect(item.due).toEqual({ workingDays: 15 }); // no limit set: the default
+  });
+});
+
+describe('notices say where a case came from', () => {
+  it('a case opened by hand carries its origin (S4 §四(六)1 启动)', () => {
+    const step = core.opened(input(), at(input(), MONDAY));
+    const n = step.effects.find((e) => e.kind === 'notice');
+    if (n?.kind !== 'notice') throw new Error('no notice');
+    expect(n.notice.origin).toEqual({ kind: 'inspection', reference: '抽查' });
   });
 });

@@ -66,14 +66,19 @@ describe('ledger rules (结果运用)', () => {
     expect(rules(r)).toEqual(['two_cases_not_competent']);
   });
 
-  it.each<MeasureCode>(['disciplinary_recommendation', 'organizational_handling'])(
-    '%s makes the rating 不称职 (S1 §五), the strictest rule winning',
+  it.each<MeasureCode>(['disciplinary_action', 'organizational_handling'])(
+    '%s makes the rating 不称职 (S1 §五 受到党政纪处分或组织处理), the strictest rule winning',
     (code) => {
       const r = deriveRestrictions('person', [ev('c1', 'public_criticism'), ev('c1', code)]);
       expect(r.ratingCap).toBe('incompetent');
       expect(rules(r)).toEqual(['criticism_not_excellent', 'discipline_incompetent']);
     },
   );
+
+  it('a recommendation (建议给予党纪政纪处分) is not a sanction: it does not rate 不称职 (S1 §五)', () => {
+    const r = deriveRestrictions('person', [ev('c1', 'disciplinary_recommendation')]);
+    expect(r).toEqual({ ratingCap: 'excellent', reasons: [] });
+  });
 
   it('revoked events do not count', () => {
     const r = deriveRestrictions('person', [

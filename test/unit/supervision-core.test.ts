@@ -93,25 +93,38 @@ describe('the ladder', () => {
     r = runUntil(r.state, Date.parse(sched.deadlineAt), ctx);
     expect(r.state).toMatchObject({ status: 'overdue', light: 'red', urgeCount: 1 });
     expect(r.state.reminders[0]).toMatchObject({ level: 1, reason: 'deadline' });
-    expect(kinds(r.effects)).toEqual(['urge', 'bulletin']);
+    // S4 §四(五)1 and §四(五)4: the first urge has its own accountability, a summary case
+    expect(kinds(r.effects)).toEqual(['urge', 'bulletin', 'openCase']);
+    const openOf = (fx: t.Effect[]) =>
+      fx.find((e) => e.kind === 'openCase') as Extract<t.Effect, { kind: 'openCase' }>;
+    expect(openOf(r.effects).caseInput).toMatchObject({ caseId: `${state.id}-L1`, procedure: 'summary' });
+    expect(openOf(r.effects).caseInput.escalation?.proposed.map((m) => m.code)).toEqual([
+      'admonition_talk',
+      'disqualify_awards',
+    ]);
 
     r = runUntil(r.state, Date.parse(sched.levels[1]!.dueAt), ctx);
     expect(r.state.reminders[1]).toMatchObject({ level: 2, reason: 'interval' });
-    expect(kinds(r.effects)).toEqual(['urge', 'bulletin']);
+    expect(kinds(r.effects)).toEqual(['urge', 'bulletin', 'openCase']);
+    expect(openOf(r.effects).caseInput).toMatchObject({ caseId: `${state.id}-L2`, procedure: 'summary' });
 
     r = runUntil(r.state, Date.parse(sched.levels[2]!.dueAt), ctx);
     expect(kinds(r.effects)).toEqual(['urge', 'bulletin', 'openCase']);
-    const open = r.effects.find((e) => e.kind === 'openCase') as Extract<t.Effect, { kind: 'openCase' }>;
+    const open = openOf(r.effects);
     expect(open.caseInput.caseId).toBe(`${state.id}-L3`);
+    expect(open.caseInput.procedure).toBe('formal'); // S4 §四(六): the third urge's full 问责程序
     expect(open.caseInput.escalation?.proposed.map((m) => m.code)).toEqual([
       'public_apology',
       'reassignment',
     ]);
     expect(nextWakeUp(r.state)).toBeUndefined();
 
-    const linked = t.caseOpened(r.state, { caseId: open.caseInput.caseId, started: true }, ctx(0));
-    expect(linked.state.caseIds).toEqual([`${state.id}-L3`]);
-    expect(linked.state.reminders[2]!.caseId).toBe(`${state.id}-L3`);
+    // the item lists its cases in order of level, whatever order they ran or linked in
+    let linked = t.caseOpened(r.state, { caseId: open.caseInput.caseId, started: true }, ctx(0)).state;
+    linked = t.caseLinked(linked, { caseId: `${state.id}-L2` }, ctx(0)).state;
+    linked = t.caseOpened(linked, { caseId: `${state.id}-L1`, started: true }, ctx(0)).state;
+    expect(linked.caseIds).toEqual([`${state.id}-L1`, `${state.id}-L2`, `${state.id}-L3`]);
+    expect(linked.reminders[2]!.caseId).toBe(`${state.id}-L3`);
   });
 
   test('a level after the deadline waits for it: the deadline passes first (overdue), then the level', () => {
@@ -172,7 +185,7 @@ describe('reports and review', () => {
       from: deadline0,
     });
     expect(full.countWorkingDays(deadline0.slice(0, 10), back.state.deadline!.localDate)).toBe(3);
-    expect(kinds(back.effects)).toEqual(['urge', 'bulletin', 'item_event']);
+    expect(kinds(back.effects)).toEqual(['urge', 'bulletin', 'openCase', 'item_event']);
     // Level 2 still counts from the deadline, not from the early urge.
     expect(back.state.schedule!.levels[0]!.dueAt).toBe(back.state.reminders[0]!.at);
     expect(Date.parse(back.state.schedule!.levels[1]!.dueAt)).toBeGreaterThan(
@@ -230,16 +243,35 @@ describe('extensions', () => {
     expect(ok.state.schedule!.deadlineAt).toBe(ok.state.deadlineAt);
   });
 
-  test('a rejection gives back only the time the request waited', () => {
+  test('a rejection gives back no time: the deadline stays where it was (a unit cannot stall by asking)', () => {
     const { state, ctx, t0 } = start();
     const asked = t.requestExtension(
       state,
       { reason: '协调', due: { workingDays: 5 }, actor: staff },
       ctx(t0),
     );
+    expect(nextWakeUp(asked.state)).toBeUndefined(); // the clock stands still while the request waits
     const no = t.decideExtension(asked.state, { decision: 'reject', actor: manager }, ctx(t0 + 2 * DAY));
-    expect(full.countWorkingDays(state.deadline!.localDate, no.state.deadline!.localDate)).toBe(2);
-    expect(no.state.deadline!.receipt.adjustments.map((a) => a.kind)).toEqual(['review_clock_stop']);
+    expect(no.state.deadlineAt).toBe(state.deadlineAt);
+    expect(no.state.deadline!.receipt.adjustments).toEqual([]);
+    expect(no.state.clockStoppedAt).toBeUndefined();
+    expect(no.state.history.at(-1)).toMatchObject({ action: 'deadline_kept' });
+  });
+
+  test('a request rejected after the deadline passed: the first urge follows at once', () => {
+    const { state, ctx, t0 } = start();
+    const asked = t.requestExtension(
+      state,
+      { reason: '协调', due: { workingDays: 5 }, actor: staff },
+      ctx(t0),
+    );
+    const late = Date.parse(state.deadlineAt!) + DAY;
+    const no = t.decideExtension(asked.state, { decision: 'reject', actor: manager }, ctx(late));
+    expect(no.state.deadlineAt).toBe(state.deadlineAt);
+    const wake = nextWakeUp(no.state)!;
+    expect(wake.at).toBeLessThanOrEqual(late);
+    const r = runUntil(no.state, late, ctx);
+    expect(r.state.urgeCount).toBe(1);
   });
 });
 
@@ -366,5 +398,85 @@ describe('refusals', () => {
       d.deadlineAt,
       new Date(Date.parse(d.deadlineAt!) + 30_000).toISOString(),
     ]);
+  });
+});
+
+describe('every urge has its consequence and its reason (S4 §四(五), S2 §五1)', () => {
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+
+  test('urge notices say why: deadline, then interval (S4 §四(五)1–3)', () => {
+    const { state, ctx } = start();
+    const sched = state.schedule!;
+    let r = runUntil(state, Date.parse(sched.deadlineAt), ctx);
+    expect(
+      noticesOf(r.effects)
+        .filter((n) => n.kind === 'urge')
+        .map((n) => n.reason),
+    ).toEqual(['deadline']);
+    r = runUntil(r.state, Date.parse(sched.levels[1]!.dueAt), ctx);
+    expect(noticesOf(r.effects).map((n) => n.reason)).toEqual(['interval', 'interval']);
+  });
+
+  test('a returned report is an urge whose notices say so (S4 §四(五)1 退回重办)', () => {
+    const { state, ctx, t0 } = start();
+    const filed = t.submitReport(
+      state,
+      { kind: 'final', summary: '完成', signedBy: '李局长', actor: staff },
+      ctx(t0),
+    );
+    const back = t.reviewReport(
+      filed.state,
+      { decision: 'return', comment: '不实', actor: manager },
+      ctx(t0 + 1),
+    );
+    const urge = noticesOf(back.effects).find((n) => n.kind === 'urge');
+    expect(urge).toMatchObject({ reason: 'returned', level: 1 });
+  });
+
+  test('a manual urge (电话催办, S2 §五1) is recorded, delivered and reaches the next level with its case', () => {
+    const { state, ctx, t0 } = start();
+    expect(v.checkUrge(state)).toBeUndefined();
+    const r = t.recordUrge(state, { channel: 'phone', note: '电话催办王联络', actor: staff }, ctx(t0 + 1000));
+    expect(r.outcome).toMatchObject({ urgeCount: 1, reminder: { level: 1, reason: 'manual' } });
+    expect(r.state.reminders[0]!.manual).toEqual({ channel: 'phone', note: '电话催办王联络' });
+    const urge = noticesOf(r.effects).find((n) => n.kind === 'urge')!;
+    expect(urge).toMatchObject({ reason: 'manual', origin: { kind: 'phone', reference: '电话催办王联络' } });
+    expect(kinds(r.effects)).toEqual(['urge', 'bulletin', 'openCase']);
+    expect(r.state.history.at(-1)).toMatchObject({ action: 'urged', by: staff.id });
+    // the next timer level is the second: the manual urge took the first
+    const second = t.recordUrge(
+      r.state,
+      { channel: 'letter', note: '督办函〔2026〕3号', actor: staff },
+      ctx(t0 + 2000),
+    );
+    expect(second.state.reminders.map((x) => x.level)).toEqual([1, 2]);
+  });
+
+  test('a paused or finished item is not urged by hand (409 reasons in Chinese)', () => {
+    const { state, ctx, t0 } = start();
+    const paused = t.pauseItem(state, { reason: '台风', actor: manager }, ctx(t0)).state;
+    expect(v.checkUrge(paused)?.message).toContain('暂停');
+    const done = t.completeItem(state, { actor: manager }, ctx(t0)).state;
+    expect(v.checkUrge(done)?.type).toBe('InvalidState');
+    expect(v.checkInstruction(done)?.message).toContain('办结');
+  });
+
+  test("a leader's instruction (批示, S4 §四(五)2) is kept and delivered to the unit with its reason", () => {
+    const { state, ctx, t0 } = start();
+    const r = t.recordInstruction(state, { text: '请于本周内拿出方案', actor: manager }, ctx(t0 + 1000));
+    expect(r.outcome.instruction).toMatchObject({ id: 'i1', text: '请于本周内拿出方案', by: manager.id });
+    expect(r.state.instructions).toHaveLength(1);
+    const n = noticesOf(r.effects)[0]!;
+    expect(n).toMatchObject({ kind: 'item_event', reason: 'instruction', body: '请于本周内拿出方案' });
+    expect(n.recipients.map((x) => x.role)).toContain('liaison');
+  });
+
+  test('procedure defaults: formal where openCase is true, summary elsewhere; no measures, no case', () => {
+    expect(t.procedureOf({ openCase: true })).toBe('formal');
+    expect(t.procedureOf({})).toBe('summary');
+    expect(t.procedureOf({ procedure: 'summary', openCase: true })).toBe('summary');
+    expect(t.levelOpensCase({ measures: [] })).toBe(false);
+    expect(t.levelOpensCase({ measures: [], openCase: true })).toBe(true);
+    expect(t.levelOpensCase({ measures: [{ code: 'admonition_talk' }] })).toBe(true);
   });
 });

@@ -41,6 +41,8 @@ import { recordHistory } from '../helpers/histories';
 
 const manager: Actor = { id: 'director-zhou', role: 'manager' };
 const staff: Actor = { id: 'staff-li', role: 'staff' };
+/** S4 §四(六)6: the review is a second look, by a manager other than the decider */
+const reviewer: Actor = { id: 'deputy-wu', role: 'manager' };
 const DAY = 24 * 3600 * 1000;
 
 let env: TestWorkflowEnvironment;
@@ -444,7 +446,7 @@ describe('accountability case (问责程序)', () => {
       const reviewed = await handle.executeUpdate(reviewAppeal, {
         args: [
           {
-            actor: manager,
+            actor: reviewer,
             decision: 'revoke',
             measures: [{ subjectId: `p-${h.tag}`, code: 'written_self_criticism' }],
             comment: '复查认定理由成立',
@@ -503,7 +505,7 @@ describe('accountability case (问责程序)', () => {
       await handle.executeUpdate(reviewAppeal, {
         args: [
           {
-            actor: manager,
+            actor: reviewer,
             decision: 'amend',
             measures: [{ subjectId: `p-${h.tag}`, code: 'admonition_talk' }],
           },
@@ -681,7 +683,7 @@ describe('accountability case (问责程序)', () => {
     });
   });
 
-  it('cascades S3 measures to the leaders and the unit, and keeps enterprise fines', async () => {
+  it('cascades S3 measures to the leaders and the unit, each with its fine (S3 §三)', async () => {
     await withWorker(async (h) => {
       const t = h.tag;
       const input = caseInput(t, {
@@ -716,20 +718,19 @@ describe('accountability case (问责程序)', () => {
       ]);
       expect(rows).toEqual([
         ['m1', 'u', 'public_criticism', 800, undefined],
-        ['m2', 'clerk', 'written_explanation', undefined, undefined],
-        // the unit's fine stays the unit's: its leaders get the person measure, unpriced
-        ['m3', 'lead', 'public_criticism', undefined, 'm1'],
-        ['m4', 'vice', 'public_criticism', undefined, 'm1'],
-        // the unit's 书面说明 carries the unit fine of S3 §三 (200元)
+        // S3 §三 对责任单位和责任人的处罚金额: a person's form carries its amount too
+        ['m2', 'clerk', 'written_explanation', 200, undefined],
+        ['m3', 'lead', 'public_criticism', 800, 'm1'],
+        ['m4', 'vice', 'public_criticism', 800, 'm1'],
         ['m5', 'u', 'written_explanation', 200, 'm2'],
-        ['m6', 'lead', 'written_explanation', undefined, 'm2'],
-        ['m7', 'vice', 'written_explanation', undefined, 'm2'],
+        ['m6', 'lead', 'written_explanation', 200, 'm2'],
+        ['m7', 'vice', 'written_explanation', 200, 'm2'],
       ]);
       const year = yearOf(state.measures[0]!.executedAt);
       const leader = await ledgerWith(`lead-${t}`, year, 2);
       expect(leader.events.map((e) => [e.code, e.amount])).toEqual([
-        ['public_criticism', undefined],
-        ['written_explanation', undefined],
+        ['public_criticism', 800],
+        ['written_explanation', 200],
       ]);
       expect(leader.restrictions.ratingCap).toBe('competent');
       // all of one case: the unit's ledger counts it once
@@ -959,7 +960,7 @@ describe('accountability case (问责程序)', () => {
       const appeal = (subjectId: string) =>
         handle.executeUpdate(fileAppeal, { args: [{ actor: staff, subjectId, reason: '处理不当' }] });
       const review = (r: CaseReviewInput) =>
-        handle.executeUpdate(reviewAppeal, { args: [{ actor: manager, ...r }] });
+        handle.executeUpdate(reviewAppeal, { args: [{ actor: reviewer, ...r }] });
 
       await appeal(`lead-${t}`);
       expect((await appeal(`u-${t}`)).stage).toBe('review');
@@ -1046,7 +1047,7 @@ describe('accountability case (问责程序)', () => {
         args: [{ actor: staff, subjectId: `u-${h.tag}`, reason: '已整改' }],
       });
       const reviewed = await handle.executeUpdate(reviewAppeal, {
-        args: [{ actor: manager, decision: 'revoke' }],
+        args: [{ actor: reviewer, decision: 'revoke' }],
       });
       expect(reviewed.measures[0]?.status).toBe('revoked');
       const state = await eventually(
@@ -1122,7 +1123,8 @@ describe('accountability case (问责程序)', () => {
         policy,
       });
       const caseId = `esc-${t}-L2`;
-      h.started.push(itemWorkflowId(input.itemId), caseWorkflowId(caseId));
+      const firstCase = `esc-${t}-L1`;
+      h.started.push(itemWorkflowId(input.itemId), caseWorkflowId(caseId), caseWorkflowId(firstCase));
       const item = await env.client.workflow.start('supervisionItem', {
         taskQueue: h.taskQueue,
         workflowId: itemWorkflowId(input.itemId),
@@ -1132,14 +1134,14 @@ describe('accountability case (问责程序)', () => {
         () => item.query(getItemState).catch(() => undefined),
         (s) => s?.deadlineAt !== undefined,
       );
-      // deadline, first urge, and 30 s later the second: the last level opens the case
+      // deadline, first urge, and 30 s later the second: each level with measures opens its case
       await env.sleep(2 * 60_000);
       const itemState = (await eventually(
         () => item.query(getItemState).catch(() => undefined),
         (s) => s?.caseIds.includes(caseId) ?? false,
       ))!;
       expect(itemState.reminders.map((r) => [r.level, r.caseId])).toEqual([
-        [1, undefined],
+        [1, firstCase],
         [2, caseId],
       ]);
 
@@ -1207,7 +1209,106 @@ describe('accountability case (问责程序)', () => {
         'measure_executed',
         'closed',
       ]);
-      expect((await item.query(getItemState)).caseIds).toEqual([caseId]);
+      expect((await item.query(getItemState)).caseIds).toEqual([firstCase, caseId]);
     });
-  });
+  }, 240_000);
+
+  it('the S4 path: three urges → three cases → decided, waived, formal with an appeal reviewed by a second manager', async () => {
+    await withWorker(async (h) => {
+      const t = h.tag;
+      // S4's ladder and procedures, its intervals shortened to a drill's
+      const policy: Policy = structuredClone(POLICY_PRESETS['three-urges']!);
+      policy.warnBefore = { duration: 'PT10S' };
+      policy.reminders = policy.reminders.map((l, i) => ({
+        ...l,
+        after: { duration: i ? 'PT30S' : 'PT0S' },
+      }));
+      const nowMs = await env.currentTimeMs();
+      const input = itemInput({
+        itemId: `s4-${t}`,
+        assignedAt: new Date(nowMs).toISOString(),
+        due: { at: new Date(nowMs + 60_000).toISOString() },
+        policy,
+      });
+      const ids = [1, 2, 3].map((l) => `s4-${t}-L${l}`);
+      h.started.push(itemWorkflowId(input.itemId), ...ids.map(caseWorkflowId));
+      for (const id of ids) h.started.push(itemWorkflowId(`${id}-rectify-1`));
+      const item = await env.client.workflow.start('supervisionItem', {
+        taskQueue: h.taskQueue,
+        workflowId: itemWorkflowId(input.itemId),
+        args: [input],
+      });
+      await eventually(
+        () => item.query(getItemState).catch(() => undefined),
+        (s) => s?.deadlineAt !== undefined,
+      );
+      // S4 §四(五)1–3 and §四(五)4: three urges, each with its own accountability, listed in level order
+      await env.sleep(3 * 60_000);
+      const itemState = (await eventually(
+        () => item.query(getItemState).catch(() => undefined),
+        (s) => (s?.caseIds.length ?? 0) === 3,
+      ))!;
+      expect(itemState.urgeCount).toBe(3);
+      expect(itemState.caseIds).toEqual(ids);
+      const [l1, l2, l3] = ids.map((id) =>
+        env.client.workflow.getHandle<typeof accountabilityCase>(caseWorkflowId(id)),
+      );
+      const opened = await Promise.all(
+        [l1!, l2!, l3!].map((c) =>
+          eventually(
+            () => stateOf(c),
+            (s) => s.stepDueAt !== undefined,
+          ),
+        ),
+      );
+      expect(opened.map((s) => [s.procedure, s.stage, s.escalation?.proposed.map((m) => m.code)])).toEqual([
+        ['summary', 'decision', ['admonition_talk', 'disqualify_awards']],
+        ['summary', 'decision', ['written_self_criticism', 'public_criticism']],
+        ['formal', 'investigation', ['public_apology', 'reassignment']],
+      ]);
+      // each urge says why it came (its notices carry the same reason: test/unit/supervision-core)
+      expect(itemState.reminders.map((r) => r.reason)).toEqual(['deadline', 'interval', 'interval']);
+
+      // level 1: 诫勉谈话 for the unit is refused (a person measure), for the principal decided
+      const decide = (c: typeof l1, body: Record<string, unknown>) =>
+        c!.executeUpdate(decideCase, { args: [{ actor: manager, ...body } as never] });
+      await expect(
+        decide(l1, { decision: 'impose', measures: [{ subjectId: 'u-housing', code: 'admonition_talk' }] }),
+      ).rejects.toMatchObject(refusal('InvalidInput'));
+      await decide(l1, { decision: 'impose', measures: [{ subjectId: 'p-chief', code: 'admonition_talk' }] });
+      expect((await stateOf(l1!)).stage).toBe('appeal_window');
+
+      // level 2 waived with a reason
+      await decide(l2, { decision: 'dismiss', measures: [], comment: '承办单位已书面说明原因，免予问责' });
+      expect(await stateOf(l2!)).toMatchObject({ stage: 'closed', decision: { decision: 'dismiss' } });
+
+      // level 3: the formal procedure, investigation first; a decision before it is refused
+      await expect(
+        decide(l3, { decision: 'impose', measures: [{ subjectId: 'p-clerk', code: 'reassignment' }] }),
+      ).rejects.toMatchObject(refusal('InvalidState'));
+      await throughInvestigation(l3!);
+      await decide(l3, { decision: 'impose', measures: [{ subjectId: 'p-clerk', code: 'reassignment' }] });
+      await l3!.executeUpdate(fileAppeal, {
+        args: [{ actor: staff, subjectId: 'p-clerk', reason: '调整岗位过重' }],
+      });
+      // the decider may not review their own decision (S4 §四(六)6)
+      await expect(
+        l3!.executeUpdate(reviewAppeal, { args: [{ actor: manager, decision: 'uphold' }] }),
+      ).rejects.toMatchObject(refusal('InvalidState'));
+      const reviewed = await l3!.executeUpdate(reviewAppeal, {
+        args: [{ actor: reviewer, decision: 'uphold', comment: '维持' }],
+      });
+      expect(reviewed).toMatchObject({ stage: 'appeal_window', review: { by: reviewer.id } });
+      const s3 = await stateOf(l3!);
+      expect(s3.history.map((e) => e.action)).toEqual([
+        'opened',
+        'investigation_submitted',
+        'decided_impose',
+        'measure_executed',
+        'appeal_filed',
+        'reviewed_uphold',
+      ]);
+      await recordHistory(l3!, 'case-s4-formal-after-three-urges');
+    });
+  }, 120_000);
 });

@@ -201,7 +201,7 @@ test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and
   });
 });
 
-test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an accountability case', async () => {
+test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case (S4 §四(五)4)', async () => {
   const h = harness();
   await h.run(async () => {
     const { handle, s: s0 } = await startNow(h, { due: { workingDays: 5 } });
@@ -236,17 +236,19 @@ test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an ac
       'written_self_criticism',
       'public_criticism',
     ]);
-    expect(s.caseIds).toEqual([]);
+    // S4 §四(五)4: each urge's accountability is a case of its own
+    s = await waitFor(handle, (x) => x.caseIds.length === 2, 'the first two cases');
+    expect(s.caseIds).toEqual([`${s.id}-L1`, `${s.id}-L2`]);
 
     await advanceTo(sched.levels[2]!.dueAt);
     s = await waitFor(
       handle,
-      (x) => x.urgeCount === 3 && x.caseIds.length === 1,
+      (x) => x.urgeCount === 3 && x.caseIds.length === 3,
       'the third urge and its case',
     );
     expect(s.reminders[2]!.measures.map((m) => m.code)).toEqual(['public_apology', 'reassignment']);
-    expect(s.caseIds[0]).toBe(`${s.id}-L3`);
-    expect(s.reminders[2]!.caseId).toBe(s.caseIds[0]);
+    expect(s.caseIds).toEqual([1, 2, 3].map((l) => `${s.id}-L${l}`));
+    expect(s.reminders.map((r) => r.caseId)).toEqual(s.caseIds);
 
     // Every urge was delivered to the liaison and the responsible persons, and a bulletin issued.
     await waitFor(handle, (x) => x.notices.length >= 7, 'all notices recorded');
@@ -277,7 +279,7 @@ test('three urges: warning, then S4 levels 1, 2 and 3, and the third opens an ac
     expect(upserts.length).toBeLessThanOrEqual(6); // the first names them all: this test starts without any
     await recordHistory(handle, 'supervision-three-urges');
     // The case outlives the item by design; end it so it does not hold the shared clock.
-    await env.client.workflow.getHandle(`case-${final.caseIds[0]}`).terminate('test done');
+    for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });
 });
 

@@ -5,7 +5,8 @@ import type { CaseHistoryLine, CaseInput, CaseStage, CaseState, Interval, Notice
 
 /** working days for each step when the input does not say */
 export const CASE_STEP_DEFAULTS = { investigation: 10, decision: 5, appealWindow: 5, review: 10 } as const;
-/** S5 查→追→改: the rectification item a 责令限期整改 starts gets this many working days */
+/** S5 查→追→改: the rectification item a 责令限期整改 starts gets this many working days, unless the
+ * decision sets its own time limit (`within`) */
 export const RECTIFICATION_WORKING_DAYS = 15;
 /** continue-as-new once the history is this long, unless the server suggests it earlier */
 export const CASE_CONTINUE_AS_NEW_AFTER_EVENTS = 10_000;
@@ -62,9 +63,10 @@ export const contextOf = (setup: CaseSetup, now: number): CaseContext => ({
 
 type StepName = keyof typeof CASE_STEP_DEFAULTS;
 
-/** The due date of a step that starts at `from` (working days, or an Interval for drills). */
+/** The due date of a step that starts at `from` (working days, or an Interval for drills): the
+ * case's own setting, else the policy's `caseSteps`, else the default. */
 export function dueFrom(ctx: CaseContext, step: StepName, from: string): string {
-  const given = ctx.setup.stepDue?.[step] ?? CASE_STEP_DEFAULTS[step];
+  const given = ctx.setup.stepDue?.[step] ?? ctx.setup.policy.caseSteps?.[step] ?? CASE_STEP_DEFAULTS[step];
   const interval: Interval = typeof given === 'number' ? { workingDays: given } : given;
   return ctx.calendar.addInterval({ from, interval, direction: 1, timeZone: ctx.timeZone }).at;
 }
@@ -105,26 +107,33 @@ export function withLine(state: CaseState, line: Omit<CaseHistoryLine, 'seq'>): 
   return { ...state, history: [...state.history, { ...line, seq }] };
 }
 
-/** The state a case begins with: in the investigation stage, its due date counted from `now`. */
+export const isSummary = (setup: Pick<CaseSetup, 'procedure'>): boolean => setup.procedure === 'summary';
+
+/** The state a case begins with: a formal case in the investigation stage, a summary one (简易程序:
+ * no investigation) in the decision stage, its due date counted from `now`. */
 export function stateAtStart(input: CaseInput, now: number): CaseState {
   const ctx = contextOf(input, now);
   const from = new Date(now).toISOString();
+  const summary = isSummary(input);
   const origin = input.escalation
-    ? `第${input.escalation.level}次催办后`
+    ? `第${input.escalation.level}次催办后${summary ? '，简易程序' : ''}`
     : (SOURCE_NAMES[input.source.kind] ?? input.source.kind);
+  const stage = summary ? ('decision' as const) : ('investigation' as const);
   return {
     id: input.caseId,
     revision: 1,
-    stage: 'investigation',
+    stage,
     subjects: input.subjects,
     grounds: input.grounds,
     source: input.source,
     ...(input.itemId ? { itemId: input.itemId } : {}),
     policy: input.policy.name,
     ...(input.escalation ? { escalation: input.escalation } : {}),
+    procedure: summary ? 'summary' : 'formal',
+    ...(input.groundCodes?.length ? { groundCodes: input.groundCodes } : {}),
     measures: [],
     appeals: [],
-    stepDueAt: dueFrom(ctx, 'investigation', from),
+    stepDueAt: dueFrom(ctx, stage, from),
     remindersSent: [],
     history: [
       {

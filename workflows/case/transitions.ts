@@ -10,9 +10,15 @@
 // - A human step past its due date is reminded once per overdue working day, numbered per step.
 // - Every change bumps `revision` and appends numbered history lines.
 import { formatLocal } from '../format';
-import { cascadeMeasures } from '../cascade';
+import { cascadeMeasures, chooseCascade, type CascadedMeasure } from '../cascade';
 import { measureId, rectificationItemId } from '../ids';
-import type { AppealInput, CaseReviewInput, DecisionInput, InvestigationInput } from '../../domain/schemas';
+import type {
+  AppealInput,
+  CascadeChoice,
+  CaseReviewInput,
+  DecisionInput,
+  InvestigationInput,
+} from '../../domain/schemas';
 import type {
   Actor,
   AppealOutcome,
@@ -41,7 +47,7 @@ import {
   type CaseSetup,
   type Step,
 } from './state';
-import { appealToReview, cascadeCatalogueOf, catalogueOf, pendingAppeals } from './validate';
+import { appealToReview, cascadeCatalogueOf, catalogueOf, pendingAppeals, proposedCascade } from './validate';
 
 type WithActor<T> = T & { actor: Actor };
 
@@ -110,16 +116,58 @@ function close(state: CaseState, ctx: CaseContext, by: string, detail: string): 
 
 // ---------- actions ----------
 
-/** 启动: the state at start, the opening notice, and the link to the item that escalated. */
+/**
+ * S3 §三 可视情节轻重, shown before the decision: what the escalation's proposed measures would cascade
+ * to if each were imposed on every subject it fits. Only a proposal: the decider keeps or drops it.
+ */
+function withWouldCascade(state: CaseState, ctx: CaseContext): CaseState {
+  const proposed = ctx.setup.escalation?.proposed ?? [];
+  if (!ctx.setup.policy.cascade || proposed.length === 0) return state;
+  const catalogue = catalogueOf(ctx.setup);
+  const sources = proposed.flatMap((p) =>
+    state.subjects
+      .filter(
+        (s) =>
+          (!p.appliesTo || p.appliesTo === 'both' || p.appliesTo === s.kind) && catalogue(p.code, s.kind),
+      )
+      .map((s) => ({
+        subjectId: s.id,
+        code: p.code,
+        ...(p.amount !== undefined ? { amount: p.amount } : {}),
+      })),
+  );
+  const would = proposedCascade(state, sources, ctx.setup).map((c) => {
+    const from = sources[Number(c.cascadedFrom.replace('proposed-', '')) - 1]!;
+    return {
+      subjectId: c.subjectId,
+      code: c.code,
+      ...(c.amount !== undefined ? { amount: c.amount } : {}),
+      from: `${from.subjectId}|${from.code}`,
+    };
+  });
+  return would.length ? { ...state, cascade: { wouldCascade: would } } : state;
+}
+
+/** 启动: the state at start, the opening notice, and the link to the item that escalated. A summary
+ * case (简易程序) starts at the decision; a case opened by hand says where it came from. */
 export function opened(setup: CaseSetup, ctx: CaseContext): Step {
-  const state = stateAtStart(setup, ctx.now);
+  const started = stateAtStart(setup, ctx.now);
+  const state = started.stage === 'decision' ? withWouldCascade(started, ctx) : started;
   const due = state.stepDueAt!;
   const effects: CaseEffect[] = [
     notice(state, ctx, 'case_opened', 'opened', `启动问责：${titleOf(setup)}`, {
       body: `问责事由：${state.grounds.join('；')}`,
       deadlineAt: due,
       localDeadline: local(due, ctx),
-      next: `调查核实，截止 ${local(due, ctx)}`,
+      next: `${STEP_NAMES[state.stage]}，截止 ${local(due, ctx)}`,
+      ...(setup.escalation
+        ? { measures: setup.escalation.proposed }
+        : {
+            origin: {
+              kind: setup.source.kind,
+              ...(setup.source.reference ? { reference: setup.source.reference } : {}),
+            },
+          }),
     }),
   ];
   if (state.itemId) effects.push({ kind: 'linkItem', itemId: state.itemId });
@@ -139,12 +187,10 @@ export function investigationSubmitted(
     at,
     by: actor.id,
   };
-  let next: CaseState = {
-    ...state,
-    investigation,
-    stage: 'decision',
-    stepDueAt: dueFrom(ctx, 'decision', at),
-  };
+  let next: CaseState = withWouldCascade(
+    { ...state, investigation, stage: 'decision', stepDueAt: dueFrom(ctx, 'decision', at) },
+    ctx,
+  );
   next = bump(withLine(next, { at, by: actor.id, action: 'investigation_submitted', detail: findings }));
   return { state: next, effects: [], outcome: { stage: next.stage, investigation } };
 }
@@ -152,9 +198,10 @@ export function investigationSubmitted(
 /** 决定: a dismissal closes the case; an imposition executes at once and opens the appeal window. */
 export function caseDecided(
   state: CaseState,
-  { actor, decision, measures, comment }: WithActor<DecisionInput>,
+  input: WithActor<DecisionInput>,
   ctx: CaseContext,
 ): Step<DecisionOutcome> {
+  const { actor, decision, measures, comment } = input;
   const at = iso(ctx);
   const title = titleOf(ctx.setup);
   const record = { decision, ...(comment ? { comment } : {}), at, by: actor.id };
@@ -176,7 +223,8 @@ export function caseDecided(
     ];
     return { state: next, effects, outcome: { stage: next.stage, decision: record, measures: [] } };
   }
-  const executed = execute(next, measures, actor.id, ctx);
+  const choice = input.decision === 'impose' ? input.cascade : undefined;
+  const executed = execute(next, measures, actor.id, ctx, choice);
   const windowEnd = dueFrom(ctx, 'appealWindow', at);
   next = bump({
     ...executed.state,
@@ -331,39 +379,54 @@ export function noticesDelivered(state: CaseState, records: readonly NoticeRecor
   };
 }
 
-/** The input of the item a 责令限期整改 starts (S5 查→追→改), on the case's own calendar slice. */
+/**
+ * The input of the item a 责令限期整改 starts (S5 查→追→改), on the case's own calendar slice, with the
+ * time limit the decision set. It is addressed to the measure's unit (the subject, or a person's
+ * unit) and that unit's people among the subjects; a person never lends a unit their name.
+ */
 export function rectificationInput(
   state: CaseState,
   effect: { measureId: string; itemId: string; by: string },
   ctx: CaseContext,
 ): SupervisionInput {
   const m = state.measures.find((x) => x.measureId === effect.measureId)!;
-  const byId = (id: string | undefined) => state.subjects.find((s) => s.id === id);
-  const subject = byId(m.subjectId)!;
-  const unit = subject.kind === 'unit' ? subject : byId(subject.unitId);
-  const principal =
-    subject.kind === 'person'
-      ? subject
-      : (state.subjects.find(
-          (s) => s.kind === 'person' && s.unitId === subject.id && s.role === 'principal',
-        ) ?? subject);
+  const subject = state.subjects.find((s) => s.id === m.subjectId)!;
+  const unitId = subject.kind === 'unit' ? subject.id : subject.unitId;
+  const unitSubject = state.subjects.find((s) => s.kind === 'unit' && s.id === unitId);
+  const leadUnit = unitSubject
+    ? { id: unitSubject.id, name: unitSubject.name }
+    : subject.kind === 'person' && subject.unitId
+      ? { id: subject.unitId, name: subject.unitName ?? subject.unitId }
+      : // a person of no known unit is answerable alone: their own desk, named as such
+        { id: `person-${subject.id}`.slice(0, 64), name: `${subject.name}（个人整改）` };
+  const staffOf = (role: 'principal' | 'in_charge' | 'direct') =>
+    state.subjects.find((s) => s.kind === 'person' && s.unitId === unitId && s.role === role);
+  const person = (s: (typeof state.subjects)[number]) => ({
+    id: s.id,
+    name: s.name,
+    ...(s.email ? { email: s.email } : {}),
+  });
+  // the person the measure names answers for it; else the unit's 主要领导; else (a unit alone) the unit
+  const named = subject.kind === 'person' ? subject : undefined;
+  const principal = staffOf('principal') ?? named ?? subject;
+  const inCharge = staffOf('in_charge');
+  const direct = named && named.id !== principal.id ? named : staffOf('direct');
+  const days = m.within?.workingDays ?? RECTIFICATION_WORKING_DAYS;
   return {
     itemId: effect.itemId,
     title: `${subject.name}限期整改：${titleOf(ctx.setup)}`,
-    description: `问责案件 ${state.id} 责令限期整改（${state.grounds.join('；')}）`,
+    description: `问责案件 ${state.id} 责令限期整改（${state.grounds.join('；')}），限${days}个工作日`,
     source: { kind: 'case_rectification', reference: state.id },
-    leadUnit: unit
-      ? { id: unit.id, name: unit.name }
-      : { id: subject.unitId ?? subject.id, name: subject.name },
+    leadUnit,
     responsible: {
-      principal: {
-        id: principal.id,
-        name: principal.name,
-        ...(principal.email ? { email: principal.email } : {}),
-      },
+      principal: person(principal),
+      ...(inCharge && inCharge.id !== principal.id ? { inCharge: person(inCharge) } : {}),
+      ...(direct && direct.id !== principal.id && direct.id !== inCharge?.id
+        ? { direct: person(direct) }
+        : {}),
     },
     assignedAt: iso(ctx),
-    due: { workingDays: RECTIFICATION_WORKING_DAYS },
+    due: { workingDays: days },
     policy: ctx.setup.policy,
     timeZone: ctx.timeZone,
     createdBy: { id: effect.by, role: 'system' },
@@ -439,6 +502,7 @@ function execute(
   imposed: readonly ImposedMeasure[],
   by: string,
   ctx: CaseContext,
+  choice?: CascadeChoice,
 ): { state: CaseState; effects: CaseEffect[]; measures: CaseMeasure[] } {
   const at = iso(ctx);
   const catalogue = catalogueOf(ctx.setup);
@@ -452,6 +516,7 @@ function execute(
       subjectId: m.subjectId,
       code: m.code,
       ...(amount !== undefined ? { amount } : {}),
+      ...(m.within ? { within: m.within } : {}),
       subjectKind: subject.kind,
       subjectName: subject.name,
       status: 'executed',
@@ -471,14 +536,17 @@ function execute(
     return measure;
   };
   const originals = imposed.map((m) => make(m));
-  for (const c of cascadeMeasures(
+  const proposed = cascadeMeasures(
     originals,
     next.subjects,
     ctx.setup.policy.cascade,
     cascadeCatalogueOf(ctx.setup),
-  )) {
-    if (!inForce.has(`${c.subjectId}|${c.code}`)) make(c, c.cascadedFrom);
-  }
+  ).filter((c) => !inForce.has(`${c.subjectId}|${c.code}`));
+  // S3 §三 可视情节轻重: only what the decider kept cascades; the state says what was dropped
+  const { kept, dropped } = chooseCascade(proposed, choice);
+  for (const c of kept) make(c, c.cascadedFrom);
+  if (proposed.length) next = { ...next, cascade: { kept: strip(kept), dropped: strip(dropped) } };
+  else if (next.cascade?.wouldCascade) next = { ...next, cascade: {} };
   const executed = next.measures.slice(state.measures.length);
   const effects: CaseEffect[] = [];
   for (const m of executed) {
@@ -490,6 +558,14 @@ function execute(
   }
   return { state: next, effects, measures: next.measures.slice(state.measures.length) };
 }
+
+const strip = (ms: readonly CascadedMeasure[]) =>
+  ms.map((m) => ({
+    subjectId: m.subjectId,
+    code: m.code,
+    ...(m.amount !== undefined ? { amount: m.amount } : {}),
+    cascadedFrom: m.cascadedFrom,
+  }));
 
 /** marks measures revoked (or amended), with whatever cascaded from them */
 function revoke(

@@ -8,7 +8,10 @@
 // - While paused, or while the office holds a final report or an extension request (when the
 //   policy stops the clock for reviews), nothing fires; when the clock runs again the deadline moves
 //   so the unit has exactly the time it had left. Overlapping stops count once.
-// - A rejected extension gives back only the time the request waited, never the time asked for.
+// - Each level with measures opens its own case (S4 §四(五)1–3, §四(五)4: accountability follows the
+//   问责程序), summary or formal as the level says; the item lists the cases in order of level.
+// - A rejected extension gives back no time: the clock stood still only while the request waited,
+//   and the deadline stays where it was before the request (a unit cannot stall by asking).
 // - Effects are data (notices, a case to open, a report to the origin case); the shell performs them.
 import { formatLocal, nth } from '../format';
 import { escalationCaseId } from '../ids';
@@ -16,6 +19,7 @@ import type {
   Actor,
   CaseInput,
   ExtensionRecord,
+  InstructionRecord,
   Notice,
   NoticeKind,
   NoticeRecord,
@@ -27,9 +31,11 @@ import type {
   CompleteInput,
   ExtensionDecisionInput,
   ExtensionRequestInput,
+  InstructionInput,
   ReasonInput,
   ReportInput,
   ReviewInput,
+  UrgeInput,
 } from '../../domain/schemas';
 import { derive } from './details';
 import type { WakeUp } from './next-wake-up';
@@ -120,7 +126,22 @@ const WHY: Record<ReminderRecord['reason'], string> = {
   deadline: '逾期未办结',
   interval: '催办后仍未落实',
   returned: '办结报告被退回重办',
+  manual: '人工催办',
 };
+
+const CHANNEL_NAMES: Record<UrgeInput['channel'], string> = {
+  phone: '电话催办',
+  letter: '督办函',
+  visit: '上门督办',
+};
+
+/** A level opens a case when it carries measures, or (first generation) says `openCase`. */
+export const levelOpensCase = (level: { measures: unknown[]; openCase?: boolean }): boolean =>
+  level.measures.length > 0 || level.openCase === true;
+
+/** summary unless the level says otherwise; `openCase: true` alone meant the formal procedure */
+export const procedureOf = (level: { procedure?: 'summary' | 'formal'; openCase?: boolean }) =>
+  level.procedure ?? (level.openCase ? 'formal' : 'summary');
 
 /** Reaches the next level of the current stage's ladder: 催办, 通报, the proposed measures, a case. */
 function reachLevel(
@@ -129,6 +150,7 @@ function reachLevel(
   reason: ReminderRecord['reason'],
   actor: Actor | string,
   ctx: Ctx,
+  manual?: ReminderRecord['manual'],
 ): void {
   const stageName = s.currentStage;
   const index = remindersOfStage(s).length;
@@ -138,7 +160,13 @@ function reachLevel(
   const level = ctx.policy.reminders[index];
   if (!level) {
     // The ladder is exhausted (e.g. a report returned again after the last level): still an urge.
-    addLine(s, actor, 'urged', ctx.now, `第${s.urgeCount}次催办（已达最高一级）`);
+    const how = manual ? `，${CHANNEL_NAMES[manual.channel]}：${manual.note}` : '';
+    addLine(s, actor, 'urged', ctx.now, `第${s.urgeCount}次催办（已达最高一级${how}）`);
+    if (manual) {
+      const origin = { kind: manual.channel, reference: manual.note };
+      const subject = `${CHANNEL_NAMES[manual.channel]}：${s.title}`;
+      fx.push(notice(s, ctx, 'urge', `manual:${s.urgeCount}:urge`, subject, { reason, origin }));
+    }
     return;
   }
   const reminder: ReminderRecord = {
@@ -149,17 +177,35 @@ function reachLevel(
     reason,
     notice: level.notice,
     measures: level.measures,
+    ...(manual ? { manual } : {}),
   };
   s.reminders.push(reminder);
-  addLine(s, actor, 'urged', ctx.now, `${reminder.name}（${WHY[reason]}），由${level.notice.by}通报`);
-  const next =
+  const how = manual ? `${CHANNEL_NAMES[manual.channel]}：${manual.note}` : WHY[reason];
+  addLine(s, actor, 'urged', ctx.now, `${reminder.name}（${how}），由${level.notice.by}通报`);
+  const opens = levelOpensCase(level);
+  const accountability = opens
+    ? `已启动本级问责（${procedureOf(level) === 'summary' ? '简易程序' : '问责程序'}）`
+    : '';
+  const next = [
+    accountability,
     index + 1 < ctx.policy.reminders.length
       ? `如仍未落实，将进行${ctx.policy.reminders[index + 1]?.name ?? '下一级催办'}`
-      : level.openCase
-        ? '将启动问责程序'
-        : '将依规问责';
+      : opens
+        ? ''
+        : '将依规问责',
+  ]
+    .filter(Boolean)
+    .join('；');
   const where = stageName ? `${stageName}:` : '';
-  const about = { level: index + 1, office: level.notice.by, measures: level.measures, next };
+  const about: Partial<Notice> = {
+    level: index + 1,
+    office: level.notice.by,
+    measures: level.measures,
+    next,
+    // the text says why this urge came (S4 §四(五)1: 逾期、退回重办; S2 §五1: 电话催办、督办函)
+    reason,
+    ...(manual ? { origin: { kind: manual.channel, reference: manual.note } } : {}),
+  };
   fx.push(
     notice(s, ctx, 'urge', `${where}L${index + 1}:urge`, `${nth(index + 1)}催办：${s.title}`, about),
     notice(
@@ -174,15 +220,20 @@ function reachLevel(
       },
     ),
   );
-  if (level.openCase) {
-    const effect = openCase(s, reminder, ctx);
+  if (opens) {
+    const effect = openCase(s, reminder, procedureOf(level), ctx);
     // The id is known now; caseIds lists the case once it runs (started, or linked by the case).
     reminder.caseId = effect.caseInput.caseId;
     fx.push(effect);
   }
 }
 
-function openCase(s: ItemState, reminder: ReminderRecord, ctx: Ctx): Extract<Effect, { kind: 'openCase' }> {
+function openCase(
+  s: ItemState,
+  reminder: ReminderRecord,
+  procedure: 'summary' | 'formal',
+  ctx: Ctx,
+): Extract<Effect, { kind: 'openCase' }> {
   const stageIndex = s.stages ? s.stages.findIndex((st) => st.name === reminder.stage) + 1 : undefined;
   const caseId = escalationCaseId(s.id, reminder.level, stageIndex || undefined);
   const persons = [
@@ -204,6 +255,7 @@ function openCase(s: ItemState, reminder: ReminderRecord, ctx: Ctx): Extract<Eff
     source: { kind: s.source.kind, reference: `督办事项 ${s.id}` },
     itemId: s.id,
     escalation: { level: reminder.level, proposed: reminder.measures, itemTitle: s.title },
+    procedure,
     policy: ctx.policy,
     timeZone: ctx.timeZone,
     // the case counts its step days on the item's own calendar slice
@@ -404,9 +456,25 @@ export function decideExtension(
       ctx.now,
       d.comment,
     );
-    // A final report still waiting keeps the clock stopped.
-    const since = pendingFinal(s) ? undefined : releaseClock(s, 'review');
-    giveTimeBack(s, since, d.actor, 'review_clock_stop', '延期申请审批期间停止计时', ctx);
+    if (d.decision === 'reject') {
+      // No time back: the deadline stands where it was before the request. The clock stood still
+      // only while the request waited; a final report still waiting keeps it stopped from its own
+      // filing, and a pause keeps its own start.
+      const report = pendingFinal(s);
+      s.clockStoppedAt = report ? report.at : undefined;
+      addLine(
+        s,
+        'system',
+        'deadline_kept',
+        ctx.now,
+        `延期未批准，期限不顺延：${formatLocal(s.deadlineAt!, ctx.timeZone)}`,
+      );
+      plan(s, ctx);
+    } else {
+      // A final report still waiting keeps the clock stopped.
+      const since = pendingFinal(s) ? undefined : releaseClock(s, 'review');
+      giveTimeBack(s, since, d.actor, 'review_clock_stop', '延期申请审批期间停止计时', ctx);
+    }
     if (d.decision === 'approve') {
       const extended = ctx.calendar.extendDeadline({
         deadline: s.deadline!,
@@ -451,6 +519,50 @@ export function resumeItem(
   });
 }
 
+/**
+ * 电话催办 / 督办函 / 上门督办 recorded by hand (S2 §五1): it counts as an urge and reaches the next
+ * level of the ladder, with its notices and that level's case.
+ */
+export function recordUrge(
+  state: ItemState,
+  u: WithActor<UrgeInput>,
+  ctx: Ctx,
+): Step<{ reminder?: ReminderRecord; urgeCount: number }> {
+  return step(state, ctx, (s, fx) => {
+    const before = s.reminders.length;
+    reachLevel(s, fx, 'manual', u.actor, ctx, { channel: u.channel, note: u.note });
+    plan(s, ctx);
+    return { reminder: s.reminders.length > before ? s.reminders.at(-1) : undefined, urgeCount: s.urgeCount };
+  });
+}
+
+/** 领导批示 (S4 §四(五)2): kept on the item and delivered to the unit and its people. */
+export function recordInstruction(
+  state: ItemState,
+  i: WithActor<InstructionInput>,
+  ctx: Ctx,
+): Step<{ instruction: InstructionRecord }> {
+  return step(state, ctx, (s, fx) => {
+    const list = (s.instructions ??= []);
+    const instruction: InstructionRecord = {
+      id: `i${list.length + 1}`,
+      text: i.text,
+      at: iso(ctx.now),
+      by: i.actor.id,
+    };
+    list.push(instruction);
+    addLine(s, i.actor, 'instruction', ctx.now, i.text.slice(0, 200));
+    fx.push(
+      notice(s, ctx, 'item_event', `${instruction.id}:instruction`, `领导批示：${s.title}`, {
+        body: i.text,
+        reason: 'instruction',
+        origin: { kind: 'leader_instruction', reference: i.actor.id },
+      }),
+    );
+    return { instruction };
+  });
+}
+
 export function cancelItem(
   state: ItemState,
   c: WithActor<ReasonInput>,
@@ -469,11 +581,20 @@ export function cancelRequested(state: ItemState, ctx: Ctx): Step {
   });
 }
 
+/** Lists a case once, in order of level (and stage): the order the ladder reached them, whatever
+ * order they started or linked in. A case opened by hand for the item comes after them. */
+function linkCase(s: ItemState, caseId: string): void {
+  if (!s.caseIds.includes(caseId)) s.caseIds.push(caseId);
+  const order = (id: string) => {
+    const i = s.reminders.findIndex((r) => r.caseId === id);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  s.caseIds.sort((a, b) => order(a) - order(b));
+}
+
 /** A case tells the item it was opened for it (links both ways). */
 export function caseLinked(state: ItemState, l: { caseId: string }, ctx: Ctx): Step {
-  return step(state, ctx, (s) => {
-    if (!s.caseIds.includes(l.caseId)) s.caseIds.push(l.caseId);
-  });
+  return step(state, ctx, (s) => linkCase(s, l.caseId));
 }
 
 // ---------- timer events ----------
@@ -519,7 +640,7 @@ export function noticesDelivered(state: ItemState, records: NoticeRecord[], ctx:
 /** The escalation case runs (`started` false: it already did, e.g. after a continue-as-new). */
 export function caseOpened(state: ItemState, c: { caseId: string; started: boolean }, ctx: Ctx): Step {
   return step(state, ctx, (s) => {
-    if (!s.caseIds.includes(c.caseId)) s.caseIds.push(c.caseId);
+    linkCase(s, c.caseId);
     if (c.started) addLine(s, 'system', 'case_opened', ctx.now, `启动问责程序：${c.caseId}`);
   });
 }

@@ -92,6 +92,15 @@ export function checkResume(s: SupervisionState): Refusal | undefined {
 
 export const checkCancel = (s: SupervisionState): Refusal | undefined => notOpen(s);
 
+/** a manual urge (S2 §五1) needs a running clock: a paused item (不可抗力) is not urged */
+export function checkUrge(s: SupervisionState): Refusal | undefined {
+  return (
+    notOpen(s) ?? (s.pausedAt ? refusal(REFUSAL.invalidState, '事项已暂停（不可抗力），不能催办') : undefined)
+  );
+}
+
+export const checkInstruction = (s: SupervisionState): Refusal | undefined => notOpen(s);
+
 /**
  * The API validates every field with zod; this only stops a hand-made start with a missing part
  * from failing the workflow task forever (a TypeError is retried) instead of failing the item once.

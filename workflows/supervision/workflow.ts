@@ -141,6 +141,8 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   onUpdate(m.pauseItem, v.checkPause, t.pauseItem);
   onUpdate(m.resumeItem, v.checkResume, t.resumeItem);
   onUpdate(m.cancelItem, v.checkCancel, t.cancelItem);
+  onUpdate(m.recordUrge, v.checkUrge, t.recordUrge);
+  onUpdate(m.recordInstruction, v.checkInstruction, t.recordInstruction);
 
   // ---------- sync: record, search attributes, details ----------
   const index = new SearchIndex();
