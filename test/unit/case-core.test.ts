@@ -380,7 +380,13 @@ describe('the case record batch (ledger rows)', () => {
     const s1 = decided(setup).state;
     const batch = caseRecordBatch(s0, s1, setup)!;
     expect(batch.ledger).toEqual([
-      expect.objectContaining({ id: 'k1-m1', status: 'executed', subjectId: 'p1', unitId: 'u1', year: 2026 }),
+      expect.objectContaining({
+        measureId: 'k1-m1',
+        status: 'executed',
+        subjectId: 'p1',
+        unitId: 'u1',
+        date: expect.stringMatching(/^2026-/),
+      }),
     ]);
     expect(batch.summary).toMatchObject({ stage: 'appeal_window', decidedAt: expect.any(String) });
     expect(caseRecordBatch(s1, s1, setup)).toBeUndefined();
