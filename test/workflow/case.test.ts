@@ -31,6 +31,7 @@ import type {
   LedgerEvent,
   LedgerState,
   Notice,
+  NoticeRecord,
   Policy,
   Subject,
 } from '../../workflows/types';
@@ -116,6 +117,18 @@ async function withWorker<T>(
       ...createCalendarActivities(officialCalendar()),
       sendEmail: deliver('email'),
       sendWebhook: deliver('webhook'),
+      // the case delivers each step's notices with one batch activity (workflows/notify.ts)
+      deliverNotices: async ({ notices: batch }: { notices: Notice[] }): Promise<NoticeRecord[]> =>
+        Promise.all(
+          batch.map(async (n) => ({
+            key: n.key,
+            kind: n.kind,
+            subject: n.subject,
+            at: n.at,
+            recipients: n.recipients.map((r) => r.id),
+            deliveries: [await deliver('email')(n), await deliver('webhook')(n)],
+          })),
+        ),
       recordCase: async (b: CaseRecordBatch) => void batches.push(b),
       ...opts.activities,
     },
@@ -325,7 +338,8 @@ describe('accountability case (问责程序)', () => {
         subjectKind: 'person',
         unitId: `u-${h.tag}`,
         status: 'executed',
-        year,
+        // the ledger year is the year of the office's calendar day of the decision
+        date: expect.stringMatching(new RegExp(`^${year}-\\d\\d-\\d\\d$`)),
       });
 
       state = await eventually(

@@ -24,6 +24,7 @@ import type {
   Actor,
   DeliveryResult,
   Notice,
+  NoticeRecord,
   SupervisionInput,
   SupervisionState,
 } from '../../workflows/types';
@@ -68,10 +69,15 @@ function harness(): Harness {
       if (channel === 'email') notices.push(n);
       return { channel, status: 'delivered', recipients: n.recipients.length };
     });
+  const [sendEmail, sendWebhook] = [send('email'), send('webhook')];
   const activities = {
     ...createActivities({ calendar: officialCalendar(), channels: {}, client: env.client }),
-    sendEmail: send('email'),
-    sendWebhook: send('webhook'),
+    sendEmail,
+    sendWebhook,
+    // the workflow delivers each step's notices with one batch activity (workflows/notify.ts)
+    deliverNotices: jest.fn(async ({ notices: batch }: { notices: Notice[] }) =>
+      Promise.all(batch.map(async (n) => recordOf(n, [await sendEmail(n), await sendWebhook(n)]))),
+    ),
     recordItem: jest.fn(async (b: ItemRecordBatch) => {
       batches.push(b);
     }),
@@ -97,6 +103,15 @@ function harness(): Harness {
       }),
   };
 }
+
+const recordOf = (n: Notice, deliveries: DeliveryResult[]): NoticeRecord => ({
+  key: n.key,
+  kind: n.kind,
+  subject: n.subject,
+  at: n.at,
+  recipients: n.recipients.map((r) => r.id),
+  deliveries,
+});
 
 const calendarOf = (input: SupervisionInput) => {
   const { from, through } = calendarWindow(input.assignedAt ?? new Date().toISOString(), 'Asia/Shanghai');
