@@ -130,6 +130,8 @@ async function withWorker<T>(
           })),
         ),
       recordCase: async (b: CaseRecordBatch) => void batches.push(b),
+      // the rectification items run here too: their record write, a local activity, must be registered
+      recordItem: async () => undefined,
       ...opts.activities,
     },
   });

@@ -15,7 +15,7 @@ import * as msg from '../messages';
 import { deliverAll } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
-import { RECORD_WRITE } from '../shared/record-write';
+import { RECORD_WRITE, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { CaseInput, CaseState, Notice, SupervisionInput, SupervisionState } from '../types';
 import { currentDetails, timerSummary } from './details';
@@ -63,7 +63,9 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   });
   const record = new Outbox<CaseRecordBatch>(async (batches) => {
     const batch = mergeCaseBatches(batches);
-    await recordCase.executeWithOptions({ ...RECORD_WRITE, summary: `记录第 ${batch.revision} 版` }, [batch]);
+    await written(
+      recordCase.executeWithOptions({ ...RECORD_WRITE, summary: `记录第 ${batch.revision} 版` }, [batch]),
+    );
   }, 20);
   const children = new Outbox<base.ChildEffect>(async (batch) => {
     for (const effect of batch) await performChild(effect);

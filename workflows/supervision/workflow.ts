@@ -26,6 +26,7 @@ import * as m from '../messages';
 import { deliverAll } from '../notify';
 import { mergeChanges, recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
+import { written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { ItemStatus, Notice, SupervisionInput, SupervisionState } from '../types';
 import { currentDetails, timerSummary } from './details';
@@ -78,10 +79,9 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     }
   });
   const record = new Outbox<ItemRecordBatch>(async (batch) => {
-    const merged = batch.reduce(
-      (a, b) => ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch,
-    );
-    await recordItem(merged);
+    const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
+      ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
+    await written(recordItem(batch.reduce(merge)));
     if (index.deferred) changed = true; // a later task upserts what this one could not
   });
   const lanes = [notices, children, record];
