@@ -95,8 +95,9 @@ async function itemHistory(): Promise<HistoryFigures> {
     });
     const done = await waitFor(
       async () => {
-        const s = await handle.query(getItemState);
-        return s.urgeCount === 3 && s.caseIds.length === 1 && s.notices.length >= 7;
+        // the first query may come before the item (fetching its calendar) has registered its handlers
+        const s = await handle.query(getItemState).catch(() => undefined);
+        return s !== undefined && s.urgeCount === 3 && s.caseIds.length === 1 && s.notices.length >= 7;
       },
       120_000,
       250,

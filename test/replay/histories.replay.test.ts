@@ -7,7 +7,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@t
 import { HISTORIES_DIR, readHistory } from '../helpers/histories';
 
 const files = readdirSync(HISTORIES_DIR)
-  .filter((f) => f.endsWith('.json'))
+  .filter((f) => f.endsWith('.json') && f !== 'MANIFEST.json')
   .sort();
 
 let bundle: WorkflowBundleWithSourceMap;

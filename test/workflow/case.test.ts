@@ -127,9 +127,9 @@ async function withWorker<T>(
       // the case counts its working days itself; the calendar activities are the supervision item's
       ...createCalendarActivities(officialCalendar()),
       deliverNotices,
-      // the rectification items a case starts write their own steps
-      recordItem: async () => undefined,
       recordCase: async (b: CaseRecordBatch) => void batches.push(b),
+      // the rectification items run here too: their record write, a local activity, must be registered
+      recordItem: async () => undefined,
       ...opts.activities,
     },
   });

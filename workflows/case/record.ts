@@ -12,9 +12,10 @@ const DIFF: DiffOptions = {
     measures: (m: CaseMeasure) => m.measureId,
     appeals: (a: { subjectId: string }) => a.subjectId,
     remindersSent: (r: { step: string; at: string; dueAt?: string }) => `${r.step}|${r.dueAt ?? ''}|${r.at}`,
-    notices: (n: { key: string }) => n.key,
   },
-  skip: ['revision'],
+  // the notices' delivery results per channel are the notifications' own rows (notice_deliveries):
+  // a delivery coming back writes no batch of its own
+  skip: ['revision', 'notices'],
 };
 
 export function ledgerRow(state: CaseState, m: CaseMeasure, setup: CaseSetup): LedgerRow {

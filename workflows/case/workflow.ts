@@ -1,9 +1,9 @@
 // 问责程序 (S4 §四(六)): the shell of one accountability case; the rules are the pure core beside it.
 // Invariants: handlers are registered before the first await, each applies one core transition at
 // once (an Update answers as soon as its rule is applied) and hands its effects to an outbox lane.
-// One main loop waits on `condition(changed || a lane failed, untilNextWakeUp)` and syncs once per
-// activation: the record batch (diffed from what the record has), at most one search-attribute
-// upsert (on a change of stage), the current details. A failed lane fails the task loudly. The run
+// One main loop waits for a change, a failed lane or its one timer per wake-up instant (WakeTimer)
+// and syncs once per activation: the record batch (diffed from what the record has), at most one
+// search-attribute upsert (on a change of stage), the current details. A failed lane fails the task loudly. The run
 // ends when the case is closed and every live rectification item has ended; it continues as new
 // (compacted) only when its handlers are done, its lanes idle and it follows no child.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -15,6 +15,8 @@ import * as msg from '../messages';
 import { deliverAll } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
+import { RECORD_WRITE, written } from '../shared/record-write';
+import { WakeTimer } from '../shared/wake-timer';
 import type { CaseInput, CaseState, Notice, SupervisionInput, SupervisionState } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { nextWakeUp, timersDue } from './next-wake-up';
@@ -25,17 +27,7 @@ import * as check from './validate';
 
 type ItemWorkflow = (input: SupervisionInput) => Promise<SupervisionState>;
 
-// The record is idempotent on (case, revision): retried without limit (no maximumAttempts), backoff
-// doubling from 1 s to a minute; a batch it refuses (InvalidInput) is a bug and fails the lane.
-const RECORD: wf.ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['InvalidInput'],
-  },
-};
-const { recordCase } = wf.proxyActivities<Activities>(RECORD);
+const { recordCase } = wf.proxyLocalActivities<Activities>(RECORD_WRITE);
 
 /** an error with its causes: "Activity task failed: …" */
 const why = (e: unknown): string =>
@@ -71,7 +63,9 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
   });
   const record = new Outbox<CaseRecordBatch>(async (batches) => {
     const batch = mergeCaseBatches(batches);
-    await recordCase.executeWithOptions({ ...RECORD, summary: `记录第 ${batch.revision} 版` }, [batch]);
+    await written(
+      recordCase.executeWithOptions({ ...RECORD_WRITE, summary: `记录第 ${batch.revision} 版` }, [batch]),
+    );
   }, 20);
   const children = new Outbox<base.ChildEffect>(async (batch) => {
     for (const effect of batch) await performChild(effect);
@@ -178,6 +172,8 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     return (info.continueAsNewSuggested || info.historyLength >= limit) && quiet() && watched.size === 0;
   };
 
+  const timer = new WakeTimer();
+  const wakeUp = () => changed || timer.fired || failed() !== undefined || finished() || continuable();
   for (;;) {
     sync();
     changed = false;
@@ -187,10 +183,10 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     if (continuable())
       await wf.continueAsNew<typeof accountabilityCase>({ ...setup, carried: base.compact(state) });
     const wake = nextWakeUp(state, ctx());
-    const wakeUp = () => changed || failed() !== undefined || finished() || continuable();
-    if (wake === undefined) await wf.condition(wakeUp);
-    else if (wake > Date.now())
-      await wf.condition(wakeUp, wake - Date.now(), { summary: timerSummary(state, ctx()) });
+    if (wake === undefined || wake > Date.now()) {
+      timer.set(wake, () => timerSummary(state, ctx()));
+      await wf.condition(wakeUp);
+    }
     if (wake !== undefined && Date.now() >= wake) apply(timersDue(state, ctx()));
   }
   await Promise.all(lanes.map((l) => l.close()));

@@ -5,6 +5,7 @@ import {
   log,
   ParentClosePolicy,
   proxyActivities,
+  proxyLocalActivities,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -14,20 +15,11 @@ import type { Activities } from '../../activities';
 import { caseWorkflowId } from '../ids';
 import { rectificationFinished } from '../messages';
 import * as sa from '../search-attributes';
+import { RECORD_WRITE } from '../shared/record-write';
 import type { SupervisionState } from '../types';
 import type { Effect } from './transitions';
 
-export const { recordItem } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // The record must be written: retried without end (no maximumAttempts), backing off to a minute;
-  // only input the record refuses is not retried.
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['InvalidInput'],
-  },
-});
+export const { recordItem } = proxyLocalActivities<Activities>(RECORD_WRITE);
 
 export const { calendarSlice } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',

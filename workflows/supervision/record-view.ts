@@ -2,7 +2,7 @@
 // collections merge by which id, what is never written, and the summary row. Pure.
 import type { ItemSummary } from '../../domain/record';
 import type { DiffOptions } from '../shared/record-diff';
-import type { NoticeRecord, ReminderRecord, StageState, SupervisionState } from '../types';
+import type { ReminderRecord, StageState, SupervisionState } from '../types';
 
 export const ITEM_DIFF: DiffOptions = {
   collections: {
@@ -10,11 +10,12 @@ export const ITEM_DIFF: DiffOptions = {
     extensions: (e: { id: string }) => e.id,
     // a level is reached once per stage
     reminders: (r: ReminderRecord) => `${r.stage ?? ''}:L${r.level}`,
-    notices: (n: NoticeRecord) => n.key,
     stages: (s: StageState) => s.name,
   },
-  // the record's own counters, not fields of the item
-  skip: ['revision', 'seq'],
+  // the record's own counters, not fields of the item; the notices' delivery results per channel
+  // are the notifications' own rows (notice_deliveries), so a delivery that changed nothing else
+  // (no failure counted) writes no batch
+  skip: ['revision', 'seq', 'notices'],
 };
 
 export function summaryOf(s: SupervisionState): ItemSummary {

@@ -3,8 +3,9 @@
 //
 // Invariants:
 // - Handlers never await: validator -> transition -> new state, so every action answers at once.
-// - After each change one sync() writes a record batch (revisions strictly increasing), upserts the
-//   search attributes that changed (at most once per workflow task) and sets the current details.
+// - After each change one sync() writes a record batch (revisions strictly increasing) if the
+//   record's view changed, upserts the search attributes that changed (at most once per workflow
+//   task) and sets the current details. One timer per wake-up instant (WakeTimer).
 // - An outbox that fails stops the workflow task loudly (the item is kept, not failed).
 // - Continue-as-new only when every handler and lane is idle, carrying a compacted state.
 import {
@@ -25,6 +26,8 @@ import * as m from '../messages';
 import { deliverAll } from '../notify';
 import { mergeChanges, recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
+import { written } from '../shared/record-write';
+import { WakeTimer } from '../shared/wake-timer';
 import type { ItemStatus, Notice, SupervisionInput, SupervisionState } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { calendarSlice, performChild, recordItem, SearchIndex } from './effects';
@@ -77,14 +80,13 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     }
   });
   const record = new Outbox<ItemRecordBatch>(async (batch) => {
-    const merged = batch.reduce(
-      (a, b) => ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch,
-    );
-    await recordItem(merged);
+    const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
+      ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
+    await written(recordItem(batch.reduce(merge)));
     if (index.deferred) changed = true; // a later task upserts what this one could not
   });
   const lanes = [notices, children, record];
-  const failure = () => lanes.find((l) => l.failed)?.error;
+  const failure = (): unknown => lanes.find((l) => l.failed)?.error;
 
   function apply<R>(next: t.Step<R>): R {
     state = next.state;
@@ -159,12 +161,12 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     index.update(indexedValues(state));
     setCurrentDetails(currentDetails(state, tz));
   }
-  const throwIfFailed = () => {
-    const err = failure();
+  const throwIfFailed = (err = failure()) => {
     if (err) throw new Error(`督办事项输出失败：${err instanceof Error ? err.message : String(err)}`);
   };
 
   // ---------- the process ----------
+  const timer = new WakeTimer();
   try {
     for (;;) {
       let wake = nextWakeUp(state);
@@ -183,10 +185,8 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
           await continueAsNew<typeof supervisionItem>({ ...input, calendar, carried: compacted(state) });
         continue;
       }
-      const until = () => changed || Boolean(failure());
-      if (wake)
-        await condition(until, Math.max(1, wake.at - Date.now()), { summary: timerSummary(state, wake, tz) });
-      else await condition(until);
+      timer.set(wake?.at, () => timerSummary(state, wake!, tz)); // the summary is read at once
+      await condition(() => changed || timer.fired || Boolean(failure()));
       throwIfFailed();
     }
   } catch (err) {

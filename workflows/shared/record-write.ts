@@ -1,0 +1,36 @@
+// How a workflow writes its record batch (PostgreSQL, applied exactly once by revision).
+import { sleep, type LocalActivityOptions } from '@temporalio/workflow';
+
+/**
+ * The write is fast and idempotent, so it runs as a local activity: one marker event carrying only
+ * the result, no activity task round-trip. Retried without end (no maximumAttempts), backing off
+ * from 1 s to a minute; past `localRetryThreshold` the wait between attempts is a durable timer, so
+ * a long outage neither spins the worker nor holds one workflow task. A batch the record refuses
+ * (InvalidInput) is a bug: not retried, it fails the lane (see `written`).
+ */
+export const RECORD_WRITE: LocalActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  // a task waits for its local activities, and an update's answer for its task: only the first
+  // retry backs off in the worker, every later one on a timer, so an update answers in ~1 s
+  localRetryThreshold: '1 second',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['InvalidInput'],
+  },
+};
+
+/**
+ * A local activity fails inside the task that scheduled it, and a failed task answers no update:
+ * a refused batch fails the lane only after a 1 ms timer, so the task that took the update (and
+ * decided the batch) completes first and the failure shows in the next one.
+ */
+export async function written<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    await sleep(1);
+    throw err;
+  }
+}
