@@ -8,11 +8,15 @@ import swaggerUiDist from 'swagger-ui-dist';
 import type { TokenEntry } from '../config';
 import { authenticate, createAuthenticator } from './auth';
 import { consoleRouter } from './console';
-import type { ApiContext, CalendarPort } from './context';
+import type { Db } from '../activities/record/db';
+import { DEFAULT_OFFICE, type ApiContext, type CalendarPort, type OfficeInfo } from './context';
 import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
 import { buildOpenApiDocument } from './openapi';
 import { casesRouter } from './routes/cases';
+import { documentsRouter } from './routes/documents';
+import { exportsRouter } from './routes/exports';
+import { statsRouter } from './routes/stats';
 import { healthRouter } from './routes/health';
 import { itemsRouter } from './routes/items';
 import { ledgerRouter } from './routes/ledger';
@@ -28,6 +32,9 @@ export interface ApiDeps {
   logger?: Logger;
   /** injectable clock for tests */
   now?: () => Date;
+  /** the record; without it the statistics, documents and exports answer 503 */
+  record?: Db;
+  office?: Partial<OfficeInfo>;
 }
 
 const SWAGGER_INIT = `window.onload = function () {
@@ -48,6 +55,8 @@ export function createApp(deps: ApiDeps): Express {
     taskQueue: deps.taskQueue,
     timeZone: deps.timeZone,
     now: deps.now ?? (() => new Date()),
+    record: deps.record,
+    office: { ...DEFAULT_OFFICE, ...deps.office },
     // derived from the token set: every replica with the same configuration accepts the others'
     // page tokens, and no extra secret needs configuring
     pageTokenKey: createHash('sha256')
@@ -77,11 +86,15 @@ export function createApp(deps: ApiDeps): Express {
 
   const v1 = express.Router();
   v1.use(authenticate(createAuthenticator(deps.tokens)));
+  // before the items router: /items/:id/documents/letter is a document, not an item action
+  v1.use(documentsRouter(ctx));
   v1.use('/items', itemsRouter(ctx));
   v1.use('/cases', casesRouter(ctx));
   v1.use('/ledger', ledgerRouter(ctx));
   v1.use('/policies', policiesRouter());
   v1.use('/me', meRouter(deps.tokens));
+  v1.use('/stats', statsRouter(ctx));
+  v1.use('/exports', exportsRouter(ctx));
   app.use('/v1', v1);
   // the web console (督办台) at /, after every API route
   app.use(consoleRouter());

@@ -1,6 +1,7 @@
 // What every router needs: the one Temporal client, the calendar, and a few settings. The API keeps
 // no state of its own; everything it answers comes from Temporal.
 import type { Client } from '@temporalio/client';
+import type { Db } from '../activities/record/db';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   CaseStageKey,
@@ -31,7 +32,29 @@ export interface ApiContext {
   now: () => Date;
   /** signs list page tokens, so a forged token is a 400 here, not an error deep in Temporal */
   pageTokenKey: Buffer;
+  /** the record (PostgreSQL): statistics, documents and exports read it */
+  record?: Db;
+  /** who signs the documents */
+  office: OfficeInfo;
 }
+
+/** The issuing office as the documents name it. */
+export interface OfficeInfo {
+  /** e.g. 市人民政府督查室 */
+  name: string;
+  /** the 文号 prefixes of the bulletin and the letter */
+  bulletinPrefix: string;
+  letterPrefix: string;
+  /** the bulletin's 抄送 */
+  bulletinCc: readonly string[];
+}
+
+export const DEFAULT_OFFICE: OfficeInfo = {
+  name: '督查室',
+  bulletinPrefix: '督查通报',
+  letterPrefix: '督办函',
+  bulletinCc: ['本级人民政府主要领导、分管领导', '纪检监察机关'],
+};
 
 /** The typed search-attribute keys, defined once beside the workflows that keep them current. */
 export const SA = {

@@ -16,6 +16,11 @@ const period = {
   from: localDate.optional().openapi({ description: 'first day (local), default the 1st of this month' }),
   to: localDate.optional().openapi({ description: 'last day (local, included), default today' }),
 };
+// an export without a period is the whole record
+const bounds = {
+  from: localDate.optional().openapi({ description: 'assigned on or after this day (local)' }),
+  to: localDate.optional().openapi({ description: 'assigned on or before this day (local)' }),
+};
 
 function fromNotAfterTo(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
   if (q.from !== undefined && q.to !== undefined && q.from > q.to)
@@ -60,7 +65,7 @@ export type LetterQuery = z.infer<typeof LetterQuery>;
 
 export const ItemsExportQuery = z
   .strictObject({
-    ...period,
+    ...bounds,
     status: ItemStatus.optional(),
     leadUnit: id.optional(),
     unit: id.optional().openapi({ description: 'lead or assisting unit' }),

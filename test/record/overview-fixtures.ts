@@ -2,6 +2,7 @@
 // measure executed and one revoked, and items just outside the period on both sides.
 import { applyCaseBatch, applyItemBatch } from '../../activities/record/store';
 import type { Db } from '../../activities/record/db';
+import { POLICY_PRESETS } from '../../domain/policies';
 import type { ItemRecordBatch } from '../../domain/record';
 import { caseBatch, itemBatch, measure } from './fixtures';
 
@@ -60,6 +61,35 @@ export async function seedPeriod(db: Db): Promise<void> {
         title: '督办重点项目开工',
         leadUnit: unitB,
         source: { kind: 'document', reference: '丽政办〔2026〕3号' },
+        // what the letter reads: the deadline's receipt, the urges reached, the policy's ladder
+        responsible: { principal: { id: 'p2', name: '李四' } },
+        deadline: {
+          at: '2026-03-30T15:59:59.999Z',
+          localDate: '2026-03-30',
+          receipt: {
+            rule: '15个工作日（不含交办当日）',
+            summary: '自2026-03-06起计15个工作日，至2026-03-30止',
+          },
+        },
+        reminders: [
+          {
+            level: 1,
+            name: '第一次催办',
+            at: '2026-03-31T01:00:00.000Z',
+            reason: 'deadline',
+            notice: { by: '市政府督查室' },
+            measures: [{ code: 'admonition_talk' }, { code: 'disqualify_awards' }],
+          },
+          {
+            level: 2,
+            name: '第二次催办',
+            at: '2026-04-03T01:00:00.000Z',
+            reason: 'interval',
+            notice: { by: '市政府办公室' },
+            measures: [{ code: 'written_self_criticism' }, { code: 'public_criticism' }],
+          },
+        ],
+        policyDetail: POLICY_PRESETS['three-urges'],
       },
       {
         status: 'overdue',
