@@ -11,16 +11,18 @@ import { dbParent, quietRuntime } from './lib/stack';
 import { printStorm, runStorm, STORM_DEFAULTS } from './storm';
 import { HELD_DEFAULTS, printHeld, runHeld } from './held';
 import { printHistory, runHistory } from './history';
+import { OVERVIEW_DEFAULTS, printOverview, runOverview } from './overview';
 
-const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [flags]
-  (no name runs all four with their defaults)
+const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [overview] [flags]
+  (no name runs all five with their defaults)
   api      --concurrency 1,4,16,64  --requests 100  --rounds 4
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
+  overview --items 10000  --rounds 100   (the record alone: no Temporal)
   all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
 
-const NAMES = ['api', 'storm', 'held', 'history'] as const;
+const NAMES = ['api', 'storm', 'held', 'history', 'overview'] as const;
 type Name = (typeof NAMES)[number];
 
 function parseArgs(argv: string[]): { names: Name[]; flags: Map<string, string> } {
@@ -146,6 +148,13 @@ async function main(): Promise<void> {
         maxCached: int(flags, 'max-cached', HELD_DEFAULTS.maxCached),
       });
       printHeld(r);
+      result = r;
+    } else if (name === 'overview') {
+      const r = await runOverview({
+        items: int(flags, 'items', OVERVIEW_DEFAULTS.items),
+        rounds: int(flags, 'rounds', OVERVIEW_DEFAULTS.rounds),
+      });
+      printOverview(r);
       result = r;
     } else {
       const r = await runHistory();

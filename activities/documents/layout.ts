@@ -111,7 +111,7 @@ const cell = (text: string, header: boolean, align: 'left' | 'center' | 'right')
     ],
   });
 
-/** a full-width table; the first column reads left, the figures right */
+/** a full-width table; the first column reads left, the figures centred */
 export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): Table {
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
@@ -120,9 +120,7 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
       ...rows.map(
         (r) =>
           new TableRow({
-            children: r.map((v, i) =>
-              cell(String(v), false, i === 0 || typeof v === 'string' ? 'left' : 'right'),
-            ),
+            children: r.map((v, i) => cell(String(v), false, i === 0 ? 'left' : 'center')),
           }),
       ),
     ],
