@@ -128,6 +128,7 @@ const ITEM_COLUMNS: Column[] = [
   col('delivery_failures', 'integer'),
   col('current_stage', 'text'),
   col('case_ids', 'text[]'),
+  col('returned_count', 'integer'),
 ];
 
 function itemValues(view: View, s: ItemSummary): unknown[] {
@@ -153,6 +154,8 @@ function itemValues(view: View, s: ItemSummary): unknown[] {
     s.deliveryFailures,
     s.currentStage ?? null,
     s.caseIds,
+    (Array.isArray(view.reports) ? view.reports : []).filter((r) => obj(obj(r).review).decision === 'return')
+      .length,
   ];
 }
 
@@ -978,13 +981,11 @@ export async function itemStats(db: Queryable, f: StatsFilter): Promise<StatsRes
         ? `coalesce(source_kind, 'other')`
         : `to_char(assigned_at AT TIME ZONE ${w.param(filterText('timeZone', f.timeZone))}, 'YYYY-MM')`;
   const name = f.groupBy === 'unit' ? 'lead_unit_name' : key;
-  // A returned report counts as an urge, so only items with urges have their view read (most do not).
+  // Columns only: the views stay unread (returned_count is kept from the view by every batch).
   const { rows } = await db.query(
     `WITH sel AS (
        SELECT id, ${key} AS key, ${name} AS name, status, deadline_at, completed_at, urge_count,
-         CASE WHEN urge_count > 0 AND jsonb_typeof(view->'reports') = 'array' THEN (
-           SELECT count(*) FROM jsonb_array_elements(view->'reports') r
-           WHERE r->'review'->>'decision' = 'return') ELSE 0 END AS returned
+         returned_count AS returned
        FROM items ${w}
      ), g AS (
        SELECT key, max(name) AS name, count(*) AS assigned,
