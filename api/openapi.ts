@@ -137,12 +137,9 @@ const StatsFigures = {
   assigned: z.int().openapi({ description: '交办' }),
   completed: z.int().openapi({ description: '办结' }),
   completedOnTime: z.int().openapi({ description: '按期办结' }),
-  onTimeRate: z
-    .number()
-    .nullable()
-    .openapi({
-      description: '按期办结率 = completedOnTime / (completed + overdueOpen); null when nothing fell due',
-    }),
+  onTimeRate: z.number().nullable().openapi({
+    description: '按期办结率 = completedOnTime / (completed + overdueOpen); null when nothing fell due',
+  }),
   overdueOpen: z.int().openapi({ description: '逾期未办结' }),
   open: z.int(),
   cancelled: z.int(),
