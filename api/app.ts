@@ -13,11 +13,15 @@ import type { ApiContext, CalendarPort } from './context';
 import { CalendarService } from '../activities/calendar/service';
 import { startCalendarRollout } from './temporal';
 import { calendarRouter } from './routes/calendar';
+import { DEFAULT_OFFICE, type OfficeInfo } from './context';
 import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import { casesRouter } from './routes/cases';
+import { documentsRouter } from './routes/documents';
+import { exportsRouter } from './routes/exports';
+import { statsRouter } from './routes/stats';
 import { healthRouter } from './routes/health';
 import { itemsRouter } from './routes/items';
 import { ledgerRouter } from './routes/ledger';
@@ -40,6 +44,7 @@ export interface ApiDeps {
   now?: () => Date;
   /** Prometheus metrics served at /metrics; a fresh registry per app when omitted */
   metrics?: ApiMetrics;
+  office?: Partial<OfficeInfo>;
 }
 
 const SWAGGER_INIT = `window.onload = function () {
@@ -68,6 +73,7 @@ export function createApp(deps: ApiDeps): Express {
     taskQueue: deps.taskQueue,
     timeZone: deps.timeZone,
     now: deps.now ?? (() => new Date()),
+    office: { ...DEFAULT_OFFICE, ...deps.office },
     // derived from the token set: every replica with the same configuration accepts the others'
     // page tokens, and no extra secret needs configuring
     pageTokenKey: createHash('sha256')
@@ -101,6 +107,8 @@ export function createApp(deps: ApiDeps): Express {
 
   const v1 = express.Router();
   v1.use(authenticate(createAuthenticator(deps.tokens)));
+  // before the items router: /items/:id/documents/letter is a document, not an item action
+  v1.use(metrics.base, documentsRouter(ctx));
   v1.use('/items', metrics.base, itemsRouter(ctx));
   v1.use('/cases', metrics.base, casesRouter(ctx));
   v1.use('/ledger', metrics.base, ledgerRouter(ctx));
@@ -108,6 +116,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/policies', metrics.base, policiesRouter());
   v1.use('/units', metrics.base, unitsRouter(ctx));
   v1.use('/me', metrics.base, meRouter());
+  v1.use('/stats', metrics.base, statsRouter(ctx));
+  v1.use('/exports', metrics.base, exportsRouter(ctx));
   app.use('/v1', metrics.base, v1);
   // the web console (督办台) at /, after every API route
   app.use(consoleRouter());

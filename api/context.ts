@@ -2,6 +2,7 @@
 // The API keeps no state of its own: it reads the record (PostgreSQL) and, for an open item or case,
 // its workflow's live state; it acts through Temporal.
 import type { Client } from '@temporalio/client';
+import type { Db } from '../activities/record/db';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   CaseStageKey,
@@ -13,7 +14,6 @@ import {
 } from '../workflows/search-attributes';
 import { formatLocal } from '../workflows/format';
 import type { CalendarService } from '../activities/calendar/service';
-import type { Db } from '../activities/record/db';
 import type { CalendarData } from '../domain/calendar/working-calendar';
 import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
 
@@ -45,7 +45,27 @@ export interface ApiContext {
   now: () => Date;
   /** signs list page tokens, so a forged token is a 400 here, not an error deep in Temporal */
   pageTokenKey: Buffer;
+  /** who signs the documents */
+  office: OfficeInfo;
 }
+
+/** The issuing office as the documents name it. */
+export interface OfficeInfo {
+  /** e.g. 市人民政府督查室 */
+  name: string;
+  /** the 文号 prefixes of the bulletin and the letter */
+  bulletinPrefix: string;
+  letterPrefix: string;
+  /** the bulletin's 抄送 */
+  bulletinCc: readonly string[];
+}
+
+export const DEFAULT_OFFICE: OfficeInfo = {
+  name: '督查室',
+  bulletinPrefix: '督查通报',
+  letterPrefix: '督办函',
+  bulletinCc: ['本级人民政府主要领导、分管领导', '纪检监察机关'],
+};
 
 /** The typed search-attribute keys, defined once beside the workflows that keep them current. */
 export const SA = {

@@ -17,6 +17,15 @@ import { CASE_ACTIONS, OpenCaseRequest } from './routes/cases';
 import { IdParam, ITEM_ACTIONS } from './routes/items';
 import { SubjectParam } from './routes/ledger';
 import { UnitIdParam } from './routes/units';
+import {
+  BulletinQuery,
+  ItemsExportQuery,
+  LedgerExportQuery,
+  LetterQuery,
+  StatsQuery,
+} from '../domain/overview';
+import { DOCX_TYPE } from './routes/documents';
+import { XLSX_TYPE } from './routes/exports';
 
 const Problem = z
   .object({
@@ -150,6 +159,30 @@ const DirectoryUnit = z
 const UnitList = z
   .object({ units: z.array(DirectoryUnit), nextPageToken: z.string().optional() })
   .openapi('UnitList');
+const StatsFigures = {
+  assigned: z.int().openapi({ description: '交办' }),
+  completed: z.int().openapi({ description: '办结' }),
+  completedOnTime: z.int().openapi({ description: '按期办结' }),
+  onTimeRate: z.number().nullable().openapi({
+    description: '按期办结率 = completedOnTime / (completed + overdueOpen); null when nothing fell due',
+  }),
+  overdueOpen: z.int().openapi({ description: '逾期未办结' }),
+  open: z.int(),
+  cancelled: z.int(),
+  urges: z.int().openapi({ description: '催办, returned reports and manual urges included' }),
+  returned: z.int().openapi({ description: '退回重办' }),
+  cases: z.int().openapi({ description: '问责 cases about these items' }),
+  measures: z.record(z.string(), z.int()).openapi({ description: 'executed measures by code' }),
+};
+const Stats = z
+  .object({
+    period: z.object({ from: z.string(), to: z.string(), timeZone: z.string() }),
+    groupBy: z.enum(['unit', 'source', 'month']),
+    unit: z.string().optional(),
+    groups: z.array(z.object({ key: z.string(), name: z.string(), ...StatsFigures })),
+    totals: z.object(StatsFigures),
+  })
+  .openapi('Stats');
 
 const PolicyList = z.object({ default: z.string(), policies: z.array(Policy) }).openapi('PolicyList');
 
@@ -231,6 +264,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     DirectoryUnit,
     UnitList,
     UnitInput,
+    Stats,
     CreateItem,
     OpenCaseRequest,
   };
@@ -408,6 +442,69 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       ...errorResponses({ body: true, params: true, roles: ['manager'], conflict: true }),
     },
   });
+  const file = (description: string, ...types: string[]) => ({
+    description: `${description}; Content-Disposition names the file`,
+    content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: 'binary' }) }])),
+  });
+  // 503: an API started without the record; these routes never call Temporal
+  const recordErrors = (opts: { params?: boolean; notFound?: boolean; conflict?: boolean } = {}) => ({
+    ...errorResponses({ query: true, temporal: true, ...opts }),
+    503: problem('the record is not configured'),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/stats',
+    summary: 'Statistics of the items assigned in a period (统计), per unit, source or month',
+    description: `${rolesText(ALL_ROLES)} From the record. Unit accounts' filtering will come with them.`,
+    security,
+    request: { query: StatsQuery },
+    responses: { 200: json('figures per group and their totals', Stats), ...recordErrors() },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/documents/bulletin',
+    summary: '督查通报 for a period (.docx; PDF where LibreOffice is installed)',
+    description: `${rolesText(ALL_ROLES)} Its figures are /v1/stats' for the same period.`,
+    security,
+    request: { query: BulletinQuery },
+    responses: {
+      200: file('the bulletin', DOCX_TYPE, 'application/pdf'),
+      501: problem('PDF asked for and LibreOffice is not installed'),
+      ...recordErrors(),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/items/{id}/documents/letter',
+    summary: '督办函 / 催办单 of one of the item’s urges (.docx)',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { params: idParams, query: LetterQuery },
+    responses: {
+      200: file('the letter', DOCX_TYPE),
+      ...recordErrors({ params: true, notFound: true, conflict: true }),
+    },
+  });
+  for (const [path, summary, type, query] of [
+    ['/v1/exports/items.xlsx', 'The item list for Excel, streamed', XLSX_TYPE, ItemsExportQuery],
+    [
+      '/v1/exports/items.csv',
+      'The item list as CSV (UTF-8 with BOM), streamed',
+      'text/csv',
+      ItemsExportQuery,
+    ],
+    ['/v1/exports/ledger.xlsx', 'The year’s 问责台帐 and 年度考核 sheet', XLSX_TYPE, LedgerExportQuery],
+  ] as const) {
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary,
+      description: rolesText(ALL_ROLES),
+      security,
+      request: { query },
+      responses: { 200: file('the export', type), ...recordErrors() },
+    });
+  }
   const status = z.object({ status: z.string() });
   registry.registerPath({
     method: 'get',

@@ -12,18 +12,20 @@ import { printStorm, runStorm, STORM_DEFAULTS } from './storm';
 import { HELD_DEFAULTS, printHeld, runHeld } from './held';
 import { printHistory, runHistory } from './history';
 import { printScale, runScale, SCALE_DEFAULTS } from './scale';
+import { OVERVIEW_DEFAULTS, printOverview, runOverview } from './overview';
 
-const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [scale] [flags]
-  (no name runs the first four with their defaults; scale needs \`npm run cluster\` running)
+const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [overview] [scale] [flags]
+  (no name runs api, storm, held, history and overview with their defaults; scale needs \`npm run cluster\` running)
   api      --concurrency 1,4,16,64  --requests 100  --rounds 4
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
+  overview --items 10000  --rounds 100   (the record alone: no Temporal)
   scale    --targets dev,cluster  --concurrency 16,64  --requests 400  --items 1000
            (two workers and two APIs as processes, against a dev server and against the cluster)
   all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
 
-const NAMES = ['api', 'storm', 'held', 'history', 'scale'] as const;
+const NAMES = ['api', 'storm', 'held', 'history', 'overview', 'scale'] as const;
 type Name = (typeof NAMES)[number];
 const DEFAULT_NAMES: Name[] = ['api', 'storm', 'held', 'history'];
 
@@ -163,6 +165,13 @@ async function main(): Promise<void> {
         maxCached: int(flags, 'max-cached', HELD_DEFAULTS.maxCached),
       });
       printHeld(r);
+      result = r;
+    } else if (name === 'overview') {
+      const r = await runOverview({
+        items: int(flags, 'items', OVERVIEW_DEFAULTS.items),
+        rounds: int(flags, 'rounds', OVERVIEW_DEFAULTS.rounds),
+      });
+      printOverview(r);
       result = r;
     } else {
       const r = await runHistory();

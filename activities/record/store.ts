@@ -128,6 +128,7 @@ const ITEM_COLUMNS: Column[] = [
   col('delivery_failures', 'integer'),
   col('current_stage', 'text'),
   col('case_ids', 'text[]'),
+  col('returned_count', 'integer'),
 ];
 
 function itemValues(view: View, s: ItemSummary): unknown[] {
@@ -153,6 +154,8 @@ function itemValues(view: View, s: ItemSummary): unknown[] {
     s.deliveryFailures,
     s.currentStage ?? null,
     s.caseIds,
+    (Array.isArray(view.reports) ? view.reports : []).filter((r) => obj(obj(r).review).decision === 'return')
+      .length,
   ];
 }
 
@@ -1015,4 +1018,309 @@ export async function listCalendarYears(db: Queryable): Promise<CalendarYearSumm
     const { holidays: _h, workdays: _w, ...rest } = calendarRow({ ...r, holidays: [], workdays: [] });
     return rest;
   });
+}
+
+// ---------- the overview: statistics, documents and exports ----------
+
+export type StatsGroupBy = 'unit' | 'source' | 'month';
+
+export interface StatsFilter {
+  /** assigned at or after (inclusive), an instant */
+  from: string;
+  /** assigned before (exclusive), an instant */
+  to: string;
+  groupBy: StatsGroupBy;
+  /** lead or assisting unit */
+  unit?: string;
+  /** the office's zone: months are its calendar months */
+  timeZone: string;
+  /** "overdue" is measured against this instant */
+  now: string;
+}
+
+export interface StatsFigures {
+  /** 交办: items assigned in the period */
+  assigned: number;
+  /** 办结 */
+  completed: number;
+  /** 按期办结: completed at or before the deadline in force */
+  completedOnTime: number;
+  /** 按期办结率 = completedOnTime / (completed + overdueOpen); null when nothing has fallen due */
+  onTimeRate: number | null;
+  /** 逾期未办结: neither completed nor cancelled, deadline passed */
+  overdueOpen: number;
+  /** 在办: neither completed nor cancelled */
+  open: number;
+  /** 撤销 */
+  cancelled: number;
+  /** 催办: every urge counted on the items (returned reports and manual urges included) */
+  urges: number;
+  /** 退回重办: final reports returned */
+  returned: number;
+  /** 问责: cases about these items */
+  cases: number;
+  /** executed measures about these items, by code */
+  measures: Record<string, number>;
+}
+
+export interface StatsGroup extends StatsFigures {
+  /** unit id, source kind or YYYY-MM */
+  key: string;
+  /** the unit's name; for the other groupings the key */
+  name: string;
+}
+
+export interface StatsResult {
+  groups: StatsGroup[];
+  totals: StatsFigures;
+}
+
+const onTimeRate = (onTime: number, completed: number, overdueOpen: number): number | null => {
+  const due = completed + overdueOpen;
+  return due === 0 ? null : Math.round((onTime / due) * 10_000) / 10_000;
+};
+
+/** The WHERE of the items a period covers, shared by the statistics and the documents built on them. */
+function periodWhere(f: { from: string; to: string; unit?: string }): Where {
+  const w = new Where();
+  w.add(`assigned_at >= ${w.param(filterInstant('from', f.from))}::timestamptz`);
+  w.add(`assigned_at < ${w.param(filterInstant('to', f.to))}::timestamptz`);
+  if (f.unit !== undefined) {
+    const u = w.param(filterText('unit', f.unit));
+    w.add(`(lead_unit_id = ${u} OR ${u} = ANY(assisting_unit_ids))`);
+  }
+  return w;
+}
+
+/**
+ * The figures of the items assigned in a period, per group, in one statement (one snapshot). An item
+ * belongs to exactly one group, so the totals are the sums of the groups.
+ */
+export async function itemStats(db: Queryable, f: StatsFilter): Promise<StatsResult> {
+  const w = periodWhere(f);
+  const now = w.param(filterInstant('now', f.now));
+  const key =
+    f.groupBy === 'unit'
+      ? 'lead_unit_id'
+      : f.groupBy === 'source'
+        ? `coalesce(source_kind, 'other')`
+        : `to_char(assigned_at AT TIME ZONE ${w.param(filterText('timeZone', f.timeZone))}, 'YYYY-MM')`;
+  const name = f.groupBy === 'unit' ? 'lead_unit_name' : key;
+  // Columns only: the views stay unread (returned_count is kept from the view by every batch).
+  const { rows } = await db.query(
+    `WITH sel AS (
+       SELECT id, ${key} AS key, ${name} AS name, status, deadline_at, completed_at, urge_count,
+         returned_count AS returned
+       FROM items ${w}
+     ), g AS (
+       SELECT key, max(name) AS name, count(*) AS assigned,
+         count(*) FILTER (WHERE status = 'completed') AS completed,
+         count(*) FILTER (WHERE status = 'completed' AND completed_at <= deadline_at) AS completed_on_time,
+         count(*) FILTER (WHERE status NOT IN ('completed', 'cancelled')) AS open,
+         count(*) FILTER (WHERE status NOT IN ('completed', 'cancelled') AND deadline_at < ${now}::timestamptz)
+           AS overdue_open,
+         count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+         coalesce(sum(urge_count), 0) AS urges, coalesce(sum(returned), 0) AS returned
+       FROM sel GROUP BY key
+     ), c AS (
+       SELECT sel.key, count(*) AS n FROM cases JOIN sel ON cases.item_id = sel.id GROUP BY sel.key
+     ), m AS (
+       SELECT key, jsonb_object_agg(code, n) AS by_code FROM (
+         SELECT sel.key, measures.code, count(*) AS n FROM measures JOIN sel ON measures.item_id = sel.id
+         WHERE measures.status = 'executed' GROUP BY sel.key, measures.code) x
+       GROUP BY key
+     )
+     SELECT g.*, coalesce(c.n, 0) AS cases, coalesce(m.by_code, '{}'::jsonb) AS measures
+     FROM g LEFT JOIN c ON c.key = g.key LEFT JOIN m ON m.key = g.key
+     ORDER BY g.key`,
+    w.params,
+  );
+  const groups = rows.map((r): StatsGroup => {
+    const completed = Number(r.completed);
+    const completedOnTime = Number(r.completed_on_time);
+    const overdueOpen = Number(r.overdue_open);
+    const measures = Object.fromEntries(
+      Object.entries(obj(r.measures)).map(([code, n]) => [code, Number(n)] as const),
+    );
+    return {
+      key: String(r.key),
+      name: String(r.name),
+      assigned: Number(r.assigned),
+      completed,
+      completedOnTime,
+      onTimeRate: onTimeRate(completedOnTime, completed, overdueOpen),
+      overdueOpen,
+      open: Number(r.open),
+      cancelled: Number(r.cancelled),
+      urges: Number(r.urges),
+      returned: Number(r.returned),
+      cases: Number(r.cases),
+      measures,
+    };
+  });
+  const totals: StatsFigures = {
+    assigned: 0,
+    completed: 0,
+    completedOnTime: 0,
+    onTimeRate: null,
+    overdueOpen: 0,
+    open: 0,
+    cancelled: 0,
+    urges: 0,
+    returned: 0,
+    cases: 0,
+    measures: {},
+  };
+  for (const g of groups) {
+    for (const k of ['assigned', 'completed', 'completedOnTime', 'overdueOpen', 'open'] as const)
+      totals[k] += g[k];
+    for (const k of ['cancelled', 'urges', 'returned', 'cases'] as const) totals[k] += g[k];
+    for (const [code, n] of Object.entries(g.measures))
+      totals.measures[code] = (totals.measures[code] ?? 0) + n;
+  }
+  totals.onTimeRate = onTimeRate(totals.completedOnTime, totals.completed, totals.overdueOpen);
+  return { groups, totals };
+}
+
+export interface OverdueItemRow {
+  id: string;
+  title: string;
+  leadUnit: { id: string; name: string };
+  deadlineAt: string;
+  urgeCount: number;
+  status: string;
+}
+
+/** The items of a period still open past their deadline (the bulletin names them), earliest deadline first. */
+export async function overdueOpenItems(
+  db: Queryable,
+  f: { from: string; to: string; unit?: string; now: string },
+): Promise<OverdueItemRow[]> {
+  const w = periodWhere(f);
+  w.add(`status NOT IN ('completed', 'cancelled')`);
+  w.add(`deadline_at < ${w.param(filterInstant('now', f.now))}::timestamptz`);
+  const { rows } = await db.query(
+    `SELECT id, title, lead_unit_id, lead_unit_name, deadline_at, urge_count, status
+     FROM items ${w} ORDER BY deadline_at, id`,
+    w.params,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    title: String(r.title),
+    leadUnit: { id: String(r.lead_unit_id), name: String(r.lead_unit_name) },
+    deadlineAt: iso(r.deadline_at)!,
+    urgeCount: Number(r.urge_count),
+    status: String(r.status),
+  }));
+}
+
+/** The executed measures decided in a period (the bulletin's 问责情况), with the item they concern. */
+export async function measuresDecided(
+  db: Queryable,
+  f: { from: string; to: string },
+): Promise<(LedgerRecordRow & { itemTitle?: string })[]> {
+  const { rows } = await db.query(
+    `SELECT m.id, m.case_id, m.measure_id, m.item_id, m.subject_kind, m.subject_id, m.subject_name, m.unit_id,
+       m.code, m.amount, m.status, m.decided_by, m.decided_at, m.executed_at, m.revoked_at,
+       m.local_date::text AS local_date, m.year, m.data, i.title AS item_title
+     FROM measures m LEFT JOIN items i ON i.id = m.item_id
+     WHERE m.status = 'executed' AND m.decided_at >= $1::timestamptz AND m.decided_at < $2::timestamptz
+     ORDER BY m.decided_at, m.id`,
+    [filterInstant('from', f.from), filterInstant('to', f.to)],
+  );
+  return rows.map((r) => compact({ ...measureRow(r, false), itemTitle: str(r.item_title) }));
+}
+
+export interface ExportFilter {
+  from?: string;
+  to?: string;
+  status?: string | readonly string[];
+  leadUnit?: string;
+  unit?: string;
+  q?: string;
+}
+
+export interface ExportItemRow {
+  id: string;
+  title: string;
+  sourceKind?: string;
+  sourceReference?: string;
+  leadUnitName: string;
+  assistingUnitNames: string[];
+  assignedAt: string;
+  deadlineAt?: string;
+  status: string;
+  light: string;
+  urgeCount: number;
+  completedAt?: string;
+  /** completed by the deadline; undefined while not completed */
+  onTime?: boolean;
+}
+
+/**
+ * The export's rows in keyset pages (oldest assignment first), so a 10,000-item export holds one page
+ * at a time: each page is one statement, and the next starts after the last row of the one before.
+ */
+export async function* exportItemPages(
+  db: Queryable,
+  f: ExportFilter,
+  pageSize = 500,
+): AsyncGenerator<ExportItemRow[]> {
+  const size = limitOf(pageSize);
+  let after: { at: string; id: string } | undefined;
+  for (;;) {
+    const w = new Where();
+    if (f.status !== undefined)
+      w.add(`status = ANY(${w.param(list(f.status).map((s) => filterText('status', s)))}::text[])`);
+    if (f.leadUnit !== undefined) w.add(`lead_unit_id = ${w.param(filterText('leadUnit', f.leadUnit))}`);
+    if (f.unit !== undefined) {
+      const u = w.param(filterText('unit', f.unit));
+      w.add(`(lead_unit_id = ${u} OR ${u} = ANY(assisting_unit_ids))`);
+    }
+    if (f.q !== undefined && f.q !== '') {
+      const q = w.param(likeContains(filterText('q', f.q)));
+      w.add(`(title ILIKE ${q} ESCAPE '\\' OR description ILIKE ${q} ESCAPE '\\')`);
+    }
+    if (f.from !== undefined) w.add(`assigned_at >= ${w.param(filterInstant('from', f.from))}::timestamptz`);
+    if (f.to !== undefined) w.add(`assigned_at < ${w.param(filterInstant('to', f.to))}::timestamptz`);
+    if (after) w.add(`(assigned_at, id) > (${w.param(after.at)}::timestamptz, ${w.param(after.id)})`);
+    const { rows } = await db.query(
+      `SELECT id, title, source_kind, source_reference, lead_unit_name, assigned_at, deadline_at, status,
+         light, urge_count, completed_at,
+         coalesce((SELECT array_agg(u->>'name' ORDER BY n) FROM jsonb_array_elements(
+           CASE WHEN jsonb_typeof(view->'assistingUnits') = 'array' THEN view->'assistingUnits' ELSE '[]' END)
+           WITH ORDINALITY AS a(u, n)), '{}') AS assisting_names
+       FROM items ${w} ORDER BY assigned_at, id LIMIT ${size}`,
+      w.params,
+    );
+    if (!rows.length) return;
+    const page = rows.map((r): ExportItemRow => {
+      const completedAt = iso(r.completed_at);
+      const deadlineAt = iso(r.deadline_at);
+      return compact({
+        id: String(r.id),
+        title: String(r.title),
+        sourceKind: str(r.source_kind),
+        sourceReference: str(r.source_reference),
+        leadUnitName: String(r.lead_unit_name),
+        assistingUnitNames: ((r.assisting_names as (string | null)[]) ?? []).filter(
+          (n): n is string => typeof n === 'string',
+        ),
+        assignedAt: iso(r.assigned_at)!,
+        deadlineAt,
+        status: String(r.status),
+        light: String(r.light),
+        urgeCount: Number(r.urge_count),
+        completedAt,
+        onTime:
+          r.status === 'completed' && completedAt && deadlineAt
+            ? Date.parse(completedAt) <= Date.parse(deadlineAt)
+            : undefined,
+      });
+    });
+    yield page;
+    if (rows.length < size) return;
+    const last = page[page.length - 1]!;
+    after = { at: last.assignedAt, id: last.id };
+  }
 }
