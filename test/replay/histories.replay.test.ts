@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 describe('replay of recorded workflow histories', () => {
   it('has histories of every workflow to replay', () => {
-    for (const prefix of ['supervision-', 'case-', 'ledger-']) {
+    for (const prefix of ['supervision-', 'case-']) {
       expect(files.filter((f) => f.startsWith(prefix)).length).toBeGreaterThan(0);
     }
   });
