@@ -6,6 +6,7 @@ import {
   CreateItem,
   ItemListQuery,
   LedgerQuery,
+  CaseListQuery,
   MeasureCode,
   Person,
   Policy,
@@ -15,7 +16,8 @@ import {
 import { ALL_ROLES, OFFICE_ROLES, type ApiRole } from './auth';
 import { CASE_ACTIONS, OpenCaseRequest } from './routes/cases';
 import { IdParam, ITEM_ACTIONS } from './routes/items';
-import { SubjectParam } from './routes/ledger';
+import { AnnualQuery, SubjectParam } from './routes/ledger';
+import { CalendarYearBody, CalendarYearParam } from '../domain/calendar/office-year';
 import { UnitIdParam } from './routes/units';
 import {
   BulletinQuery,
@@ -392,6 +394,80 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     responses: {
       200: json('events and restrictions (empty when nothing was recorded)', Ledger),
       ...errorResponses({ params: true, query: true, roles: OFFICE_ROLES }),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/cases',
+    summary: 'Accountability cases from the record (any age), newest first',
+    description: `${rolesText(ALL_ROLES)} A unit account sees its unit's and its people's cases only.`,
+    security,
+    request: { query: CaseListQuery },
+    responses: {
+      200: json(
+        'one page of cases',
+        z
+          .object({
+            cases: z.array(z.looseObject({ id: z.string(), stage: z.string(), link: z.string() })),
+            nextPageToken: z.string().optional(),
+          })
+          .openapi('CaseList'),
+      ),
+      ...errorResponses({ query: true }),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/ledger',
+    summary: 'The annual sheet (年度考核): every subject of a year with its restrictions',
+    description: rolesText(OFFICE_ROLES),
+    security,
+    request: { query: AnnualQuery },
+    responses: {
+      200: json(
+        'the subjects of the year',
+        z
+          .object({
+            year: z.int(),
+            subjects: z.array(z.looseObject({ subjectId: z.string(), subjectKind: z.string() })),
+          })
+          .openapi('AnnualSheet'),
+      ),
+      ...errorResponses({ query: true, roles: OFFICE_ROLES }),
+    },
+  });
+  const CalendarYearView = z
+    .looseObject({
+      year: z.int(),
+      version: z.string(),
+      basis: z.enum(['package', 'office', 'law']),
+      source: z.looseObject({ reference: z.string() }).optional(),
+      holidays: z.array(z.looseObject({ date: z.string(), name: z.string() })),
+      workdays: z.array(z.looseObject({ date: z.string(), name: z.string() })),
+    })
+    .openapi('CalendarYear');
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/calendar/{year}',
+    summary: 'The working-day calendar of a year: what is in force and where it came from',
+    description: rolesText(ALL_ROLES),
+    security,
+    request: { params: CalendarYearParam },
+    responses: { 200: json('the year', CalendarYearView), ...errorResponses({ params: true }) },
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/calendar/{year}',
+    summary: 'Load a year’s 放假安排 (a new version); re-plans the open items that reach into it',
+    description: `${rolesText(['manager'])} Every statutory day of the year must be among the holidays; a date may appear once; a make-up working day is a Saturday or Sunday and never a holiday.`,
+    security,
+    request: {
+      params: CalendarYearParam,
+      body: { content: { 'application/json': { schema: CalendarYearBody } }, required: true },
+    },
+    responses: {
+      200: json('the year now in force, with the version loaded and the rollout started', CalendarYearView),
+      ...errorResponses({ body: true, params: true, roles: ['manager'] }),
     },
   });
   registry.registerPath({

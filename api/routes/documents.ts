@@ -7,7 +7,7 @@ import { getItem, itemStats, measuresDecided, overdueOpenItems } from '../../act
 import { BulletinQuery, LetterQuery } from '../../domain/overview';
 import { localDateOf } from '../../domain/calendar/zoned-time';
 import type { Deadline, Policy, ReminderRecord, Responsible, Source } from '../../workflows/types';
-import { ALL_ROLES, requireRole } from '../auth';
+import { OFFICE_ROLES, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { conflict, HttpProblem, notFound } from '../errors';
 import { validate } from '../validate';
@@ -48,7 +48,7 @@ export function documentsRouter(ctx: ApiContext): Router {
 
   router.get(
     '/documents/bulletin',
-    requireRole(...ALL_ROLES),
+    requireRole(...OFFICE_ROLES),
     validate('query', BulletinQuery),
     async (_req, res) => {
       const q = res.locals.query as BulletinQuery;
@@ -81,7 +81,7 @@ export function documentsRouter(ctx: ApiContext): Router {
 
   router.get(
     '/items/:id/documents/letter',
-    requireRole(...ALL_ROLES),
+    requireRole(...OFFICE_ROLES),
     validate('params', IdParam),
     validate('query', LetterQuery),
     async (_req, res) => {

@@ -5,7 +5,7 @@ import { writeItemsCsv, writeItemsXlsx, writeLedgerXlsx } from '../../activities
 import { annualRows, exportItemPages, type ExportFilter } from '../../activities/record/store';
 import { ItemsExportQuery, LedgerExportQuery } from '../../domain/overview';
 import { localDateOf } from '../../domain/calendar/zoned-time';
-import { ALL_ROLES, requireRole } from '../auth';
+import { OFFICE_ROLES, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { validate } from '../validate';
 import { boundsOf, recordOf, storeQuery } from './stats';
@@ -37,7 +37,7 @@ export function exportsRouter(ctx: ApiContext): Router {
 
   router.get(
     '/items.xlsx',
-    requireRole(...ALL_ROLES),
+    requireRole(...OFFICE_ROLES),
     validate('query', ItemsExportQuery),
     async (_req, res) => {
       const db = recordOf(ctx);
@@ -51,7 +51,7 @@ export function exportsRouter(ctx: ApiContext): Router {
 
   router.get(
     '/items.csv',
-    requireRole(...ALL_ROLES),
+    requireRole(...OFFICE_ROLES),
     validate('query', ItemsExportQuery),
     async (_req, res) => {
       const db = recordOf(ctx);
@@ -64,7 +64,7 @@ export function exportsRouter(ctx: ApiContext): Router {
 
   router.get(
     '/ledger.xlsx',
-    requireRole(...ALL_ROLES),
+    requireRole(...OFFICE_ROLES),
     validate('query', LedgerExportQuery),
     async (_req, res) => {
       const q = res.locals.query as LedgerExportQuery;

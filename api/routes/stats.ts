@@ -4,7 +4,7 @@ import type { Db } from '../../activities/record/db';
 import { InvalidQueryError, itemStats } from '../../activities/record/store';
 import { StatsQuery } from '../../domain/overview';
 import { addDays, localDateOf, zonedInstant } from '../../domain/calendar/zoned-time';
-import { ALL_ROLES, requireRole } from '../auth';
+import { OFFICE_ROLES, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpProblem, invalidField } from '../errors';
 import { validate } from '../validate';
@@ -59,7 +59,7 @@ export async function storeQuery<T>(run: () => Promise<T>): Promise<T> {
 
 export function statsRouter(ctx: ApiContext): Router {
   const router = Router();
-  router.get('/', requireRole(...ALL_ROLES), validate('query', StatsQuery), async (_req, res) => {
+  router.get('/', requireRole(...OFFICE_ROLES), validate('query', StatsQuery), async (_req, res) => {
     const q = res.locals.query as StatsQuery;
     const period = periodOf(q, ctx);
     const db = recordOf(ctx);

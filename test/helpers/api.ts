@@ -15,6 +15,8 @@ import { createDevServerEnv } from './temporal';
 export const TOKENS = {
   staff: 'staff-token-0123456789abcdef',
   manager: 'manager-token-0123456789abcdef',
+  /** a second manager: an appeal is reviewed by a manager other than the one who decided */
+  reviewer: 'reviewer-token-0123456789abcdef',
   ops: 'ops-token-0123456789abcdef',
   /** a unit account (联络员) of UNIT, the unit of itemBody() */
   unit: 'unit-token-0123456789abcdef',
@@ -28,6 +30,7 @@ export const OTHER_UNIT = 'unit-water';
 export const TOKEN_ENTRIES: TokenEntry[] = [
   { token: TOKENS.staff, actor: 'liaison-wang', role: 'staff' },
   { token: TOKENS.manager, actor: 'director-li', role: 'manager' },
+  { token: TOKENS.reviewer, actor: 'director-zhou', role: 'manager' },
   { token: TOKENS.ops, actor: 'ops-zhao', role: 'ops' },
   { token: TOKENS.unit, actor: 'liaison-housing', role: 'unit', unit: UNIT },
   { token: TOKENS.otherUnit, actor: 'liaison-water', role: 'unit', unit: OTHER_UNIT },

@@ -1,6 +1,9 @@
 // Sample data shared by the tests: a lead unit with a liaison, its three responsible persons.
 import { POLICY_PRESETS } from '../../domain/policies';
 import type { Policy, SupervisionInput } from '../../workflows/types';
+import { officialCalendar } from '../../domain/calendar/official';
+import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { calendarWindow } from '../../workflows/supervision/state';
 
 export const leadUnit = {
   id: 'u-housing',
@@ -43,7 +46,7 @@ export const drillPolicy: Policy = {
 let seq = 0;
 export function itemInput(overrides: Partial<SupervisionInput> = {}): SupervisionInput {
   seq += 1;
-  return {
+  const input: SupervisionInput = {
     itemId: `t${Date.now().toString(36)}${seq}`,
     title: '推进老旧小区改造（测试）',
     source: { kind: 'leader_instruction', reference: '领导批示〔2026〕1号' },
@@ -56,4 +59,11 @@ export function itemInput(overrides: Partial<SupervisionInput> = {}): Supervisio
     createdBy: { id: 'staff-1', role: 'staff' },
     ...overrides,
   };
+  // As the API starts items: with the calendar slice they count on (pass `calendar: undefined` to
+  // start one without, which then fetches its slice first).
+  if (!('calendar' in overrides)) {
+    const { from, through } = calendarWindow(input.assignedAt, input.timeZone);
+    input.calendar = sliceCalendarData(officialCalendar().data, from, through);
+  }
+  return input;
 }

@@ -2,8 +2,9 @@
 // process, so a test can SIGKILL it in the middle of an activity and start it again: what a crash
 // of a real worker host looks like to Temporal. Needs `npm run build` first (`npm test` does it).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export const WORKER_MAIN = resolve(__dirname, '../../dist/worker/main.js');
 
@@ -18,6 +19,8 @@ export interface WorkerProcess {
 }
 
 const running = new Set<ChildProcess>();
+/** the embedded record of this test file's worker processes: a worker started again finds it */
+let recordDir: string | undefined;
 // A failed test must not leave a worker polling (or holding the jest process open).
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -34,8 +37,10 @@ export async function startWorkerProcess(
   if (!existsSync(WORKER_MAIN)) {
     throw new Error(`${WORKER_MAIN} is missing: run \`npm run build\` before this test`);
   }
+  recordDir ??= mkdtempSync(join(tmpdir(), 'duban-worker-record-'));
   const child = spawn(process.execPath, [WORKER_MAIN], {
-    env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1', ...env },
+    // never the project's own data/record, which another process may hold
+    env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1', DUBAN_DATABASE_DIR: recordDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const pid = child.pid;

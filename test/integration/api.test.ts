@@ -510,8 +510,14 @@ describe('cases and ledger', () => {
     expect(appeal.status).toBe(200);
     expect(appeal.body.appeals).toHaveLength(1);
 
-    const review = await api.call('POST', `/v1/cases/${caseId}/review`, {
+    // 复议复查 by the manager who decided is refused (another manager reviews)
+    const own = await api.call('POST', `/v1/cases/${caseId}/review`, {
       as: 'manager',
+      body: { decision: 'revoke', comment: '复查撤销' },
+    });
+    expect(own.status).toBe(409);
+    const review = await api.call('POST', `/v1/cases/${caseId}/review`, {
+      as: 'reviewer',
       body: { decision: 'revoke', comment: '复查撤销' },
     });
     expect(review.status).toBe(200);
@@ -568,6 +574,7 @@ describe('policies, health and documents', () => {
     expect(res.body.policies.map((p: { name: string }) => p.name).sort()).toEqual([
       'efficiency-supervision',
       'enterprise-key-work',
+      'judicial-bureau',
       'street-office',
       'three-urges',
     ]);
@@ -603,11 +610,23 @@ describe('policies, health and documents', () => {
         'pause',
         'resume',
         'cancel',
+        'urge',
+        'instructions',
       ].map((a) => `post /v1/items/{id}/${a}`),
+      'get /v1/items/{id}/documents/letter',
+      'get /v1/documents/bulletin',
+      'get /v1/exports/items.xlsx',
+      'get /v1/exports/items.csv',
+      'get /v1/exports/ledger.xlsx',
+      'get /v1/stats',
       'post /v1/cases',
+      'get /v1/cases',
       'get /v1/cases/{id}',
       ...['investigation', 'decision', 'appeal', 'review'].map((a) => `post /v1/cases/{id}/${a}`),
       'get /v1/ledger/{subjectId}',
+      'get /v1/ledger',
+      'get /v1/calendar/{year}',
+      'put /v1/calendar/{year}',
       'get /v1/policies',
       'get /v1/me',
       'get /v1/units',

@@ -86,7 +86,7 @@ async function waitBanner(
   );
   const out = run.out();
   const tokens: Record<string, string> = {};
-  for (const m of out.matchAll(/^ {4}(staff|manager|ops) +(\S+)$/gm)) tokens[m[1]!] = m[2]!;
+  for (const m of out.matchAll(/^ {4}(staff|manager|ops|unit) +(\S+)/gm)) tokens[m[1]!] = m[2]!;
   return {
     apiUrl: /^ {2}API {14}(\S+)$/m.exec(out)![1]!.replace('localhost', '127.0.0.1'),
     uiUrl: /^ {2}Temporal Web UI {2}(\S+)$/m.exec(out)![1]!,
@@ -167,7 +167,7 @@ test('npm start serves UI and API with dev tokens, stops cleanly on SIGINT, and 
   expect(first.out()).toContain(`API              http://localhost:${ports.api}\n`);
   expect(apiUrl).toBe(`http://127.0.0.1:${ports.api}`);
   expect(uiUrl).toBe(`http://localhost:${ports.ui}`);
-  expect(Object.keys(tokens).sort()).toEqual(['manager', 'ops', 'staff']);
+  expect(Object.keys(tokens).sort()).toEqual(['manager', 'ops', 'staff', 'unit']);
 
   // tokens are the ones kept in the data folder, readable by the owner only
   const tokenFile = join(dataDir, 'dev-tokens.json');
