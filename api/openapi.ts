@@ -523,15 +523,17 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: 'binary' }) }])),
   });
   // 503: an API started without the record; these routes never call Temporal
+  // the office's statistics, documents and exports: a unit account is refused (403) until they are
+  // filtered by its unit
   const recordErrors = (opts: { params?: boolean; notFound?: boolean; conflict?: boolean } = {}) => ({
-    ...errorResponses({ query: true, temporal: true, ...opts }),
+    ...errorResponses({ query: true, temporal: true, roles: OFFICE_ROLES, ...opts }),
     503: problem('the record is not configured'),
   });
   registry.registerPath({
     method: 'get',
     path: '/v1/stats',
     summary: 'Statistics of the items assigned in a period (统计), per unit, source or month',
-    description: `${rolesText(ALL_ROLES)} From the record. Unit accounts' filtering will come with them.`,
+    description: `${rolesText(OFFICE_ROLES)} From the record. Unit accounts' filtering will come with them.`,
     security,
     request: { query: StatsQuery },
     responses: { 200: json('figures per group and their totals', Stats), ...recordErrors() },
@@ -540,7 +542,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     method: 'get',
     path: '/v1/documents/bulletin',
     summary: '督查通报 for a period (.docx; PDF where LibreOffice is installed)',
-    description: `${rolesText(ALL_ROLES)} Its figures are /v1/stats' for the same period.`,
+    description: `${rolesText(OFFICE_ROLES)} Its figures are /v1/stats' for the same period.`,
     security,
     request: { query: BulletinQuery },
     responses: {
@@ -553,7 +555,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     method: 'get',
     path: '/v1/items/{id}/documents/letter',
     summary: '督办函 / 催办单 of one of the item’s urges (.docx)',
-    description: rolesText(ALL_ROLES),
+    description: rolesText(OFFICE_ROLES),
     security,
     request: { params: idParams, query: LetterQuery },
     responses: {
@@ -575,7 +577,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       method: 'get',
       path,
       summary,
-      description: rolesText(ALL_ROLES),
+      description: rolesText(OFFICE_ROLES),
       security,
       request: { query },
       responses: { 200: file('the export', type), ...recordErrors() },

@@ -123,7 +123,7 @@ testOwnServer(`open items survive ${RESTARTS} stop/start of the dev server on it
           { kind: 'progress', summary: '服务器重启后报送进展', actor: { id: 'liaison-wang', role: 'staff' } },
         ],
       });
-      expect(report).toMatchObject({ kind: 'progress', by: 'liaison-wang' });
+      expect(report).toMatchObject({ report: { kind: 'progress', by: 'liaison-wang' } });
       const done = await handle.executeUpdate(completeItem, {
         args: [{ comment: '重启后办结', actor: { id: 'director-li', role: 'manager' } }],
       });
