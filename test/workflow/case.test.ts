@@ -27,8 +27,6 @@ import type {
   Actor,
   CalendarData,
   CaseInput,
-  DeliveryResult,
-  NoticeRecord,
   LedgerEvent,
   LedgerState,
   Notice,
@@ -37,6 +35,7 @@ import type {
 } from '../../workflows/types';
 import { drillPolicy, itemInput } from '../helpers/fixtures';
 import { createDevServerEnv, createTimeSkippingEnv } from '../helpers/temporal';
+import { batchDeliverer } from '../helpers/deliveries';
 import { recordHistory } from '../helpers/histories';
 
 const manager: Actor = { id: 'director-zhou', role: 'manager' };
@@ -105,20 +104,7 @@ async function withWorker<T>(
   batches = [];
   const taskQueue = `case-${randomUUID()}`;
   // one activity per step's batch of notices; each notice answered on both channels
-  const deliverNotices = async ({ notices: batch }: { notices: Notice[] }): Promise<NoticeRecord[]> => {
-    notices.push(...batch);
-    return batch.map((n) => ({
-      key: n.key,
-      kind: n.kind,
-      subject: n.subject,
-      at: n.at,
-      recipients: n.recipients.map((r) => r.id),
-      deliveries: (['email', 'webhook'] as const).map((channel): DeliveryResult => ({
-        channel,
-        status: 'not_configured',
-      })),
-    }));
-  };
+  const deliverNotices = batchDeliverer(notices, 'not_configured');
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,

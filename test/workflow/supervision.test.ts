@@ -20,16 +20,10 @@ import {
 import type { ItemRecordBatch } from '../../domain/record';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { calendarWindow } from '../../workflows/supervision/state';
-import type {
-  Actor,
-  DeliveryResult,
-  NoticeRecord,
-  Notice,
-  SupervisionInput,
-  SupervisionState,
-} from '../../workflows/types';
+import type { Actor, Notice, SupervisionInput, SupervisionState } from '../../workflows/types';
 import { formatLocal } from '../../workflows/format';
 import { drillPolicy, itemInput } from '../helpers/fixtures';
+import { batchDeliverer } from '../helpers/deliveries';
 import { recordHistory } from '../helpers/histories';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
@@ -65,23 +59,7 @@ function harness(): Harness {
   const notices: Notice[] = [];
   const batches: ItemRecordBatch[] = [];
   // one activity per step's batch of notices; each notice delivered on both channels
-  const deliverNotices = jest.fn(
-    async ({ notices: batch }: { notices: Notice[] }): Promise<NoticeRecord[]> => {
-      notices.push(...batch);
-      return batch.map((n) => ({
-        key: n.key,
-        kind: n.kind,
-        subject: n.subject,
-        at: n.at,
-        recipients: n.recipients.map((r) => r.id),
-        deliveries: (['email', 'webhook'] as const).map((channel): DeliveryResult => ({
-          channel,
-          status: 'delivered',
-          recipients: n.recipients.length,
-        })),
-      }));
-    },
-  );
+  const deliverNotices = jest.fn(batchDeliverer(notices, 'delivered'));
   const activities = {
     ...createCalendarActivities(officialCalendar()),
     deliverNotices,
