@@ -391,15 +391,18 @@ export async function getItem(db: Queryable, id: string): Promise<RecordedItem |
     `SELECT items.*, ${historySql('item_events', 'item_id', 'items')} FROM items WHERE id = $1`,
     [id],
   );
-  const r = rows[0];
-  if (!r) return undefined;
+  return rows[0] ? (recorded(rows[0], itemSummary(rows[0])) as RecordedItem) : undefined;
+}
+
+/** A stored item or case as the API answers it: its view, its summary columns and its history. */
+function recorded(r: Row, summary: ItemSummary | CaseSummary) {
   return {
-    ...withSummary(obj(r.view), itemSummary(r)),
+    ...withSummary(obj(r.view), summary),
     id: String(r.id),
     revision: Number(r.revision),
     updatedAt: iso(r.updated_at)!,
     history: history(r.history),
-  } as RecordedItem;
+  };
 }
 
 function caseSummary(r: Row): CaseSummary {
@@ -420,15 +423,7 @@ export async function getCase(db: Queryable, id: string): Promise<RecordedCase |
     `SELECT cases.*, ${historySql('case_events', 'case_id', 'cases')} FROM cases WHERE id = $1`,
     [id],
   );
-  const r = rows[0];
-  if (!r) return undefined;
-  return {
-    ...withSummary(obj(r.view), caseSummary(r)),
-    id: String(r.id),
-    revision: Number(r.revision),
-    updatedAt: iso(r.updated_at)!,
-    history: history(r.history),
-  } as RecordedCase;
+  return rows[0] ? (recorded(rows[0], caseSummary(rows[0])) as RecordedCase) : undefined;
 }
 
 // ---------- list queries ----------
