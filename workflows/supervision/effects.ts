@@ -73,14 +73,13 @@ const KEYS: sa.AnyKey[] = [
 ];
 
 /**
- * The item's search attributes, upserted only when a value changed and at most once per workflow
- * task (every upsert is an event); a change the task could not upsert waits for the next one.
+ * The item's search attributes, upserted only when a value changed (every upsert is an event).
+ * Not "at most once per workflow task": telling tasks apart by historyLength is not deterministic
+ * (a local activity resolved inside a task reads one length live and another on replay).
  */
 export class SearchIndex {
   /** what the start already indexed (the API sets them); a failure count never set reads as 0 */
   private readonly indexed: Record<string, string> = { DeliveryFailures: '0' };
-  private task = -1;
-  deferred = false;
 
   constructor() {
     for (const k of KEYS) {
@@ -92,13 +91,10 @@ export class SearchIndex {
 
   update(values: Record<string, string>): void {
     const keys = KEYS.filter((k) => values[k.name] !== undefined && values[k.name] !== this.indexed[k.name]);
-    const task = workflowInfo().historyLength;
-    this.deferred = keys.length > 0 && task === this.task;
-    if (keys.length === 0 || this.deferred) return;
+    if (keys.length === 0) return;
     upsertSearchAttributes(
       keys.map((k) => ({ key: k, value: sa.typed(k, values[k.name]!) }) as SearchAttributePair),
     );
     for (const k of keys) this.indexed[k.name] = values[k.name]!;
-    this.task = task;
   }
 }

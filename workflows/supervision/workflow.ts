@@ -4,8 +4,8 @@
 // Invariants:
 // - Handlers never await: validator -> transition -> new state, so every action answers at once.
 // - After each change one sync() writes a record batch (revisions strictly increasing) if the
-//   record's view changed, upserts the search attributes that changed (at most once per workflow
-//   task) and sets the current details. One timer per wake-up instant (WakeTimer).
+//   record's view changed, upserts the search attributes that changed and sets the current
+//   details. One timer per wake-up instant (WakeTimer).
 // - An outbox that fails stops the workflow task loudly (the item is kept, not failed).
 // - Continue-as-new only when every handler and lane is idle, carrying a compacted state.
 import {
@@ -83,7 +83,6 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
       ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
     await written(recordItem(batch.reduce(merge)));
-    if (index.deferred) changed = true; // a later task upserts what this one could not
   });
   const lanes = [notices, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;
@@ -203,7 +202,6 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     sync();
     await record.close();
     throwIfFailed();
-    if (index.deferred) sync(); // nothing left to record: only the search attributes
   });
   return state;
 }
