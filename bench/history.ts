@@ -97,7 +97,7 @@ async function itemHistory(): Promise<HistoryFigures> {
       async () => {
         // the first query may come before the item (fetching its calendar) has registered its handlers
         const s = await handle.query(getItemState).catch(() => undefined);
-        return s !== undefined && s.urgeCount === 3 && s.caseIds.length === 1 && s.notices.length >= 7;
+        return s !== undefined && s.urgeCount === 3 && s.caseIds.length === 3 && s.notices.length >= 7;
       },
       120_000,
       250,
@@ -187,7 +187,8 @@ async function caseHistory(): Promise<HistoryFigures> {
           decision: 'impose',
           measures: [
             { subjectId: responsible.principal.id, code: 'written_self_criticism' },
-            { subjectId: leadUnit.id, code: 'public_criticism' },
+            // S4 gives 通报批评 to persons only (the decision refuses it for a unit)
+            { subjectId: responsible.principal.id, code: 'public_criticism' },
           ],
           comment: '责令书面检查并通报批评',
         },

@@ -191,6 +191,8 @@ main().then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    // an update's or a workflow's failure says why only in its cause
+    if (err instanceof Error && err.cause instanceof Error) console.error('caused by:', err.cause.message);
     process.exit(1);
   },
 );

@@ -351,6 +351,20 @@ export interface StageState {
   completedAt?: string;
 }
 
+/**
+ * What a closed item returns: how it ended, small, so the history's last event stays small. The
+ * whole state is in the record (and the getItemState query answers while the run is kept).
+ */
+export interface ItemEnd {
+  id: string;
+  status: ItemStatus;
+  revision: number;
+  urgeCount: number;
+  caseIds: string[];
+  completedAt?: string;
+  cancelledAt?: string;
+}
+
 export interface SupervisionState {
   id: string;
   title: string;
@@ -479,6 +493,15 @@ export interface CaseAppeal {
 
 /** a line of a case's history; seq numbers it across continue-as-new */
 export type CaseHistoryLine = HistoryEntry & { seq: number };
+
+/** What a closed case returns (the whole state is in the record and the getCaseState query). */
+export interface CaseEnd {
+  id: string;
+  revision: number;
+  stage: CaseStage;
+  decision?: CaseState['decision'];
+  closedAt?: string;
+}
 
 export interface CaseState {
   id: string;

@@ -27,6 +27,7 @@ import type {
   Actor,
   CalendarData,
   CaseInput,
+  CaseState,
   LedgerEvent,
   LedgerState,
   Notice,
@@ -36,6 +37,7 @@ import type {
 import { drillPolicy, itemInput } from '../helpers/fixtures';
 import { createDevServerEnv, createTimeSkippingEnv } from '../helpers/temporal';
 import { batchDeliverer } from '../helpers/deliveries';
+import { caseEnd } from '../../workflows/case/state';
 import { recordHistory } from '../helpers/histories';
 
 const manager: Actor = { id: 'director-zhou', role: 'manager' };
@@ -62,6 +64,15 @@ afterEach(async () => {
 });
 
 /** every calendar day a working day (each weekend a make-up day): step due dates become day counts */
+
+/** Awaits the run's end (a small result) and reads the whole final state by query. */
+async function ended(handle: WorkflowHandle): Promise<CaseState> {
+  const end = await handle.result();
+  const state = await handle.query(getCaseState);
+  expect(end).toEqual(caseEnd(state));
+  return state;
+}
+
 function everyDayCalendar(): CalendarData {
   const from = Date.now() - 40 * DAY;
   const date = (n: number) => new Date(from + n * DAY).toISOString().slice(0, 10);
@@ -337,7 +348,7 @@ describe('accountability case (问责程序)', () => {
       expect(state.stepDueAt).toBe(state.appealDeadlineAt);
 
       await sleepPast(state.appealDeadlineAt!);
-      const final = await handle.result();
+      const final = await ended(handle);
       expect(final.stage).toBe('closed');
       expect(final.closedAt).toBeDefined();
       expect(final.history.map((e) => e.action)).toEqual([
@@ -462,7 +473,7 @@ describe('accountability case (问责程序)', () => {
       expect([rowCount(`k-${h.tag}-m1`, 'executed'), rowCount(`k-${h.tag}-m1`, 'revoked')]).toEqual([1, 1]);
       expect([rowCount(`k-${h.tag}-m2`, 'executed'), rowCount(`k-${h.tag}-m2`, 'revoked')]).toEqual([1, 0]);
       await sleepPast(state.appealDeadlineAt!);
-      const final = await handle.result();
+      const final = await ended(handle);
       expect(final.stage).toBe('closed');
       expect(final.history.at(-1)?.detail).toContain('1项申诉均已复查');
       expect(final.notices.map((n) => n.kind)).toEqual(['case_opened', 'case_decision', 'appeal_result']);
@@ -516,7 +527,7 @@ describe('accountability case (问责程序)', () => {
       expect(rowCount(`k-${h.tag}-m1`, 'revoked')).toBe(0);
       expect(rowCount(`k-${h.tag}-m2`, 'executed')).toBe(1);
       await sleepPast(state.appealDeadlineAt!);
-      expect((await handle.result()).review?.decision).toBe('amend');
+      expect((await ended(handle)).review?.decision).toBe('amend');
       await recordHistory(handle, 'case-amend');
     });
   });
@@ -632,7 +643,7 @@ describe('accountability case (问责程序)', () => {
         ],
       });
       await expect(again).rejects.toBeDefined();
-      const final = await handle.result();
+      const final = await ended(handle);
       expect(final.measures).toEqual([]);
       expect(final.notices.map((n) => n.kind)).toEqual(['case_opened', 'case_decision']);
       expect(h.notices.at(-1)?.body).toContain('不予问责');
@@ -773,7 +784,7 @@ describe('accountability case (问责程序)', () => {
       expect(state.measures[0]?.rectificationStatus).toBeUndefined();
 
       await item.executeUpdate(completeItem, { args: [{ actor: manager, comment: '整改到位' }] });
-      const final = await handle.result();
+      const final = await ended(handle);
       expect(final.measures[0]?.rectificationStatus).toBe('completed');
       expect(final.history.at(-1)).toMatchObject({ action: 'rectification_finished', by: itemId });
       await recordHistory(handle, 'case-rectification');

@@ -1,7 +1,7 @@
 // The accountability case's (问责案件) state and how it starts. Pure: no Temporal imports, so the API
 // answers a case opened by hand from the same `stateAtStart` the workflow begins with.
 import { WorkingCalendar, type CalendarData } from '../../domain/calendar/working-calendar';
-import type { CaseHistoryLine, CaseInput, CaseStage, CaseState, Interval, Notice } from '../types';
+import type { CaseEnd, CaseHistoryLine, CaseInput, CaseStage, CaseState, Interval, Notice } from '../types';
 
 /** working days for each step when the input does not say */
 export const CASE_STEP_DEFAULTS = { investigation: 10, decision: 5, appealWindow: 5, review: 10 } as const;
@@ -154,6 +154,12 @@ export function stateAtStart(input: CaseInput, now: number): CaseState {
 }
 
 /** What a continued run carries: everything but the older history and notices (the record has them). */
+/** How the case ended: the run's result. */
+export function caseEnd(s: CaseState): CaseEnd {
+  const { id, revision, stage, decision, closedAt } = s;
+  return { id, revision, stage, ...(decision ? { decision } : {}), ...(closedAt ? { closedAt } : {}) };
+}
+
 export function compact(state: CaseState, tail = CARRIED_TAIL): CaseState {
   return { ...state, history: state.history.slice(-tail), notices: state.notices.slice(-tail) };
 }

@@ -17,7 +17,7 @@ import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
 import { RECORD_WRITE, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
-import type { CaseInput, CaseState, Notice, SupervisionInput, SupervisionState } from '../types';
+import type { CaseEnd, CaseInput, CaseState, ItemEnd, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { nextWakeUp, timersDue } from './next-wake-up';
 import { caseRecordBatch, mergeCaseBatches } from './record';
@@ -25,7 +25,7 @@ import * as base from './state';
 import * as core from './transitions';
 import * as check from './validate';
 
-type ItemWorkflow = (input: SupervisionInput) => Promise<SupervisionState>;
+type ItemWorkflow = (input: SupervisionInput) => Promise<ItemEnd>;
 
 const { recordCase } = wf.proxyLocalActivities<Activities>(RECORD_WRITE);
 
@@ -45,7 +45,7 @@ const refuse = (refusal: check.Refusal | undefined): void => {
   if (refusal) throw wf.ApplicationFailure.create({ ...refusal, nonRetryable: true });
 };
 
-export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
+export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   const { carried, ...setup } = input;
   const calendar = base.calendarOf(setup);
   const ctx = () => ({ now: Date.now(), calendar, timeZone: setup.timeZone, setup });
@@ -190,5 +190,5 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseState> {
     if (wake !== undefined && Date.now() >= wake) apply(timersDue(state, ctx()));
   }
   await Promise.all(lanes.map((l) => l.close()));
-  return state;
+  return base.caseEnd(state);
 }

@@ -2,7 +2,15 @@
 // no Temporal imports, so the API builds the create response with the same code the workflow runs.
 import { CalendarInputError, WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
-import type { Actor, HistoryEntry, Policy, StageState, SupervisionInput, SupervisionState } from '../types';
+import type {
+  Actor,
+  HistoryEntry,
+  ItemEnd,
+  Policy,
+  StageState,
+  SupervisionInput,
+  SupervisionState,
+} from '../types';
 import { derive } from './details';
 import { setDeadline } from './schedule';
 
@@ -149,6 +157,20 @@ export function carriedState(carried: SupervisionState): ItemState {
   let seq = carried.seq ?? 0;
   const history = carried.history.map((h) => ({ ...h, seq: h.seq ?? (seq += 1) }));
   return { ...carried, history, revision: carried.revision ?? 0, seq } as ItemState;
+}
+
+/** How the item ended: the run's result. */
+export function itemEnd(s: ItemState): ItemEnd {
+  const { id, status, revision, urgeCount, caseIds, completedAt, cancelledAt } = s;
+  return {
+    id,
+    status,
+    revision,
+    urgeCount,
+    caseIds,
+    ...(completedAt ? { completedAt } : {}),
+    ...(cancelledAt ? { cancelledAt } : {}),
+  };
 }
 
 /** Bounded tails of history and notices for continue-as-new: the whole of both is in the record. */

@@ -28,12 +28,20 @@ import { mergeChanges, recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
 import { written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
-import type { ItemStatus, Notice, SupervisionInput, SupervisionState } from '../types';
+import type { ItemEnd, ItemStatus, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { calendarSlice, performChild, recordItem, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
 import { indexedValues, ITEM_DIFF, summaryOf } from './record-view';
-import { calendarWindow, carriedState, compacted, contextOf, isTerminal, stateAtStart } from './state';
+import {
+  calendarWindow,
+  carriedState,
+  compacted,
+  contextOf,
+  isTerminal,
+  itemEnd,
+  stateAtStart,
+} from './state';
 import type { ItemState } from './state';
 import * as t from './transitions';
 import { calendarChanged } from './calendar-update';
@@ -41,7 +49,7 @@ import * as v from './validate';
 
 type Ctx = ReturnType<typeof contextOf>;
 
-export async function supervisionItem(input: SupervisionInput): Promise<SupervisionState> {
+export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd> {
   const missing = v.missingParts(input);
   const unknown = missing.length ? [] : v.unknownMeasures(input);
   if (unknown.length)
@@ -203,5 +211,5 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
     await record.close();
     throwIfFailed();
   });
-  return state;
+  return itemEnd(state);
 }
