@@ -124,7 +124,8 @@ describe('GET /v1/stats', () => {
 
 describe('GET /v1/documents/bulletin', () => {
   it('is a .docx whose figures are /v1/stats’ for the same period', async () => {
-    const stats = (await json(await get(`/v1/stats?${MARCH}`))).totals;
+    const all = await json(await get(`/v1/stats?${MARCH}`));
+    const stats = all.totals;
     const { res, buf } = await binary(`/v1/documents/bulletin?${MARCH}&serial=7`);
     expect(res.headers.get('content-type')).toMatch(/wordprocessingml/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=.*\.docx/);
@@ -142,7 +143,19 @@ describe('GET /v1/documents/bulletin', () => {
     expect(figure(/逾期未办结(\d+)件/)).toBe(stats.overdueOpen);
     expect(figure(/催办(\d+)次/)).toBe(stats.urges);
     expect(figure(/退回重办(\d+)件/)).toBe(stats.returned);
-    // one row per unit, then the totals
+    // one row per unit, then the totals: each cell is /v1/stats' figure for that group
+    type Figures = { name?: string; assigned: number; completed: number; completedOnTime: number };
+    const cells = (name: string, f: Figures & Record<string, number | null>) =>
+      [name, f.assigned, f.completed, f.completedOnTime]
+        .map(String)
+        .concat([
+          f.onTimeRate === null ? '—' : `${(Number(f.onTimeRate) * 100).toFixed(1)}%`,
+          ...[f.overdueOpen, f.urges, f.returned, f.cases].map(String),
+        ]);
+    expect(rows.slice(1)).toEqual([
+      ...all.groups.map((g: Figures & Record<string, number>) => cells(g.name!, g)),
+      cells('合计', stats),
+    ]);
     expect(rows).toEqual([
       ['牵头单位', '交办', '办结', '按期办结', '按期办结率', '逾期未办结', '催办', '退回重办', '问责'],
       ['甲局', '3', '2', '1', '50.0%', '0', '1', '1', '0'],
@@ -169,6 +182,8 @@ describe('GET /v1/documents/bulletin', () => {
     ['from=2026-04-01&to=2026-03-31', 'from'],
     ['format=odt', 'format'],
     ['serial=0', 'serial'],
+    ['from=2026-02-29', 'from'],
+    ['to=2026-3-31', 'to'],
   ])('refuses %s naming %s', async (query, field) => {
     const res = await get(`/v1/documents/bulletin?${query}`);
     expect(res.status).toBe(400);
@@ -307,7 +322,14 @@ describe('exports', () => {
     ['/v1/exports/items.xlsx?from=2026-04-01&to=2026-03-01', 'from'],
     ['/v1/exports/items.csv?status=finished', 'status'],
     ['/v1/exports/items.csv?leadUnit=' + encodeURIComponent('!'), 'leadUnit'],
+    ['/v1/exports/items.csv?from=2026-04-01&to=2026-03-01', 'from'],
+    ['/v1/exports/items.xlsx?to=2026-13-01', 'to'],
+    ['/v1/exports/items.csv?unit=' + encodeURIComponent('a b'), 'unit'],
+    ['/v1/exports/items.csv?q=' + 'x'.repeat(201), 'q'],
     ['/v1/exports/ledger.xlsx?year=1999', 'year'],
+    ['/v1/exports/ledger.xlsx?year=2101', 'year'],
+    ['/v1/exports/ledger.xlsx?year=2026.5', 'year'],
+    ['/v1/exports/ledger.xlsx?unit=' + encodeURIComponent('a b'), 'unit'],
     ['/v1/exports/ledger.xlsx?year=abc', 'year'],
   ])('%s is refused naming %s', async (path, field) => {
     const res = await get(path);
