@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { openDatabase } from '../activities/record/db';
+import { openDatabase, type Db } from '../activities/record/db';
 import { applyCaseBatch, applyItemBatch, itemStats, type StatsGroupBy } from '../activities/record/store';
 import { createApp } from '../api/app';
 import { officialCalendar } from '../domain/calendar/official';
@@ -98,12 +98,17 @@ function itemOf(i: number, now: number): ItemRecordBatch {
   } as ItemRecordBatch;
 }
 
-export async function runOverview(opts: { items: number; rounds: number }): Promise<OverviewResult> {
-  const db = await openDatabase();
-  const now = Date.parse('2026-11-15T02:00:00.000Z');
-  const t0 = Date.now();
+/** the instant the synthetic record is seen from: most of the year has fallen due */
+export const OVERVIEW_NOW = Date.parse('2026-11-15T02:00:00.000Z');
+
+/**
+ * Writes the synthetic items (and a case with an executed measure for one urged item in eight)
+ * through the store, as the workflows would; also the sample scripts/render-bulletin.ts renders.
+ * Answers the number of cases.
+ */
+export async function seedOverview(db: Db, items: number, now = OVERVIEW_NOW): Promise<number> {
   let cases = 0;
-  for (let i = 0; i < opts.items; i++) {
+  for (let i = 0; i < items; i++) {
     const batch = itemOf(i, now);
     await applyItemBatch(db, batch);
     // one case in eight of the urged items, with a measure executed
@@ -138,6 +143,14 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
       });
     }
   }
+  return cases;
+}
+
+export async function runOverview(opts: { items: number; rounds: number }): Promise<OverviewResult> {
+  const db = await openDatabase();
+  const now = OVERVIEW_NOW;
+  const t0 = Date.now();
+  const cases = await seedOverview(db, opts.items, now);
   const insertSeconds = (Date.now() - t0) / 1000;
 
   const stats: OverviewResult['stats'] = [];

@@ -169,6 +169,19 @@ describe('GET /v1/documents/bulletin', () => {
     expect(text).toMatch(/^抄送：/m);
   });
 
+  it('lays out as a reader needs: room for the unit names, headings kept with their text', async () => {
+    const { buf } = await binary(`/v1/documents/bulletin?${MARCH}`);
+    const xml = await (await JSZip.loadAsync(buf)).file('word/document.xml')!.async('string');
+    const cols = [...xml.matchAll(/<w:gridCol w:w="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(cols).toHaveLength(9);
+    // 牵头单位 widest, then the rate ("100.0%" on one line), then the counts
+    expect(cols[0]).toBeGreaterThan(2 * cols[1]!);
+    expect(cols[4]).toBeGreaterThan(cols[1]!);
+    const headings = [...xml.matchAll(/<w:p>(?:(?!<\/w:p>)[\s\S])*?<w:t[^>]*>[一二三四]、[\s\S]*?<\/w:p>/g)];
+    expect(headings).toHaveLength(4);
+    for (const h of headings) expect(h[0]).toContain('<w:keepNext/>');
+  });
+
   it('says so when a period has nothing overdue and no accountability', async () => {
     const { buf } = await binary('/v1/documents/bulletin?from=2025-01-01&to=2025-01-31');
     const text = (await docxText(buf)).paragraphs.join('\n');
