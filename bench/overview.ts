@@ -187,7 +187,8 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const exports: OverviewResult['exports'] = [];
+  // not `exports`: in CommonJS that local would shadow the module's, which seedOverview is read from
+  const downloads: OverviewResult['exports'] = [];
   const MiB = 2 ** 20;
   try {
     for (const path of ['/v1/exports/items.xlsx', '/v1/exports/items.csv']) {
@@ -209,7 +210,7 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
       // counted and dropped as it arrives, like a browser saving it to disk
       for await (const chunk of res.body) bytes += (chunk as Uint8Array).byteLength;
       clearInterval(sampler);
-      exports.push({
+      downloads.push({
         path,
         bytes,
         seconds: (Date.now() - s) / 1000,
@@ -222,7 +223,7 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
     await new Promise((r) => server.close(r));
     await db.close();
   }
-  return { items: opts.items, cases, insertSeconds: round(insertSeconds), stats, exports };
+  return { items: opts.items, cases, insertSeconds: round(insertSeconds), stats, exports: downloads };
 }
 
 export function printOverview(r: OverviewResult): void {
