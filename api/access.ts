@@ -4,7 +4,9 @@
 // 退回交办: give those ITEM_ACTIONS the role `unit` and they are scoped like the rest). This module
 // adds the other half: on every /items/{id} and /cases/{id} route a unit token reaches only what
 // concerns its unit, and anything else answers exactly what a missing id answers, a 404, so a unit
-// cannot tell another unit's item from one that does not exist.
+// cannot tell another unit's item from one that does not exist. The overview's statistics and
+// exports take the same rule as a filter (ownUnitFilter): a unit token's figures and rows are its own
+// unit's, and naming another unit there is a 403 on `unit`.
 import type { RequestHandler } from 'express';
 import { getCase, itemUnitIds } from '../activities/record/store';
 import { getCaseState, getItemState } from '../workflows/messages';
@@ -111,3 +113,24 @@ export const ownSubjectOnly: RequestHandler = (_req, res, next) => {
   }
   next();
 };
+
+/**
+ * The `unit` filter of a statistics or export query. The office's roles filter by what they ask for;
+ * a unit token is always filtered to its own unit (lead or assisting), and asking for another unit is
+ * a 403 naming `unit`: the directory is public, so saying so leaks nothing, and an empty answer would
+ * read as "no items" where the truth is "not yours to count".
+ */
+export function ownUnitFilter(actor: Actor, asked: string | undefined): string | undefined {
+  const unit = unitOf(actor);
+  if (unit === undefined) return asked;
+  if (asked !== undefined && asked !== unit) {
+    throw new HttpProblem(
+      403,
+      'forbidden',
+      'Forbidden',
+      `unit: a unit account counts and exports its own unit (${unit}) only`,
+      { errors: [{ path: 'unit', message: `not unit ${unit}` }] },
+    );
+  }
+  return unit;
+}

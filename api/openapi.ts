@@ -522,21 +522,27 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     description: `${description}; Content-Disposition names the file`,
     content: Object.fromEntries(types.map((t) => [t, { schema: z.string().openapi({ format: 'binary' }) }])),
   });
-  // 503: an API started without the record; these routes never call Temporal
-  // the office's statistics, documents and exports: a unit account is refused (403) until they are
-  // filtered by its unit
-  const recordErrors = (opts: { params?: boolean; notFound?: boolean; conflict?: boolean } = {}) => ({
-    ...errorResponses({ query: true, temporal: true, roles: OFFICE_ROLES, ...opts }),
+  // 503: an API started without the record; these routes never call Temporal. The documents are
+  // the office's (a unit token: 403); statistics and exports answer a unit token for its own unit,
+  // and its `unit=` naming another unit is a 403 on `unit` (api/access.ts ownUnitFilter)
+  const recordErrors = ({
+    ownUnit,
+    ...opts
+  }: { params?: boolean; notFound?: boolean; conflict?: boolean; ownUnit?: boolean } = {}) => ({
+    ...errorResponses({ query: true, temporal: true, roles: ownUnit ? ALL_ROLES : OFFICE_ROLES, ...opts }),
+    ...(ownUnit ? { 403: problem('a unit token’s `unit` names another unit (errors[0].path `unit`)') } : {}),
     503: problem('the record is not configured'),
   });
+  const OWN_UNIT =
+    ' A unit token gets the items its unit leads or assists only; its `unit`, when given, must be its own (else 403).';
   registry.registerPath({
     method: 'get',
     path: '/v1/stats',
     summary: 'Statistics of the items assigned in a period (统计), per unit, source or month',
-    description: `${rolesText(OFFICE_ROLES)} From the record. Unit accounts' filtering will come with them.`,
+    description: `${rolesText(ALL_ROLES)} From the record.${OWN_UNIT}`,
     security,
     request: { query: StatsQuery },
-    responses: { 200: json('figures per group and their totals', Stats), ...recordErrors() },
+    responses: { 200: json('figures per group and their totals', Stats), ...recordErrors({ ownUnit: true }) },
   });
   registry.registerPath({
     method: 'get',
@@ -577,10 +583,14 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       method: 'get',
       path,
       summary,
-      description: rolesText(OFFICE_ROLES),
+      description:
+        rolesText(ALL_ROLES) +
+        (path.endsWith('ledger.xlsx')
+          ? ' A unit token gets the measures on its own unit and its people only; its `unit`, when given, must be its own (else 403).'
+          : OWN_UNIT),
       security,
       request: { query },
-      responses: { 200: file('the export', type), ...recordErrors() },
+      responses: { 200: file('the export', type), ...recordErrors({ ownUnit: true }) },
     });
   }
   const status = z.object({ status: z.string() });

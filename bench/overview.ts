@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { openDatabase } from '../activities/record/db';
+import { openDatabase, type Db } from '../activities/record/db';
 import { applyCaseBatch, applyItemBatch, itemStats, type StatsGroupBy } from '../activities/record/store';
 import { createApp } from '../api/app';
 import { officialCalendar } from '../domain/calendar/official';
@@ -98,12 +98,17 @@ function itemOf(i: number, now: number): ItemRecordBatch {
   } as ItemRecordBatch;
 }
 
-export async function runOverview(opts: { items: number; rounds: number }): Promise<OverviewResult> {
-  const db = await openDatabase();
-  const now = Date.parse('2026-11-15T02:00:00.000Z');
-  const t0 = Date.now();
+/** the instant the synthetic record is seen from: most of the year has fallen due */
+export const OVERVIEW_NOW = Date.parse('2026-11-15T02:00:00.000Z');
+
+/**
+ * Writes the synthetic items (and a case with an executed measure for one urged item in eight)
+ * through the store, as the workflows would; also the sample scripts/render-bulletin.ts renders.
+ * Answers the number of cases.
+ */
+export async function seedOverview(db: Db, items: number, now = OVERVIEW_NOW): Promise<number> {
   let cases = 0;
-  for (let i = 0; i < opts.items; i++) {
+  for (let i = 0; i < items; i++) {
     const batch = itemOf(i, now);
     await applyItemBatch(db, batch);
     // one case in eight of the urged items, with a measure executed
@@ -138,6 +143,14 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
       });
     }
   }
+  return cases;
+}
+
+export async function runOverview(opts: { items: number; rounds: number }): Promise<OverviewResult> {
+  const db = await openDatabase();
+  const now = OVERVIEW_NOW;
+  const t0 = Date.now();
+  const cases = await seedOverview(db, opts.items, now);
   const insertSeconds = (Date.now() - t0) / 1000;
 
   const stats: OverviewResult['stats'] = [];
@@ -174,7 +187,8 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const exports: OverviewResult['exports'] = [];
+  // not `exports`: in CommonJS that local would shadow the module's, which seedOverview is read from
+  const downloads: OverviewResult['exports'] = [];
   const MiB = 2 ** 20;
   try {
     for (const path of ['/v1/exports/items.xlsx', '/v1/exports/items.csv']) {
@@ -196,7 +210,7 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
       // counted and dropped as it arrives, like a browser saving it to disk
       for await (const chunk of res.body) bytes += (chunk as Uint8Array).byteLength;
       clearInterval(sampler);
-      exports.push({
+      downloads.push({
         path,
         bytes,
         seconds: (Date.now() - s) / 1000,
@@ -209,7 +223,7 @@ export async function runOverview(opts: { items: number; rounds: number }): Prom
     await new Promise((r) => server.close(r));
     await db.close();
   }
-  return { items: opts.items, cases, insertSeconds: round(insertSeconds), stats, exports };
+  return { items: opts.items, cases, insertSeconds: round(insertSeconds), stats, exports: downloads };
 }
 
 export function printOverview(r: OverviewResult): void {

@@ -31,7 +31,9 @@ export const StatsQuery = z
   .strictObject({
     ...period,
     groupBy: z.enum(['unit', 'source', 'month']).default('unit'),
-    unit: id.optional().openapi({ description: 'only items where this unit leads or assists' }),
+    unit: id.optional().openapi({
+      description: 'only items where this unit leads or assists (a unit token: its own unit, always)',
+    }),
   })
   .superRefine(fromNotAfterTo);
 export type StatsQuery = z.infer<typeof StatsQuery>;
@@ -68,7 +70,9 @@ export const ItemsExportQuery = z
     ...bounds,
     status: ItemStatus.optional(),
     leadUnit: id.optional(),
-    unit: id.optional().openapi({ description: 'lead or assisting unit' }),
+    unit: id
+      .optional()
+      .openapi({ description: 'lead or assisting unit (a unit token: its own unit, always)' }),
     q: z.string().max(200).optional().openapi({ description: 'a substring of the title or description' }),
   })
   .superRefine(fromNotAfterTo);
@@ -76,6 +80,7 @@ export type ItemsExportQuery = z.infer<typeof ItemsExportQuery>;
 
 export const LedgerExportQuery = z.strictObject({
   year: z.coerce.number().int().min(2000).max(2100).optional().openapi({ description: 'default this year' }),
+  unit: id.optional().openapi({ description: 'a unit and its staff (a unit token: its own unit, always)' }),
 });
 export type LedgerExportQuery = z.infer<typeof LedgerExportQuery>;
 

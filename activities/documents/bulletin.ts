@@ -103,7 +103,12 @@ export function buildBulletin(d: BulletinData): Promise<Buffer> {
       addressee('各有关单位：'),
       body(bulletinSummary(d)),
       heading('一、各单位办理情况'),
-      table(BULLETIN_TABLE_HEADERS, [...d.stats.groups.map((g) => row(g.name, g)), row('合计', t)]),
+      table(
+        BULLETIN_TABLE_HEADERS,
+        [...d.stats.groups.map((g) => row(g.name, g)), row('合计', t)],
+        // 牵头单位, seven counts and the rate (the fifth column)
+        [2.8, 1, 1, 1, 1.5, 1, 1, 1, 1],
+      ),
       heading('二、逾期未办结事项'),
       ...overdue,
       heading('三、问责情况'),

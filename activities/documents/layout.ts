@@ -10,6 +10,7 @@ import {
   Paragraph,
   Table,
   TableCell,
+  TableLayoutType,
   TableRow,
   TextRun,
   WidthType,
@@ -60,11 +61,12 @@ export const body = (text: string): Paragraph =>
     children: [new TextRun({ text, font: BODY_FONT, size: SIZE.body })],
   });
 
-/** a level-one heading of the body: 一、二、… in 黑体 */
+/** a level-one heading of the body: 一、二、… in 黑体, kept on the page of what it heads */
 export const heading = (text: string): Paragraph =>
   new Paragraph({
     indent: INDENT,
     spacing: { line: 560 },
+    keepNext: true,
     children: [new TextRun({ text, font: HEADING_FONT, size: SIZE.body })],
   });
 
@@ -96,8 +98,14 @@ export const copyTo = (names: readonly string[]): Paragraph =>
     children: [new TextRun({ text: `抄送：${names.join('，')}。`, font: BODY_FONT, size: SIZE.small })],
   });
 
-const cell = (text: string, header: boolean, align: 'left' | 'center' | 'right'): TableCell =>
+const cell = (
+  text: string,
+  header: boolean,
+  align: 'left' | 'center' | 'right',
+  width: number | undefined,
+): TableCell =>
   new TableCell({
+    ...(width !== undefined ? { width: { size: width, type: WidthType.DXA } } : {}),
     children: [
       new Paragraph({
         alignment:
@@ -111,16 +119,32 @@ const cell = (text: string, header: boolean, align: 'left' | 'center' | 'right')
     ],
   });
 
-/** a full-width table; the first column reads left, the figures centred */
-export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): Table {
+// the text block between the margins of render(): 210 − 28 − 26 mm, in twips
+const TEXT_WIDTH = Math.round((156 / 25.4) * 1440);
+
+/**
+ * A full-width table; the first column reads left, the figures centred. `weights` share the width
+ * out (a unit's name needs more room than a count; equal columns wrapped "市住建局" and "100.0%").
+ */
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  weights?: readonly number[],
+): Table {
+  const sum = weights?.reduce((a, b) => a + b, 0) ?? 0;
+  const widths = weights?.map((w) => Math.floor((TEXT_WIDTH * w) / sum));
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
+    ...(widths ? { columnWidths: widths, layout: TableLayoutType.FIXED } : {}),
     rows: [
-      new TableRow({ tableHeader: true, children: headers.map((h) => cell(h, true, 'center')) }),
+      new TableRow({
+        tableHeader: true,
+        children: headers.map((h, i) => cell(h, true, 'center', widths?.[i])),
+      }),
       ...rows.map(
         (r) =>
           new TableRow({
-            children: r.map((v, i) => cell(String(v), false, i === 0 ? 'left' : 'center')),
+            children: r.map((v, i) => cell(String(v), false, i === 0 ? 'left' : 'center', widths?.[i])),
           }),
       ),
     ],

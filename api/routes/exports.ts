@@ -5,7 +5,8 @@ import { writeItemsCsv, writeItemsXlsx, writeLedgerXlsx } from '../../activities
 import { annualRows, exportItemPages, type ExportFilter } from '../../activities/record/store';
 import { ItemsExportQuery, LedgerExportQuery } from '../../domain/overview';
 import { localDateOf } from '../../domain/calendar/zoned-time';
-import { OFFICE_ROLES, requireRole } from '../auth';
+import { ownUnitFilter } from '../access';
+import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { validate } from '../validate';
 import { boundsOf, recordOf, storeQuery } from './stats';
@@ -26,22 +27,26 @@ async function streamed(res: Response, write: () => Promise<unknown>): Promise<v
 
 export function exportsRouter(ctx: ApiContext): Router {
   const router = Router();
-  const filterOf = (q: ItemsExportQuery): ExportFilter => ({
-    ...boundsOf(q, ctx),
-    ...(q.status ? { status: q.status } : {}),
-    ...(q.leadUnit ? { leadUnit: q.leadUnit } : {}),
-    ...(q.unit ? { unit: q.unit } : {}),
-    ...(q.q ? { q: q.q } : {}),
-  });
+  // a unit token's rows are its unit's (lead or assisting); `leadUnit` narrows them further
+  const filterOf = (q: ItemsExportQuery, locals: Record<string, unknown>): ExportFilter => {
+    const unit = ownUnitFilter(actorOf(locals), q.unit);
+    return {
+      ...boundsOf(q, ctx),
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.leadUnit ? { leadUnit: q.leadUnit } : {}),
+      ...(unit !== undefined ? { unit } : {}),
+      ...(q.q ? { q: q.q } : {}),
+    };
+  };
   const stamp = () => localDateOf(ctx.now().getTime(), ctx.timeZone);
 
   router.get(
     '/items.xlsx',
-    requireRole(...OFFICE_ROLES),
+    requireRole(...ALL_ROLES),
     validate('query', ItemsExportQuery),
     async (_req, res) => {
       const db = recordOf(ctx);
-      const pages = exportItemPages(db, filterOf(res.locals.query as ItemsExportQuery));
+      const pages = exportItemPages(db, filterOf(res.locals.query as ItemsExportQuery, res.locals));
       // the first page is read before any header goes out, so a refused filter is still a clean 400
       const first = await storeQuery(() => pages.next());
       res.attachment(`督办事项-${stamp()}.xlsx`).type(XLSX_TYPE);
@@ -51,11 +56,11 @@ export function exportsRouter(ctx: ApiContext): Router {
 
   router.get(
     '/items.csv',
-    requireRole(...OFFICE_ROLES),
+    requireRole(...ALL_ROLES),
     validate('query', ItemsExportQuery),
     async (_req, res) => {
       const db = recordOf(ctx);
-      const pages = exportItemPages(db, filterOf(res.locals.query as ItemsExportQuery));
+      const pages = exportItemPages(db, filterOf(res.locals.query as ItemsExportQuery, res.locals));
       const first = await storeQuery(() => pages.next());
       res.attachment(`督办事项-${stamp()}.csv`).type('text/csv; charset=utf-8');
       await streamed(res, () => writeItemsCsv(resumed(first, pages), res, ctx.timeZone));
@@ -64,14 +69,18 @@ export function exportsRouter(ctx: ApiContext): Router {
 
   router.get(
     '/ledger.xlsx',
-    requireRole(...OFFICE_ROLES),
+    requireRole(...ALL_ROLES),
     validate('query', LedgerExportQuery),
     async (_req, res) => {
       const q = res.locals.query as LedgerExportQuery;
       const year = q.year ?? Number(stamp().slice(0, 4));
+      // a unit token's register is its own: the measures on the unit and on its people (S3 §五)
+      const unit = ownUnitFilter(actorOf(res.locals), q.unit);
       // a year's register is one office's measures, small next to the item list: read at once
-      const rows = await storeQuery(() => annualRows(recordOf(ctx), { year }));
-      res.attachment(`问责台帐-${year}.xlsx`).type(XLSX_TYPE);
+      const rows = await storeQuery(() =>
+        annualRows(recordOf(ctx), { year, ...(unit !== undefined ? { unit } : {}) }),
+      );
+      res.attachment(`问责台帐-${year}${unit !== undefined ? `-${unit}` : ''}.xlsx`).type(XLSX_TYPE);
       await streamed(res, () => writeLedgerXlsx(rows, res, year));
     },
   );

@@ -4,7 +4,8 @@ import type { Db } from '../../activities/record/db';
 import { InvalidQueryError, itemStats } from '../../activities/record/store';
 import { StatsQuery } from '../../domain/overview';
 import { addDays, localDateOf, zonedInstant } from '../../domain/calendar/zoned-time';
-import { OFFICE_ROLES, requireRole } from '../auth';
+import { ownUnitFilter } from '../access';
+import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import type { ApiContext } from '../context';
 import { HttpProblem, invalidField } from '../errors';
 import { validate } from '../validate';
@@ -59,8 +60,10 @@ export async function storeQuery<T>(run: () => Promise<T>): Promise<T> {
 
 export function statsRouter(ctx: ApiContext): Router {
   const router = Router();
-  router.get('/', requireRole(...OFFICE_ROLES), validate('query', StatsQuery), async (_req, res) => {
+  // a unit account's figures are those of the items its unit leads or assists (access.ts)
+  router.get('/', requireRole(...ALL_ROLES), validate('query', StatsQuery), async (_req, res) => {
     const q = res.locals.query as StatsQuery;
+    const unit = ownUnitFilter(actorOf(res.locals), q.unit);
     const period = periodOf(q, ctx);
     const db = recordOf(ctx);
     const stats = await storeQuery(() =>
@@ -68,7 +71,7 @@ export function statsRouter(ctx: ApiContext): Router {
         from: period.fromAt,
         to: period.toAt,
         groupBy: q.groupBy,
-        unit: q.unit,
+        ...(unit !== undefined ? { unit } : {}),
         timeZone: ctx.timeZone,
         now: ctx.now().toISOString(),
       }),
@@ -76,7 +79,7 @@ export function statsRouter(ctx: ApiContext): Router {
     res.json({
       period: { from: period.from, to: period.to, timeZone: ctx.timeZone },
       groupBy: q.groupBy,
-      ...(q.unit ? { unit: q.unit } : {}),
+      ...(unit !== undefined ? { unit } : {}),
       ...stats,
     });
   });

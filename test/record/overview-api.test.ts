@@ -12,6 +12,16 @@ import { officialCalendar } from '../../domain/calendar/official';
 import { TOKEN_ENTRIES, TOKENS } from '../helpers/api';
 import { NOW, seedPeriod } from './overview-fixtures';
 
+// the fixtures' two units: 乙局 leads i3 and i4 and assists i2; 甲局 leads the rest and its person 张三
+// carries the period's measures
+const UNIT_TOKENS = { 'unit-a': 'unit-a-token-0123456789abcdef', 'unit-b': 'unit-b-token-0123456789abcdef' };
+const UNIT_ACCOUNTS = Object.entries(UNIT_TOKENS).map(([unit, token]) => ({
+  token,
+  actor: `liaison-${unit}`,
+  role: 'unit' as const,
+  unit,
+}));
+
 let db: Db;
 const servers: Server[] = [];
 let base = '';
@@ -21,7 +31,7 @@ async function listen(record?: Db): Promise<string> {
   const app = createApp({
     client: {} as Client,
     calendar: officialCalendar(),
-    tokens: TOKEN_ENTRIES,
+    tokens: [...TOKEN_ENTRIES, ...UNIT_ACCOUNTS],
     taskQueue: 'unused',
     timeZone: 'Asia/Shanghai',
     now: () => new Date(NOW),
@@ -47,12 +57,13 @@ afterAll(async () => {
   await db?.close();
 });
 
-const get = (path: string, root = base) =>
-  fetch(`${root}${path}`, { headers: { authorization: `Bearer ${TOKENS.staff}` } });
+const get = (path: string, root = base, token: string = TOKENS.staff) =>
+  fetch(`${root}${path}`, { headers: { authorization: `Bearer ${token}` } });
+const asUnit = (unit: keyof typeof UNIT_TOKENS, path: string) => get(path, base, UNIT_TOKENS[unit]);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (res: Response): Promise<any> => res.json();
-const binary = async (path: string) => {
-  const res = await get(path);
+const binary = async (path: string, token?: string) => {
+  const res = await get(path, base, token);
   expect(res.status).toBe(200);
   return { res, buf: Buffer.from(await res.arrayBuffer()) };
 };
@@ -113,7 +124,8 @@ describe('GET /v1/stats', () => {
 
 describe('GET /v1/documents/bulletin', () => {
   it('is a .docx whose figures are /v1/stats’ for the same period', async () => {
-    const stats = (await json(await get(`/v1/stats?${MARCH}`))).totals;
+    const all = await json(await get(`/v1/stats?${MARCH}`));
+    const stats = all.totals;
     const { res, buf } = await binary(`/v1/documents/bulletin?${MARCH}&serial=7`);
     expect(res.headers.get('content-type')).toMatch(/wordprocessingml/);
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=.*\.docx/);
@@ -131,7 +143,19 @@ describe('GET /v1/documents/bulletin', () => {
     expect(figure(/逾期未办结(\d+)件/)).toBe(stats.overdueOpen);
     expect(figure(/催办(\d+)次/)).toBe(stats.urges);
     expect(figure(/退回重办(\d+)件/)).toBe(stats.returned);
-    // one row per unit, then the totals
+    // one row per unit, then the totals: each cell is /v1/stats' figure for that group
+    type Figures = { name?: string; assigned: number; completed: number; completedOnTime: number };
+    const cells = (name: string, f: Figures & Record<string, number | null>) =>
+      [name, f.assigned, f.completed, f.completedOnTime]
+        .map(String)
+        .concat([
+          f.onTimeRate === null ? '—' : `${(Number(f.onTimeRate) * 100).toFixed(1)}%`,
+          ...[f.overdueOpen, f.urges, f.returned, f.cases].map(String),
+        ]);
+    expect(rows.slice(1)).toEqual([
+      ...all.groups.map((g: Figures & Record<string, number>) => cells(g.name!, g)),
+      cells('合计', stats),
+    ]);
     expect(rows).toEqual([
       ['牵头单位', '交办', '办结', '按期办结', '按期办结率', '逾期未办结', '催办', '退回重办', '问责'],
       ['甲局', '3', '2', '1', '50.0%', '0', '1', '1', '0'],
@@ -143,6 +167,19 @@ describe('GET /v1/documents/bulletin', () => {
     expect(text).toContain('市政府督查室');
     expect(text).toContain('2026年4月10日');
     expect(text).toMatch(/^抄送：/m);
+  });
+
+  it('lays out as a reader needs: room for the unit names, headings kept with their text', async () => {
+    const { buf } = await binary(`/v1/documents/bulletin?${MARCH}`);
+    const xml = await (await JSZip.loadAsync(buf)).file('word/document.xml')!.async('string');
+    const cols = [...xml.matchAll(/<w:gridCol w:w="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(cols).toHaveLength(9);
+    // 牵头单位 widest, then the rate ("100.0%" on one line), then the counts
+    expect(cols[0]).toBeGreaterThan(2 * cols[1]!);
+    expect(cols[4]).toBeGreaterThan(cols[1]!);
+    const headings = [...xml.matchAll(/<w:p>(?:(?!<\/w:p>)[\s\S])*?<w:t[^>]*>[一二三四]、[\s\S]*?<\/w:p>/g)];
+    expect(headings).toHaveLength(4);
+    for (const h of headings) expect(h[0]).toContain('<w:keepNext/>');
   });
 
   it('says so when a period has nothing overdue and no accountability', async () => {
@@ -158,6 +195,8 @@ describe('GET /v1/documents/bulletin', () => {
     ['from=2026-04-01&to=2026-03-31', 'from'],
     ['format=odt', 'format'],
     ['serial=0', 'serial'],
+    ['from=2026-02-29', 'from'],
+    ['to=2026-3-31', 'to'],
   ])('refuses %s naming %s', async (query, field) => {
     const res = await get(`/v1/documents/bulletin?${query}`);
     expect(res.status).toBe(400);
@@ -296,11 +335,109 @@ describe('exports', () => {
     ['/v1/exports/items.xlsx?from=2026-04-01&to=2026-03-01', 'from'],
     ['/v1/exports/items.csv?status=finished', 'status'],
     ['/v1/exports/items.csv?leadUnit=' + encodeURIComponent('!'), 'leadUnit'],
+    ['/v1/exports/items.csv?from=2026-04-01&to=2026-03-01', 'from'],
+    ['/v1/exports/items.xlsx?to=2026-13-01', 'to'],
+    ['/v1/exports/items.csv?unit=' + encodeURIComponent('a b'), 'unit'],
+    ['/v1/exports/items.csv?q=' + 'x'.repeat(201), 'q'],
     ['/v1/exports/ledger.xlsx?year=1999', 'year'],
+    ['/v1/exports/ledger.xlsx?year=2101', 'year'],
+    ['/v1/exports/ledger.xlsx?year=2026.5', 'year'],
+    ['/v1/exports/ledger.xlsx?unit=' + encodeURIComponent('a b'), 'unit'],
     ['/v1/exports/ledger.xlsx?year=abc', 'year'],
   ])('%s is refused naming %s', async (path, field) => {
     const res = await get(path);
     expect(res.status).toBe(400);
     expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(field);
+  });
+});
+
+describe('a unit account', () => {
+  const xlsxIds = async (buf: Buffer, sheet = '督办事项') => {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    const rows: unknown[][] = [];
+    wb.getWorksheet(sheet)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    return rows.slice(1);
+  };
+
+  it('gets the statistics of its own unit’s items, the office’s figures for that unit', async () => {
+    const office = await json(await get(`/v1/stats?${MARCH}`));
+    const forB = await json(await get(`/v1/stats?${MARCH}&unit=unit-b`));
+    const res = await asUnit('unit-b', `/v1/stats?${MARCH}`);
+    expect(res.status).toBe(200);
+    const own = await json(res);
+    expect(own).toEqual(forB);
+    expect(own.unit).toBe('unit-b');
+    // i2 (assisted), i3 and i4 (led); 甲局's group is i2 alone, not its three items
+    expect(own.totals).toMatchObject({ assigned: 3, completed: 1, overdueOpen: 1, urges: 3, cases: 1 });
+    expect(office.totals.assigned).toBe(5);
+    expect(own.groups.map((g: { name: string; assigned: number }) => [g.name, g.assigned])).toEqual([
+      ['甲局', 1],
+      ['乙局', 2],
+    ]);
+    const a = await json(await asUnit('unit-a', `/v1/stats?${MARCH}&groupBy=month`));
+    expect(a.totals).toMatchObject({ assigned: 3, completed: 2, overdueOpen: 0, cancelled: 1 });
+    // naming its own unit is the same question
+    expect(await json(await asUnit('unit-a', `/v1/stats?${MARCH}&groupBy=month&unit=unit-a`))).toEqual(a);
+  });
+
+  it('gets the rows of its own unit’s items in both item exports, narrowed by the list’s filters', async () => {
+    const csv = await binary('/v1/exports/items.csv', UNIT_TOKENS['unit-b']);
+    expect([...csv.buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.buf.toString('utf8').slice(1).trimEnd().split('\r\n');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['i2', 'i3', 'i4']);
+    expect(lines[1]).toContain(',甲局,乙局,');
+    const xlsx = await binary(`/v1/exports/items.xlsx?${MARCH}`, UNIT_TOKENS['unit-b']);
+    expect((await xlsxIds(xlsx.buf)).map((r) => r[0])).toEqual(['i2', 'i3', 'i4']);
+    // another unit's lead: only the items of it this unit assists
+    const led = await binary('/v1/exports/items.xlsx?leadUnit=unit-a', UNIT_TOKENS['unit-b']);
+    expect((await xlsxIds(led.buf)).map((r) => r[0])).toEqual(['i2']);
+    const a = await binary('/v1/exports/items.csv', UNIT_TOKENS['unit-a']);
+    const aIds = a.buf
+      .toString('utf8')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]);
+    expect(aIds.sort()).toEqual(['i1', 'i2', 'i5', 'i6', 'i7']);
+  });
+
+  it('gets the ledger of its own unit and people only', async () => {
+    const a = await binary('/v1/exports/ledger.xlsx?year=2026', UNIT_TOKENS['unit-a']);
+    expect((await xlsxIds(a.buf, '2026年问责台帐')).map((r) => [r[0], r[2], r[3]])).toEqual([
+      ['张三', 'unit-a', '通报批评'],
+      ['张三', 'unit-a', '诫勉谈话'],
+    ]);
+    expect((await xlsxIds(a.buf, '2026年度考核结果运用')).map((r) => r.slice(0, 3))).toEqual([
+      ['张三', '个人', 1],
+      ['unit-a', '单位', 1],
+    ]);
+    // 张三's measure is about 乙局's item i3, but it is 甲局's person's: not 乙局's ledger
+    const b = await binary('/v1/exports/ledger.xlsx?year=2026', UNIT_TOKENS['unit-b']);
+    expect(b.res.headers.get('content-disposition')).toMatch(/-unit-b\.xlsx/);
+    expect(await xlsxIds(b.buf, '2026年问责台帐')).toEqual([]);
+    expect(await xlsxIds(b.buf, '2026年度考核结果运用')).toEqual([]);
+  });
+
+  it.each([
+    `/v1/stats?${MARCH}&unit=unit-a`,
+    '/v1/exports/items.xlsx?unit=unit-a',
+    '/v1/exports/items.csv?unit=unit-a',
+    '/v1/exports/ledger.xlsx?unit=unit-a',
+  ])('%s naming another unit is a 403 on unit', async (path) => {
+    const res = await asUnit('unit-b', path);
+    expect(res.status).toBe(403);
+    expect((await json(res)).errors).toEqual([{ path: 'unit', message: 'not unit unit-b' }]);
+  });
+
+  it('is refused the office’s documents: the bulletin names every unit, the letter is the office’s to send', async () => {
+    expect((await asUnit('unit-b', `/v1/documents/bulletin?${MARCH}`)).status).toBe(403);
+    expect((await asUnit('unit-b', '/v1/items/i3/documents/letter')).status).toBe(403);
+  });
+
+  it('still has its query validated first: a bad period is a 400 naming the field', async () => {
+    const res = await asUnit('unit-b', '/v1/stats?from=2026-04-01&to=2026-03-01');
+    expect(res.status).toBe(400);
+    expect((await json(res)).errors.map((e: { path: string }) => e.path)).toEqual(['from']);
   });
 });
