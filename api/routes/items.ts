@@ -33,6 +33,7 @@ import {
 } from '../../workflows/messages';
 import { itemWorkflowId } from '../../workflows/ids';
 import { calendarWindow, stateAtStart } from '../../workflows/supervision/state';
+import { firstBatch } from '../../workflows/supervision/record-view';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import type {
   Deadline,
@@ -42,7 +43,7 @@ import type {
   SupervisionInput,
   SupervisionState,
 } from '../../workflows/types';
-import { listItems, InvalidQueryError } from '../../activities/record/store';
+import { applyItemBatch, listItems, InvalidQueryError } from '../../activities/record/store';
 import { scopeItem, unitOf } from '../access';
 import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
 import { resolveUnits, type ResolvedItem } from '../directory';
@@ -420,7 +421,13 @@ export function itemsRouter(ctx: ApiContext): Router {
     }
     res.location(`/v1/items/${encodeURIComponent(id)}`);
     // The state the workflow starts from, computed by the same pure code: what a query would answer.
-    sendState(res, 201, stateAtStart(workflowInput, now.getTime()));
+    const started = stateAtStart(workflowInput, now.getTime());
+    // Its first record batch too, so the item is listed at once; the workflow's own write of the
+    // same batch then changes nothing. A record that is down only delays the listing.
+    await applyItemBatch(ctx.record, firstBatch(started)).catch((err: unknown) =>
+      req.log?.warn({ itemId: id, err: String(err) }, 'the new item waits for its workflow to record it'),
+    );
+    sendState(res, 201, started);
   });
 
   router.get(

@@ -12,6 +12,7 @@ import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
 import { memoryRecord } from '../helpers/record';
+import { getItem } from '../../activities/record/store';
 
 let api: ApiHarness;
 
@@ -661,6 +662,32 @@ describe('policies, health and documents', () => {
     expect(init).toMatch(/openapi\.json/);
     expect(init).not.toMatch(/petstore/);
     expect((await fetch(`${api.baseUrl}/docs/swagger-ui-bundle.js`)).status).toBe(200);
+  });
+});
+
+describe('with no worker running', () => {
+  let bare: ApiHarness;
+  beforeAll(async () => {
+    bare = await startApiHarness({ worker: false });
+  }, 60_000);
+  afterAll(async () => {
+    await bare?.close();
+  });
+
+  test('a created item is in the record and the list at once: the API writes its first batch', async () => {
+    const id = uid('bare');
+    const unit = uid('unit');
+    const res = await bare.call('POST', '/v1/items', {
+      as: 'staff',
+      body: itemBody({ id, leadUnit: { id: unit, name: '市交通局' } }),
+    });
+    expect(res.status).toBe(201);
+    // nothing has run the workflow: what is listed is what the API recorded as it answered
+    const list = await bare.call('GET', `/v1/items?leadUnit=${unit}`, { as: 'ops' });
+    expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect(list.body.items[0]).toMatchObject({ status: 'open', deadlineAt: res.body.deadlineAt });
+    const row = await getItem(bare.record, id);
+    expect(row).toMatchObject({ revision: 1, title: res.body.title });
   });
 });
 

@@ -1,7 +1,7 @@
 // How the item's state maps onto the record (PostgreSQL) and the search attributes: which
 // collections merge by which id, what is never written, and the summary row. Pure.
-import type { ItemSummary } from '../../domain/record';
-import type { DiffOptions } from '../shared/record-diff';
+import type { ItemRecordBatch, ItemSummary } from '../../domain/record';
+import { recordChanges, type DiffOptions } from '../shared/record-diff';
 import type { ReminderRecord, StageState, SupervisionState } from '../types';
 
 export const ITEM_DIFF: DiffOptions = {
@@ -17,6 +17,15 @@ export const ITEM_DIFF: DiffOptions = {
   // (no failure counted) writes no batch
   skip: ['revision', 'seq', 'notices'],
 };
+
+/**
+ * The batch an item's start writes (revision 1): the workflow's first write, and the API's too as
+ * it answers the create, so the new item is in every list at once. Applied once, whoever is first.
+ */
+export function firstBatch(s: SupervisionState & { revision: number }): ItemRecordBatch {
+  const changes = recordChanges(undefined, s as never, s.revision, ITEM_DIFF)!;
+  return { ...changes, itemId: s.id, summary: summaryOf(s) } as ItemRecordBatch;
+}
 
 export function summaryOf(s: SupervisionState): ItemSummary {
   return {

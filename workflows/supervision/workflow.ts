@@ -32,7 +32,7 @@ import type { ItemEnd, ItemStatus, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { calendarSlice, performChild, recordItem, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
-import { indexedValues, ITEM_DIFF, summaryOf } from './record-view';
+import { firstBatch, indexedValues, ITEM_DIFF, summaryOf } from './record-view';
 import {
   calendarWindow,
   carriedState,
@@ -157,11 +157,11 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   const index = new SearchIndex();
   function sync(): void {
     // The state at start already names its batch (revision 1), so the create response matches it.
-    const revision = recorded ? state.revision + 1 : state.revision;
-    const changes = recordChanges(recorded as never, state as never, revision, ITEM_DIFF);
+    const changes = recorded
+      ? recordChanges(recorded as never, state as never, state.revision + 1, ITEM_DIFF)
+      : firstBatch(state);
     if (changes) {
       state.revision = changes.revision;
-      // the first batch's view always carries title, lead unit and assignment (ITEM_DIFF keeps them)
       record.push({ ...changes, itemId: state.id, summary: summaryOf(state) } as ItemRecordBatch);
       recorded = state;
     }
