@@ -135,8 +135,9 @@ export async function runHeld(opts: HeldOptions): Promise<HeldResult> {
     while (started < opts.items) {
       const batch = Math.min(opts.every, opts.items - started);
       const base = started;
+      const ids = Array.from({ length: batch }, (_, i) => `${run}-held-${base + i}`);
       await pool(batch, 16, async (i) => {
-        const id = `${run}-held-${base + i}`;
+        const id = ids[i]!;
         await server.client.workflow.start('supervisionItem', {
           workflowId: itemWorkflowId(id),
           taskQueue,
@@ -149,8 +150,8 @@ export async function runHeld(opts: HeldOptions): Promise<HeldResult> {
         });
       });
       started += batch;
-      const settled = await waitSettled(server.client, started, 120_000);
-      if (settled < started) console.log(`  only ${settled} of ${started} items settled after 120 s`);
+      const settled = await waitSettled(server.client, ids, 120_000);
+      if (settled < batch) console.log(`  only ${settled} of the last ${batch} items settled after 120 s`);
       await sleep(1000); // the last workflow tasks after the index update
       const s = sample(started);
       samples.push(s);

@@ -192,8 +192,10 @@ async function runTarget(
 
     const run = runId();
     let seq = 0;
+    const created: string[] = [];
     const create = async (): Promise<{ ms: number; error?: string }> => {
       const n = seq++;
+      created.push(`${run}-${n}`);
       const t0 = performance.now();
       try {
         const res = await fetch(`${urls[n % 2]}/v1/items`, {
@@ -211,8 +213,7 @@ async function runTarget(
     };
     // warm-up: JIT, connection pools, the workers' caches; not recorded
     await pool(40, 8, async () => void (await create()));
-    let settled = 40;
-    await waitSettled(client, settled, 120_000);
+    await waitSettled(client, created.splice(0), 120_000);
     const creates: CreateResult[] = [];
     for (const c of opts.concurrencies) {
       const n = Math.max(opts.requests, 4 * c);
@@ -238,8 +239,7 @@ async function runTarget(
         latencyMs: summarize(lat),
       });
       console.log(`  ${target}: concurrency ${c}: ${(lat.length / (wall / 1000)).toFixed(1)} creates/s`);
-      settled += n;
-      await waitSettled(client, settled, 300_000);
+      await waitSettled(client, created.splice(0), 300_000);
     }
     const storm = await itemsPhase(
       { client },

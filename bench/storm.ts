@@ -11,7 +11,7 @@ import {
   bundle,
   newWebhookSecret,
   runId,
-  settledItems,
+  waitSettled,
   startServer,
   startWorker,
   type BenchServer,
@@ -127,7 +127,6 @@ export async function itemsPhase(
   const t0 = Date.now();
   const deadline = new Date(Math.ceil((t0 + lead * 1000) / 1000) * 1000);
   const ids = Array.from({ length: opts.items }, (_, i) => `${run}-storm-${i}`);
-  const before = await settledItems(server.client);
   await pool(ids.length, 16, async (i) => {
     const id = ids[i]!;
     await server.client.workflow.start('supervisionItem', {
@@ -136,11 +135,7 @@ export async function itemsPhase(
       args: [itemInput(id, { due: { at: deadline.toISOString() }, policy: STORM_POLICY })],
     });
   });
-  await waitFor(
-    async () => (await settledItems(server.client)) - before >= ids.length,
-    Math.max(1000, deadline.getTime() - Date.now()),
-    500,
-  );
+  await waitSettled(server.client, ids, Math.max(1000, deadline.getTime() - Date.now()));
   const setupSeconds = (Date.now() - t0) / 1000;
   const ready = Date.now() < deadline.getTime();
   console.log(

@@ -1,6 +1,9 @@
 // The item every benchmark creates: a plausible create body for the API and the workflow input the
 // API would build from it, so the API and the raw client start the same workflow.
+import { buildCalendarData } from '../../domain/calendar/official';
+import { sliceCalendarData, type CalendarData } from '../../domain/calendar/working-calendar';
 import { POLICY_PRESETS } from '../../domain/policies';
+import { calendarWindow } from '../../workflows/supervision/state';
 import { itemWorkflowId } from '../../workflows/ids';
 import type { Due, Policy, SupervisionInput } from '../../workflows/types';
 
@@ -36,17 +39,24 @@ export function preset(name = 'three-urges'): Policy {
 }
 
 /** The workflow input for the same item as createBody (what the API passes to workflow.start). */
+let calendar: CalendarData | undefined;
+
 export function itemInput(id: string, opts: { due?: Due; policy?: Policy } = {}): SupervisionInput {
+  const assignedAt = new Date().toISOString();
+  const window = calendarWindow(assignedAt, 'Asia/Shanghai');
+  calendar ??= buildCalendarData();
   return {
     itemId: id,
     title: TITLE,
     source: { kind: 'leader_instruction', reference: '市领导批示〔2026〕12号' },
     leadUnit,
     responsible,
-    assignedAt: new Date().toISOString(),
+    assignedAt,
     due: opts.due ?? { workingDays: 15 },
     policy: opts.policy ?? preset(),
     timeZone: 'Asia/Shanghai',
+    // the slice the API passes, so no item fetches its calendar before its first timer
+    calendar: sliceCalendarData(calendar, window.from, window.through),
     createdBy: { id: 'bench-staff', role: 'staff' },
   };
 }

@@ -17,6 +17,8 @@ import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { createLogger, installRuntime } from '../../worker/logger';
 import { createWorker, workflowsPath } from '../../worker/worker';
 import { openDatabase, type Db } from '../../activities/record/db';
+import { itemWorkflowId } from '../../workflows/ids';
+import { pool } from './stats';
 
 /** SDK and webpack output above warnings would drown the tables. */
 export function quietRuntime(): void {
@@ -165,21 +167,27 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(24).toString(
 export const runId = (): string => `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 /**
- * Items whose first workflow tasks are done: the workflow indexes DeliveryFailures (which a start
- * never sets) at its first status refresh, right after its deadline and schedule are computed.
+ * Waits until the first workflow task of every item is done (its history holds more than the
+ * start and that task's three events), or the timeout passes; returns how many were. By id, from
+ * each run's description: no search attribute tells it, since a start through the API already
+ * indexes every value the first task computes.
  */
-export async function settledItems(client: Client): Promise<number> {
-  const { count } = await client.workflow.count(`WorkflowType = 'supervisionItem' AND DeliveryFailures = 0`);
-  return count;
-}
-
-/** Waits until `expected` items are settled (or the timeout passes); returns how many were. */
-export async function waitSettled(client: Client, expected: number, timeoutMs: number): Promise<number> {
+export async function waitSettled(
+  client: Client,
+  ids: readonly string[],
+  timeoutMs: number,
+): Promise<number> {
   const until = Date.now() + timeoutMs;
-  let n = 0;
+  let pending = [...ids];
   for (;;) {
-    n = await settledItems(client);
-    if (n >= expected || Date.now() > until) return n;
+    const still: string[] = [];
+    await pool(pending.length, 16, async (i) => {
+      const id = pending[i]!;
+      const d = await client.workflow.getHandle(itemWorkflowId(id)).describe();
+      if (d.historyLength < 4 && d.status.name === 'RUNNING') still.push(id);
+    });
+    pending = still;
+    if (pending.length === 0 || Date.now() > until) return ids.length - pending.length;
     await new Promise((r) => setTimeout(r, 250));
   }
 }
