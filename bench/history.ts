@@ -9,6 +9,7 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalTestServerPath } from '../config/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../workflows/ids';
+import { CaseStageKey, CaseSubjectsKey } from '../workflows/search-attributes';
 import {
   completeItem,
   decideCase,
@@ -163,6 +164,11 @@ async function caseHistory(): Promise<HistoryFigures> {
       workflowId: `case-${caseId}`,
       taskQueue,
       args: [input],
+      // as the API starts a case: indexed from the start
+      typedSearchAttributes: [
+        { key: CaseStageKey, value: 'investigation' },
+        { key: CaseSubjectsKey, value: input.subjects.map((s) => s.id) },
+      ],
     });
     const atStage = (stage: string) =>
       waitFor(async () => {

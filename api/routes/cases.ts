@@ -26,7 +26,7 @@ import {
   submitInvestigation,
 } from '../../workflows/messages';
 import { caseWorkflowId } from '../../workflows/ids';
-import { stateAtStart } from '../../workflows/case/state';
+import { startStage, stateAtStart } from '../../workflows/case/state';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
 import type { CaseInput, CaseState, Policy } from '../../workflows/types';
@@ -37,7 +37,8 @@ import { SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
 import { readCase } from '../read';
 import { unitOf } from '../access';
-import { InvalidQueryError, listCases } from '../../activities/record/store';
+import { applyCaseBatch, InvalidQueryError, listCases } from '../../activities/record/store';
+import { caseRecordBatch } from '../../workflows/case/record';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 import { IdParam } from './items';
@@ -96,7 +97,7 @@ export function casesRouter(ctx: ApiContext): Router {
   const stateOf = (id: string): Promise<CaseState> =>
     queryOr404(ctx.client, caseWorkflowId(id), getCaseState, `case "${id}"`);
 
-  router.post('/', requireRole('manager'), body, validate('body', OpenCaseRequest), async (_req, res) => {
+  router.post('/', requireRole('manager'), body, validate('body', OpenCaseRequest), async (req, res) => {
     const input = res.locals.body as OpenCaseRequest;
     let policy: Policy;
     try {
@@ -148,7 +149,7 @@ export function casesRouter(ctx: ApiContext): Router {
           ].join('\n'),
           memo: { subjects: input.subjects.map((s) => s.name).join('、') },
           typedSearchAttributes: [
-            { key: SA.caseStage, value: 'investigation' },
+            { key: SA.caseStage, value: startStage(caseInput) },
             { key: SA.caseSubjects, value: input.subjects.map((s) => s.id) },
           ],
         }),
@@ -160,7 +161,13 @@ export function casesRouter(ctx: ApiContext): Router {
     }
     res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
     // the state the workflow starts from, computed by the same pure code: no round trip to it
-    res.status(201).json(stateAtStart(caseInput, now.getTime()));
+    const started = stateAtStart(caseInput, now.getTime());
+    // and its first record batch, so the case is listed at once (the workflow's own write of it
+    // then changes nothing); a record that is down only delays the listing
+    await applyCaseBatch(ctx.record, caseRecordBatch(undefined, started, caseInput)!).catch((err: unknown) =>
+      req.log?.warn({ caseId, err: String(err) }, 'the new case waits for its workflow to record it'),
+    );
+    res.status(201).json(started);
   });
 
   // From the record: closed cases of any age, filtered by stage, subject or item.

@@ -109,6 +109,10 @@ export function withLine(state: CaseState, line: Omit<CaseHistoryLine, 'seq'>): 
 
 export const isSummary = (setup: Pick<CaseSetup, 'procedure'>): boolean => setup.procedure === 'summary';
 
+/** The stage a case begins in: 简易程序 skips the investigation. */
+export const startStage = (setup: Pick<CaseSetup, 'procedure'>): 'decision' | 'investigation' =>
+  isSummary(setup) ? 'decision' : 'investigation';
+
 /** The state a case begins with: a formal case in the investigation stage, a summary one (简易程序:
  * no investigation) in the decision stage, its due date counted from `now`. */
 export function stateAtStart(input: CaseInput, now: number): CaseState {
@@ -118,7 +122,7 @@ export function stateAtStart(input: CaseInput, now: number): CaseState {
   const origin = input.escalation
     ? `第${input.escalation.level}次催办后${summary ? '，简易程序' : ''}`
     : (SOURCE_NAMES[input.source.kind] ?? input.source.kind);
-  const stage = summary ? ('decision' as const) : ('investigation' as const);
+  const stage = startStage(input);
   return {
     id: input.caseId,
     revision: 1,

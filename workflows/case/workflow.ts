@@ -52,7 +52,8 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   const first = carried ? undefined : core.opened(setup, ctx());
   let state: CaseState = carried ?? first!.state;
   let recorded: CaseState | undefined = carried; // what the record already has
-  let indexedStage = carried?.stage;
+  // what the start already indexed (the API and the item set the stage they start it in)
+  let indexedStage = carried?.stage ?? wf.workflowInfo().typedSearchAttributes.get(CaseStageKey);
   let changed = true;
   const watched = new Set<string>(); // rectification items this run started and still follows
 

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../../activities';
+import { startStage } from '../case/state';
 import { caseWorkflowId } from '../ids';
 import { rectificationFinished } from '../messages';
 import * as sa from '../search-attributes';
@@ -46,6 +47,11 @@ export async function performChild(e: Effect, s: SupervisionState): Promise<Case
         staticSummary: `问责：${s.title}`,
         staticDetails: `督办事项：${s.id}\n承办单位：${s.leadUnit.name}\n触发：第${e.level}级催办`,
         memo: { title: `问责：${s.title}` },
+        // indexed from the start, so the case's first task has nothing to upsert
+        typedSearchAttributes: [
+          { key: sa.CaseStageKey, value: startStage(e.caseInput) },
+          { key: sa.CaseSubjectsKey, value: e.caseInput.subjects.map((x) => x.id) },
+        ],
       });
       return { caseId, level: e.level, stage: e.stage, started: true };
     } catch (err) {
