@@ -98,6 +98,7 @@ test('a loaded year re-plans the items reaching into it: moved later with a noti
       ...createActivities({
         calendar: new WorkingCalendar(buildCalendarData()),
         channels: {},
+        calendars: new CalendarService({ record, refreshMs: 0 }),
         record,
         client: env.client,
       }),
@@ -295,6 +296,21 @@ test('a loaded year re-plans the items reaching into it: moved later with a noti
       const cSecond = await waitFor(c.h, (x) => x.urgeCount === 2, "C's second urge");
       expect(cSecond.reminders[0]!.at).toBe(urgedAt);
       expect(cSecond.reminders[1]!.at >= cAfter.schedule!.levels[1]!.dueAt).toBe(true);
+
+      // an item started without a calendar now (a case's rectification) fetches the loaded one
+      const lateInput = itemInput({
+        assignedAt: new Date(await env.currentTimeMs()).toISOString(),
+        calendar: undefined,
+        due: { workingDays: 3 },
+        policy: drillPolicy,
+      });
+      const late = await env.client.workflow.start('supervisionItem', {
+        workflowId: itemWorkflowId(lateInput.itemId),
+        taskQueue,
+        args: [lateInput],
+      });
+      const lateState = await waitFor(late, (x) => Boolean(x.deadline), 'the late item planned');
+      expect(lateState.deadline!.calendar.version).toBe(loaded.version);
     });
   } finally {
     await new Promise<void>((resolve) => {
