@@ -6,6 +6,7 @@ import type { NoticeDelivery } from '../domain/record';
 import type { Notice, NoticeRecord } from '../workflows/types';
 import type { Client } from '@temporalio/client';
 import { createCalendarActivities } from './calendar/activities';
+import type { CalendarService } from './calendar/service';
 import { createReplanActivities } from './calendar/replan';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
 import { createRecordActivities } from './record/activities';
@@ -14,6 +15,11 @@ import { recordDeliveries } from './record/store';
 
 export interface ActivityDeps {
   calendar: WorkingCalendar;
+  /**
+   * The calendar in force, following the years the office loads (PUT /v1/calendar/{year}) and the
+   * overrides file: what the calendar activities and the re-planning count on when given.
+   */
+  calendars?: CalendarService;
   channels: NotificationChannels;
   /** the record (PostgreSQL or the embedded PGlite): every step of every item and case */
   record: Db;
@@ -24,7 +30,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const notifications = createNotificationActivities(deps.channels);
   return {
-    ...createCalendarActivities(deps.calendar),
+    ...createCalendarActivities(deps.calendar, deps.calendars),
     ...notifications,
     ...createRecordActivities(deps.record),
     ...createReplanActivities(deps),

@@ -444,6 +444,13 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       source: z.looseObject({ reference: z.string() }).optional(),
       holidays: z.array(z.looseObject({ date: z.string(), name: z.string() })),
       workdays: z.array(z.looseObject({ date: z.string(), name: z.string() })),
+      packageDifference: z
+        .looseObject({ year: z.int(), onlyOffice: z.array(z.string()), onlyPackage: z.array(z.string()) })
+        .optional()
+        .openapi({
+          description:
+            'an office year the installed chinese-days release also carries, where they disagree (休/班 and the date); the office’s load stays in force',
+        }),
     })
     .openapi('CalendarYear');
   registry.registerPath({

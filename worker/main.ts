@@ -10,6 +10,7 @@ import {
   type Worker,
 } from '@temporalio/worker';
 import { loadCalendarOverrides } from '../activities/calendar/overrides';
+import { CalendarService } from '../activities/calendar/service';
 import { officialCalendar } from '../domain/calendar/official';
 import { createNotificationChannels, describeChannels } from '../activities/notifications';
 import { openRecord, type Db } from '../activities/record/db';
@@ -72,6 +73,8 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
   const ownsRecord = !opts.record;
   const record = opts.record ?? (await openRecord(config));
   logger.info({ record: config.database.url ? 'postgres' : config.database.dir }, 'record open');
+  // the years the office loads reach the worker's calendar activities and re-planning too
+  const calendars = new CalendarService({ record, ...(overrides ? { overrides } : {}) });
   let connection: NativeConnection;
   try {
     connection = await NativeConnection.connect(nativeConnectionOptions(config));
@@ -86,7 +89,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      deps: { calendar, channels, record, client },
+      deps: { calendar, calendars, channels, record, client },
       maxCachedWorkflows: config.maxCachedWorkflows,
       shutdownGraceTime: config.shutdownGraceTime as Parameters<typeof createWorker>[0]['shutdownGraceTime'],
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),

@@ -21,6 +21,7 @@ import {
   type CalendarData,
   type WorkingCalendar,
 } from '../../domain/calendar/working-calendar';
+import type { CalendarService } from './service';
 
 export const INVALID_INPUT = 'InvalidInput';
 
@@ -110,31 +111,36 @@ function guarded<Req, Res>(
   };
 }
 
-export function createCalendarActivities(calendar: WorkingCalendar) {
+/**
+ * `inForce`: the calendar service that follows the years the office loads (the worker's); without
+ * it, the fixed `calendar` (tests, tools).
+ */
+export function createCalendarActivities(calendar: WorkingCalendar, inForce?: CalendarService) {
+  const current = () => inForce?.current ?? calendar;
   return {
     /** 计算截止时间: N working days, an instant, or a drill duration after the assignment. */
     computeDeadline: guarded<ComputeDeadlineRequest, Deadline>('computeDeadline', ComputeDeadlineInput, (r) =>
-      calendar.computeDeadline(r),
+      current().computeDeadline(r),
     ),
     /** Adds (or subtracts) working days or a duration: warnings, reminder intervals, step dues. */
     addInterval: guarded<AddIntervalRequest, AddIntervalResult>('addInterval', AddIntervalInput, (r) =>
-      calendar.addInterval(r),
+      current().addInterval(r),
     ),
     /** Gives back the time a stopped clock (pause, review) cost the unit. */
     shiftDeadline: guarded<ShiftDeadlineRequest, Deadline>('shiftDeadline', ShiftDeadlineInput, (r) =>
-      calendar.shiftDeadline(r),
+      current().shiftDeadline(r),
     ),
     /** 延期: extra working days or a later instant. */
     extendDeadline: guarded<ExtendDeadlineRequest, Deadline>('extendDeadline', ExtendDeadlineInput, (r) =>
-      calendar.extendDeadline(r),
+      current().extendDeadline(r),
     ),
     /** The calendar data from one date through another, for a rectification item started without one
      * (until the case passes its items a calendar). */
     calendarSlice: async (r: { from: string; through: string }): Promise<CalendarData> =>
-      sliceCalendarData(calendar.data, r.from, r.through),
+      sliceCalendarData((inForce ? await inForce.refresh() : calendar).data, r.from, r.through),
     /** The warning and each level's instant for a deadline under a policy. */
     planSchedule: guarded<PlanScheduleRequest, Schedule>('planSchedule', PlanScheduleInput, (r) =>
-      calendar.planSchedule(r),
+      current().planSchedule(r),
     ),
   };
 }

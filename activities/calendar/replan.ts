@@ -19,12 +19,13 @@ export interface ReplanRequest {
   reference: string;
 }
 
-export function createReplanActivities(deps: { record: Db; client?: Client }) {
+export function createReplanActivities(deps: { record: Db; client?: Client; calendars?: CalendarService }) {
   return {
     async replanItemsForYear(req: ReplanRequest): Promise<{ items: number; signalled: number }> {
       if (!deps.client) throw new Error('replanItemsForYear needs a Temporal client');
       const client = deps.client;
-      const calendar = await new CalendarService({ record: deps.record }).refresh();
+      // the worker's service keeps the overrides file too; a bare one only the package and the record
+      const calendar = await (deps.calendars ?? new CalendarService({ record: deps.record })).refresh();
       const items = await openItemsTouchingYear(deps.record, req.year);
       const info = Context.current().info;
       let i = Number(info.heartbeatDetails ?? 0) || 0;

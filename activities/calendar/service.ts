@@ -33,6 +33,17 @@ export interface CalendarYearView {
   };
   holidays: { date: string; name: string; kind?: string }[];
   workdays: { date: string; name: string }[];
+  /**
+   * An office year the package now carries too, where the two disagree: 休/班 and the date, on one
+   * side only. The office's load stays in force until the office loads the year again.
+   */
+  packageDifference?: PackageDifference;
+}
+
+export interface PackageDifference {
+  year: number;
+  onlyOffice: string[];
+  onlyPackage: string[];
 }
 
 const short = (name: string | undefined) => (name ?? '').split(',').slice(-1)[0] || '节假日';
@@ -88,6 +99,7 @@ export class CalendarService {
     const office = this.office.find((r) => r.year === year);
     const inYear = (d: string) => d.startsWith(`${year}-`);
     if (office) {
+      const packageDifference = this.differenceOf(office);
       return {
         year,
         version: data.version,
@@ -100,6 +112,7 @@ export class CalendarService {
         },
         holidays: office.holidays.map((d) => ({ date: d.date, name: d.name })),
         workdays: office.workdays.map((d) => ({ date: d.date, name: d.name })),
+        ...(packageDifference ? { packageDifference } : {}),
       };
     }
     if (packageYears().includes(year)) {
@@ -130,25 +143,21 @@ export class CalendarService {
    * A package release that now carries a year the office loaded: the differences, so the process
    * can say them at start (the office's load stays in force until it is replaced).
    */
-  packageDifferences(): { year: number; onlyOffice: string[]; onlyPackage: string[] }[] {
-    const out: { year: number; onlyOffice: string[]; onlyPackage: string[] }[] = [];
-    const years = packageYears();
-    for (const r of this.office) {
-      if (!years.includes(r.year)) continue;
-      const mine = new Set([
-        ...r.holidays.map((d) => `休${d.date}`),
-        ...r.workdays.map((d) => `班${d.date}`),
-      ]);
-      const theirs = new Set(
-        [
-          ...Object.keys(chineseDaysData.holidays).map((d) => `休${d}`),
-          ...Object.keys(chineseDaysData.workdays).map((d) => `班${d}`),
-        ].filter((d) => d.slice(1).startsWith(`${r.year}-`)),
-      );
-      const onlyOffice = [...mine].filter((d) => !theirs.has(d));
-      const onlyPackage = [...theirs].filter((d) => !mine.has(d));
-      if (onlyOffice.length || onlyPackage.length) out.push({ year: r.year, onlyOffice, onlyPackage });
-    }
-    return out;
+  packageDifferences(): PackageDifference[] {
+    return this.office.flatMap((r) => this.differenceOf(r) ?? []);
+  }
+
+  private differenceOf(r: CalendarYearRow): PackageDifference | undefined {
+    if (!packageYears().includes(r.year)) return undefined;
+    const mine = new Set([...r.holidays.map((d) => `休${d.date}`), ...r.workdays.map((d) => `班${d.date}`)]);
+    const theirs = new Set(
+      [
+        ...Object.keys(chineseDaysData.holidays).map((d) => `休${d}`),
+        ...Object.keys(chineseDaysData.workdays).map((d) => `班${d}`),
+      ].filter((d) => d.slice(1).startsWith(`${r.year}-`)),
+    );
+    const onlyOffice = [...mine].filter((d) => !theirs.has(d)).sort();
+    const onlyPackage = [...theirs].filter((d) => !mine.has(d)).sort();
+    return onlyOffice.length || onlyPackage.length ? { year: r.year, onlyOffice, onlyPackage } : undefined;
   }
 }

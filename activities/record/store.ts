@@ -972,7 +972,8 @@ export async function getCalendarYear(db: Queryable, year: number): Promise<Cale
 
 /**
  * Open items whose plan reaches into a year (the deadline, a stage's deadline or a level at or after
- * its first day): the ones a newly loaded 放假安排 for that year can move. The day boundary is taken
+ * its first day) and that were assigned before it ended: the ones a newly loaded 放假安排 for that
+ * year can move. The day boundary is taken
  * a day early, so no zone east of UTC is missed; an item re-planned needlessly simply stays put.
  */
 export async function openItemsTouchingYear(
@@ -980,17 +981,20 @@ export async function openItemsTouchingYear(
   year: number,
 ): Promise<{ id: string; assignedAt: string; timeZone: string }[]> {
   const start = `${year - 1}-12-31T00:00:00Z`;
+  // assigned on the year's last local day at the latest (UTC-12 to UTC+14): a later one counts no day of it
+  const assignedBefore = `${year + 1}-01-01T12:00:00Z`;
   const { rows } = await db.query(
     `SELECT id, assigned_at, coalesce(view->'deadline'->'receipt'->>'timeZone', 'Asia/Shanghai') AS tz
      FROM items
      WHERE status NOT IN ('completed', 'cancelled')
+       AND assigned_at < $2::timestamptz
        AND (deadline_at >= $1::timestamptz
          OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(view->'schedule'->'levels', '[]'::jsonb)) l
                     WHERE (l->>'dueAt')::timestamptz >= $1::timestamptz)
          OR EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(view->'stages', '[]'::jsonb)) st
                     WHERE (st->>'deadlineAt')::timestamptz >= $1::timestamptz))
      ORDER BY id`,
-    [start],
+    [start, assignedBefore],
   );
   return rows.map((r) => ({ id: String(r.id), assignedAt: iso(r.assigned_at)!, timeZone: String(r.tz) }));
 }

@@ -90,8 +90,11 @@ export function buildCalendarData(options: Omit<OfficialCalendarOptions, 'closeT
   // Past the official data: the law's days off (and customary bridges), never a make-up day.
   const firstEstimated = Number(coveredThrough.slice(0, 4)) + (coveredThrough.endsWith('-12-31') ? 1 : 0);
   const lastEstimated = Number(coveredThrough.slice(0, 4)) + ESTIMATE_YEARS;
+  // A year the office loaded after a gap is still its notice alone: no estimated day inside it.
+  const loaded = new Set(office.map((y) => y.year));
   for (let year = firstEstimated; year <= lastEstimated; year++) {
     for (const d of estimatedHolidays(year)) {
+      if (loaded.has(Number(d.date.slice(0, 4)))) continue;
       if (d.date > coveredThrough && !holidays[d.date] && !workdays[d.date])
         holidays[d.date] = { name: d.name, basis: d.kind };
     }

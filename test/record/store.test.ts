@@ -21,6 +21,7 @@ import {
   listUnitsPage,
   openCaseIds,
   openItemIds,
+  openItemsTouchingYear,
   putCalendarYear,
   putUnit,
   recordDeliveries,
@@ -707,6 +708,27 @@ describe.each(backends)('record store on $name', (backend) => {
         [2027, 4],
         [2028, 1],
       ]);
+    });
+
+    it('finds the open items a loaded year can move: plan reaching into it, assigned before it ended', async () => {
+      const item = async (id: string, assignedAt: string, deadlineAt: string, status = 'open') => {
+        const b = itemBatch(id, 1, {}, { assignedAt, status });
+        await applyItemBatch(db, { ...b, summary: { ...b.summary, status: status as 'open', deadlineAt } });
+      };
+      await item('ty-before', '2026-11-02T01:00:00.000Z', '2026-11-20T15:59:59.999Z');
+      await item('ty-into', '2026-12-20T01:00:00.000Z', '2027-01-06T15:59:59.999Z');
+      await item('ty-done', '2026-12-20T01:00:00.000Z', '2027-01-06T15:59:59.999Z', 'completed');
+      await item('ty-last-day', '2027-12-31T02:00:00.000Z', '2028-01-06T15:59:59.999Z');
+      await item('ty-after', '2028-01-10T01:00:00.000Z', '2028-01-20T15:59:59.999Z');
+      const ids = async (y: number) =>
+        (await openItemsTouchingYear(db, y)).map((i) => i.id).filter((id) => id.startsWith('ty-'));
+      expect(await ids(2027)).toEqual(['ty-into', 'ty-last-day']);
+      expect(await ids(2028)).toEqual(['ty-after', 'ty-last-day']);
+      expect((await openItemsTouchingYear(db, 2027)).find((i) => i.id === 'ty-into')).toEqual({
+        id: 'ty-into',
+        assignedAt: '2026-12-20T01:00:00.000Z',
+        timeZone: 'Asia/Shanghai',
+      });
     });
   });
 

@@ -3,7 +3,7 @@
 // against the official arrangements the package has, so it can never make a deadline early.
 import chineseDaysData from 'chinese-days/dist/chinese-days.json';
 import { estimatedHolidays, revisionFor, statutoryHolidays } from '../../domain/calendar/law';
-import { officialCalendar } from '../../domain/calendar/official';
+import { buildCalendarData, officialCalendar, packageYears } from '../../domain/calendar/official';
 import { WorkingCalendar, type CalendarDay } from '../../domain/calendar/working-calendar';
 import { addDays, weekdayOf } from '../../domain/calendar/zoned-time';
 
@@ -172,5 +172,30 @@ describe('deadlines past the data', () => {
     });
     expect(d.calendar.estimatedYears).toBeUndefined();
     expect(d.calendar.warning).toBeUndefined();
+  });
+});
+
+describe('a year the office loaded', () => {
+  test('after a gap it is the notice alone: no estimated bridge day inside it, the years before still estimated', () => {
+    const last = packageYears().at(-1)!;
+    const year = last + 2; // the year between is not loaded
+    // (2028's 中秋 is 10-03, inside 国庆: one date, listed once)
+    const holidays = [
+      ...new Map(statutoryHolidays(year).map((d) => [d.date, { date: d.date, name: d.name }])).values(),
+    ];
+    const data = buildCalendarData({
+      officeYears: [
+        { year, version: 1, source: { reference: '国办发明电〔测试〕3号' }, holidays, workdays: [] },
+      ],
+    });
+    const inYear = Object.entries(data.holidays).filter(([d]) => d.startsWith(`${year}-`));
+    expect(inYear.map(([d]) => d).sort()).toEqual(holidays.map((d) => d.date).sort());
+    expect(inYear.every(([, day]) => day.basis === 'office')).toBe(true);
+    // the customary 春节 bridge of the year between is still there
+    const between = estimatedHolidays(last + 1).filter(
+      (d) => d.kind === 'customary' && d.date.startsWith(`${last + 1}-`),
+    );
+    expect(between.length).toBeGreaterThan(0);
+    for (const d of between) expect(data.holidays[d.date]?.basis).toBe('customary');
   });
 });

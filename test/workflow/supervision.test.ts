@@ -1,6 +1,6 @@
 // The supervision item on the time-skipping server: each path of DESIGN.md, asserting the state at
 // each point in time (before the warning, at the deadline, after each urge).
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -54,7 +54,7 @@ interface Harness {
   start(input: SupervisionInput): Promise<WorkflowHandle>;
 }
 
-function harness(): Harness {
+function harness(overrides: Record<string, (...args: never[]) => Promise<unknown>> = {}): Harness {
   const taskQueue = `tq-${Math.random().toString(36).slice(2)}`;
   const notices: Notice[] = [];
   const batches: ItemRecordBatch[] = [];
@@ -68,6 +68,7 @@ function harness(): Harness {
     }),
     // the level cases the ladder opens run on this worker too and write their own steps
     recordCase: jest.fn(async () => undefined),
+    ...overrides,
   };
   return {
     notices,
@@ -161,6 +162,65 @@ async function startNow(h: Harness, overrides: Partial<SupervisionInput> = {}) {
   const s = await waitFor(handle, (x) => Boolean(x.schedule), 'the schedule');
   return { handle, s };
 }
+
+test('an item started without a calendar answers its query and takes updates while it fetches its slice', async () => {
+  // the slice activity holds until the test has asked: the query and updates arrive during it
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let fetching!: () => void;
+  const asked = new Promise<void>((r) => (fetching = r));
+  const calendar = createCalendarActivities(officialCalendar());
+  const h = harness({
+    calendarSlice: async (r: { from: string; through: string }) => {
+      fetching();
+      await gate;
+      return calendar.calendarSlice(r);
+    },
+  });
+  await h.run(async () => {
+    const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+    const input = itemInput({
+      assignedAt,
+      calendar: undefined,
+      due: { workingDays: 15 },
+      policy: drillPolicy,
+    });
+    const handle = await h.start(input);
+    await asked;
+    // a failing expectation must not leave the worker waiting on the held activity
+    const early = await query(handle).catch((err: unknown) => {
+      release();
+      throw err;
+    });
+    expect(early).toMatchObject({ id: input.itemId, status: 'open', urgeCount: 0, history: [] });
+    expect(early.deadlineAt).toBeUndefined();
+    // accepted now, run once the item is planned: one that fits, one the planned item refuses
+    const accepted = Promise.all([
+      handle.startUpdate(submitReport, {
+        args: [{ kind: 'final', summary: '已完成改造', signedBy: '李局长', actor: staff }],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      }),
+      handle.startUpdate(resumeItem, {
+        args: [{ reason: '恢复', actor: manager }],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      }),
+    ]).finally(release);
+    const [report, resumeEarly] = await accepted;
+    expect(await report.result()).toMatchObject({ status: 'under_review', report: { kind: 'final' } });
+    const refused = await refusal(resumeEarly.result());
+    expect(refused.nonRetryable).toBe(true);
+    const s = await query(handle);
+    expect(s.deadline?.calendar.version).toBe(officialCalendar().version);
+    expect(s.deadlineAt).toBe(
+      officialCalendar().computeDeadline({
+        from: assignedAt,
+        due: { workingDays: 15 },
+        timeZone: 'Asia/Shanghai',
+      }).at,
+    );
+    expect(s.history.map((l) => l.action)).toEqual(['created', 'final_report']);
+  });
+});
 
 test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and the 10-10 make-up day)', async () => {
   const h = harness();

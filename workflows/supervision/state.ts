@@ -82,15 +82,11 @@ export function calendarWindow(assignedAt: string, timeZone: string): { from: st
 }
 
 /**
- * The state right after creation: every stage's deadline (so the state shows the whole plan), the
- * first deadline and its schedule. Throws the calendar's CalendarInputError on input it refuses.
+ * The item as its input gives it, before any deadline is computed: what a query answers while an
+ * item started without a calendar fetches its slice (no deadline, no schedule, no history yet).
  */
-export function stateAtStart(
-  input: SupervisionInput,
-  now: number,
-  ctx: Ctx = contextOf(input, now),
-): ItemState {
-  const s: ItemState = {
+export function unplannedState(input: SupervisionInput): ItemState {
+  return {
     id: input.itemId,
     title: input.title,
     description: input.description,
@@ -122,6 +118,18 @@ export function stateAtStart(
     revision: 1, // the record's first batch creates the item as it is here
     seq: 0,
   };
+}
+
+/**
+ * The state right after creation: every stage's deadline (so the state shows the whole plan), the
+ * first deadline and its schedule. Throws the calendar's CalendarInputError on input it refuses.
+ */
+export function stateAtStart(
+  input: SupervisionInput,
+  now: number,
+  ctx: Ctx = contextOf(input, now),
+): ItemState {
+  const s = unplannedState(input);
   // A refusal names the field it is about, as the API would.
   const at = <T>(field: string, run: () => T): T => {
     try {

@@ -3,6 +3,8 @@
 //
 // Invariants:
 // - Handlers never await: validator -> transition -> new state, so every action answers at once.
+//   (Only an update that arrives while an item started without a calendar fetches it waits for
+//   the plan; its query and updates are registered before that first await.)
 // - After each change one sync() writes a record batch (revisions strictly increasing) if the
 //   record's view changed, upserts the search attributes that changed and sets the current
 //   details. One timer per wake-up instant (WakeTimer).
@@ -41,6 +43,7 @@ import {
   isTerminal,
   itemEnd,
   stateAtStart,
+  unplannedState,
 } from './state';
 import type { ItemState } from './state';
 import * as t from './transitions';
@@ -56,13 +59,73 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
     throw ApplicationFailure.nonRetryable(`督办事项无法排期：${unknown.join('; ')}`, 'InvalidInput');
   if (missing.length)
     throw ApplicationFailure.nonRetryable(`督办事项输入不完整：缺少 ${missing.join(', ')}`, 'InvalidInput');
-  // Until the case passes its rectification items a calendar, they fetch theirs once (the SDK holds
-  // messages that arrive before their handlers are set).
-  let calendar = input.calendar ?? (await calendarSlice(calendarWindow(input.assignedAt, input.timeZone)));
   const tz = input.timeZone;
-  let base = contextOf({ ...input, calendar }, Date.now());
+  // An item started without a calendar (a case without one starting its rectification items)
+  // fetches its slice first. Its query and updates are registered before that await: the SDK
+  // rejects an update and fails a query that arrive before their handler is set. Until the plan
+  // exists a query answers the unplanned item and an update waits for the plan.
+  let planned = false;
+  let state: ItemState = unplannedState(input);
+  let calendar = input.calendar;
+  let base!: Ctx;
   const ctx = (): Ctx => ({ ...base, now: Date.now() });
-  let state: ItemState;
+
+  // ---------- query and updates (registered before the first await) ----------
+  setHandler(m.getItemState, () => state);
+  function onUpdate<A extends object, R>(
+    def: UpdateDefinition<{ status: ItemStatus } & R, [A]>,
+    check: (s: ItemState, args: A, c: Ctx) => v.Refusal | undefined,
+    run: (s: ItemState, args: A, c: Ctx) => t.Step<R>,
+  ): void {
+    const refuse = (args: A) => {
+      const r = check(state, args, ctx());
+      if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true });
+    };
+    const handle = (args: A) => {
+      let outcome: R;
+      try {
+        outcome = apply(run(state, args, ctx()));
+      } catch (err) {
+        if (!(err instanceof CalendarInputError)) throw err;
+        throw ApplicationFailure.create({
+          type: m.REFUSAL.invalidInput,
+          message: err.message,
+          nonRetryable: true,
+        });
+      }
+      return { status: state.status, ...outcome };
+    };
+    setHandler(
+      def,
+      // accepted before the plan existed: checked once the item is planned, then run (a planned
+      // item's update stays synchronous, as the recorded histories have it)
+      (args) =>
+        planned
+          ? handle(args)
+          : condition(() => planned).then(() => {
+              refuse(args);
+              return handle(args);
+            }),
+      {
+        validator: (args) => {
+          if (planned) refuse(args);
+        },
+      },
+    );
+  }
+  onUpdate(m.submitReport, v.checkReport, t.submitReport);
+  onUpdate(m.reviewReport, v.checkReview, t.reviewReport);
+  onUpdate(m.completeItem, v.checkComplete, t.completeItem);
+  onUpdate(m.requestExtension, v.checkExtensionRequest, t.requestExtension);
+  onUpdate(m.decideExtension, v.checkExtensionDecision, t.decideExtension);
+  onUpdate(m.pauseItem, v.checkPause, t.pauseItem);
+  onUpdate(m.resumeItem, v.checkResume, t.resumeItem);
+  onUpdate(m.cancelItem, v.checkCancel, t.cancelItem);
+  onUpdate(m.recordUrge, v.checkUrge, t.recordUrge);
+  onUpdate(m.recordInstruction, v.checkInstruction, t.recordInstruction);
+
+  calendar ??= await calendarSlice(calendarWindow(input.assignedAt, input.timeZone));
+  base = contextOf({ ...input, calendar }, Date.now());
   try {
     const createdAt = input.createdAt ? Date.parse(input.createdAt) : Date.now();
     state = input.carried
@@ -105,8 +168,9 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
     return next.outcome;
   }
 
-  // ---------- handlers (registered before the first await) ----------
-  setHandler(m.getItemState, () => state);
+  planned = true;
+
+  // ---------- signals (the SDK keeps a signal until its handler is set) ----------
   setHandler(m.caseLinked, (l) => void apply(t.caseLinked(state, l, ctx())));
   setHandler(m.calendarChanged, (c) => {
     // from now on the item computes on the calendar the office loaded
@@ -114,44 +178,6 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
     base = contextOf({ ...input, calendar }, Date.now());
     apply(calendarChanged(state, c, ctx()));
   });
-  function onUpdate<A extends object, R>(
-    def: UpdateDefinition<{ status: ItemStatus } & R, [A]>,
-    check: (s: ItemState, args: A, c: Ctx) => v.Refusal | undefined,
-    run: (s: ItemState, args: A, c: Ctx) => t.Step<R>,
-  ): void {
-    const validator = (args: A) => {
-      const r = check(state, args, ctx());
-      if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true });
-    };
-    setHandler(
-      def,
-      (args) => {
-        let outcome: R;
-        try {
-          outcome = apply(run(state, args, ctx()));
-        } catch (err) {
-          if (!(err instanceof CalendarInputError)) throw err;
-          throw ApplicationFailure.create({
-            type: m.REFUSAL.invalidInput,
-            message: err.message,
-            nonRetryable: true,
-          });
-        }
-        return { status: state.status, ...outcome };
-      },
-      { validator },
-    );
-  }
-  onUpdate(m.submitReport, v.checkReport, t.submitReport);
-  onUpdate(m.reviewReport, v.checkReview, t.reviewReport);
-  onUpdate(m.completeItem, v.checkComplete, t.completeItem);
-  onUpdate(m.requestExtension, v.checkExtensionRequest, t.requestExtension);
-  onUpdate(m.decideExtension, v.checkExtensionDecision, t.decideExtension);
-  onUpdate(m.pauseItem, v.checkPause, t.pauseItem);
-  onUpdate(m.resumeItem, v.checkResume, t.resumeItem);
-  onUpdate(m.cancelItem, v.checkCancel, t.cancelItem);
-  onUpdate(m.recordUrge, v.checkUrge, t.recordUrge);
-  onUpdate(m.recordInstruction, v.checkInstruction, t.recordInstruction);
 
   // ---------- sync: record, search attributes, details ----------
   const index = new SearchIndex();
