@@ -209,10 +209,7 @@ suite('督办台 (web console) in a real browser', () => {
     await page.close();
   });
 
-  // Skipped for now (closing note of the console issue): since level cases and the record-backed
-  // reads landed, the investigation submitted from the case page is not acknowledged in the page;
-  // the same procedure passes through the API (test/integration/api.test.ts, cases and ledger).
-  test.skip('a manager decides the case an escalation opened', async () => {
+  test('a manager decides the case an escalation opened', async () => {
     // a drill: the deadline two seconds away, one level that opens a formal case
     const id = await createItem({
       title: '整治背街小巷环境卫生',
