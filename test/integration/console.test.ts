@@ -11,7 +11,14 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { consoleDistDir } from '../../api/console';
 import { formatLocal } from '../../workflows/format';
-import { itemBody, startApiHarness, TOKENS, type ApiHarness, type TestRole } from '../helpers/api';
+import {
+  itemBody,
+  OTHER_UNIT,
+  startApiHarness,
+  TOKENS,
+  type ApiHarness,
+  type TestRole,
+} from '../helpers/api';
 import { browserTestsSkipped, launchBrowser, pngSize, type TestBrowser } from '../helpers/browser';
 
 const suite = browserTestsSkipped() ? describe.skip : describe;
@@ -290,7 +297,71 @@ suite('督办台 (web console) in a real browser', () => {
     await manager.getByRole('heading', { name: /年度台帐/ }).waitFor();
     await manager.getByRole('cell', { name: '书面说明' }).waitFor({ timeout: 15_000 });
     await screenshot(manager, 'console-ledger.png');
+    // the annual sheet is the record's (GET /v1/ledger?year=): the unit is on it with its measure
+    const sheet = manager.getByRole('region', { name: '年度考核汇总' });
+    await sheet
+      .getByRole('row', { name: /市住建局/ })
+      .first()
+      .waitFor();
+    const [ledgerFile] = await Promise.all([
+      manager.waitForEvent('download'),
+      manager.getByRole('button', { name: '下载台帐（.xlsx）' }).click(),
+    ]);
+    expect(ledgerFile.suggestedFilename()).toMatch(/^问责台帐-\d{4}\.xlsx$/);
     await manager.close();
+  });
+
+  test('a unit account sees its own items and their actions only, and not another unit’s item', async () => {
+    const own = await createItem({ title: '本单位的督办事项' });
+    const other = await createItem({
+      title: '别的单位的督办事项',
+      leadUnit: { id: OTHER_UNIT, name: '市水务局', liaison: { id: 'p-water', name: '钱联络' } },
+    });
+    const page = await signIn('unit');
+    // 工作台: the unit's items and what waits for it; the office's pages are not offered
+    const table = page.getByRole('region', { name: /本单位在办事项/ });
+    await table.getByRole('link', { name: '本单位的督办事项' }).waitFor({ timeout: 15_000 });
+    await expect(table.getByRole('link', { name: '别的单位的督办事项' }).count()).resolves.toBe(0);
+    const waiting = page.getByRole('region', { name: '待我处理' });
+    await waiting.getByRole('heading', { name: /^申诉期内的问责/ }).waitFor();
+    const nav = page.getByRole('navigation', { name: '主菜单' });
+    await expect(nav.getByRole('link').allInnerTexts()).resolves.toEqual(['工作台', '事项', '问责']);
+    await screenshot(page, 'console-unit-dashboard.png');
+
+    // the item page offers the unit's actions (report, extension) and none of the office's
+    await table.getByRole('link', { name: '本单位的督办事项' }).click();
+    await page.getByRole('heading', { name: '本单位的督办事项', level: 1 }).waitFor();
+    const actions = page.getByRole('region', { name: '办理' });
+    await expect(actions.getByRole('heading', { level: 3 }).allInnerTexts()).resolves.toEqual([
+      '报送报告',
+      '申请延期',
+    ]);
+    // (签收 is not offered yet: POST /v1/items/{id}/acknowledge is not in the OpenAPI document)
+    await expect(page.getByRole('button', { name: '签收' }).count()).resolves.toBe(0);
+    await page.getByLabel('报告类型').selectOption('final');
+    await page.getByLabel('报告内容').fill('已按要求完成改造');
+    await page.getByLabel('签发人（办结报告必填）').fill('张局长');
+    await page.getByRole('button', { name: '报送' }).click();
+    await page.getByRole('status').filter({ hasText: '办结报告已报送，等待审核' }).waitFor();
+    await page.getByRole('region', { name: '报告（1）' }).getByText('待审核', { exact: true }).waitFor();
+    const filed = await api.call('GET', `/v1/items/${own}`, { as: 'staff' });
+    expect(filed.body.status).toBe('under_review');
+    expect(filed.body.reports.at(-1)).toMatchObject({ kind: 'final', signedBy: '张局长' });
+    await screenshot(page, 'console-unit-item.png');
+
+    // another unit's item is, for this unit, an item that does not exist
+    const api404 = await api.call('GET', `/v1/items/${other}`, { as: 'unit' });
+    expect(api404.status).toBe(404);
+    await page.goto(`${api.baseUrl}/items/${other}`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    await expect(alert.innerText()).resolves.toBe(`未找到：${api404.body.detail}`);
+    await expect(page.getByRole('heading', { name: '别的单位的督办事项' }).count()).resolves.toBe(0);
+    // and its own items list holds its unit's only
+    await page.getByRole('link', { name: '事项', exact: true }).click();
+    await page.getByRole('cell', { name: '本单位的督办事项' }).first().waitFor();
+    await expect(page.getByRole('cell', { name: '别的单位的督办事项' }).count()).resolves.toBe(0);
+    await page.close();
   });
 
   test('the dashboard counts by light and status and lists what waits for the manager', async () => {
@@ -314,6 +385,16 @@ suite('督办台 (web console) in a real browser', () => {
     await page.getByLabel('状态').selectOption('');
     await page.getByRole('cell', { name: '推进老旧小区改造项目' }).first().waitFor();
     await screenshot(page, 'console-items.png');
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '导出 Excel' }).click(),
+    ]);
+    expect(xlsx.suggestedFilename()).toMatch(/^督办事项.*\.xlsx$/);
+    expect(
+      readFileSync((await xlsx.path())!)
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
     await page.close();
   });
 
@@ -357,6 +438,21 @@ suite('督办台 (web console) in a real browser', () => {
     const transportRow = page.getByRole('row', { name: /市交通运输局/ });
     await expect(transportRow.innerText()).resolves.toMatch(/100\.0%/);
     await screenshot(page, 'console-stats.png');
+
+    // 督查通报 of a chosen month: the API's file, under the name it gives
+    const month = formatLocal(new Date().toISOString(), TZ).slice(0, 7);
+    await page.getByLabel('通报月份').fill(month);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '下载督查通报（.docx）' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/\.docx$/);
+    const bytes = readFileSync((await file.path())!);
+    expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a .docx is a zip
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${month} 督查通报已下载` })
+      .waitFor();
     await page.close();
   });
 
@@ -414,7 +510,10 @@ suite('督办台 (web console) in a real browser', () => {
 
   test('no page asked any other host', () => {
     const origin = new URL(api.baseUrl).origin;
-    const elsewhere = requested.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'));
+    // a download is handed to the browser as a blob: URL of this origin
+    const elsewhere = requested.filter(
+      (u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith(`blob:${origin}/`),
+    );
     expect(requested.length).toBeGreaterThan(20);
     expect(elsewhere).toEqual([]);
   });
