@@ -627,6 +627,11 @@ suite('督办台 (web console) in a real browser', () => {
       const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
       expect({ path, width }).toEqual({ path, width: PHONE.width });
       if (path === '/items/new') await screenshot(page, 'console-phone-new-item.png');
+      if (path === '/') await screenshot(page, 'console-phone-dashboard.png');
+      if (path === '/stats') {
+        await page.getByTestId('chart-months').locator('canvas').waitFor();
+        await screenshot(page, 'console-phone-stats.png');
+      }
     }
     await page.close();
   });
