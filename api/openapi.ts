@@ -87,9 +87,17 @@ const ItemList = z
         id: z.string(),
         title: z.string().optional(),
         status: z.string().optional(),
+        light: z.string().optional(),
         leadUnit: z.string().optional(),
+        leadUnitName: z.string().optional(),
+        assistingUnits: z.array(z.string()).optional(),
+        source: z.string().optional(),
+        assignedAt: z.string().optional(),
         deadlineAt: z.string().optional(),
         urgeCount: z.int(),
+        currentStage: z.string().optional(),
+        completedAt: z.string().optional(),
+        cancelledAt: z.string().optional(),
         link: z.string(),
       }),
     ),
@@ -408,7 +416,26 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         'one page of cases',
         z
           .object({
-            cases: z.array(z.looseObject({ id: z.string(), stage: z.string(), link: z.string() })),
+            cases: z.array(
+              z.looseObject({
+                id: z.string(),
+                stage: z.string(),
+                procedure: z.string().optional(),
+                itemId: z.string().optional(),
+                level: z.int().optional(),
+                sourceKind: z.string().optional(),
+                subjectIds: z.array(z.string()).optional(),
+                subjects: z
+                  .array(
+                    z.looseObject({ id: z.string(), kind: z.enum(['person', 'unit']), name: z.string() }),
+                  )
+                  .optional(),
+                openedAt: z.string().optional(),
+                decidedAt: z.string().optional(),
+                closedAt: z.string().optional(),
+                link: z.string(),
+              }),
+            ),
             nextPageToken: z.string().optional(),
           })
           .openapi('CaseList'),
@@ -429,7 +456,23 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
         z
           .object({
             year: z.int(),
-            subjects: z.array(z.looseObject({ subjectId: z.string(), subjectKind: z.string() })),
+            subjects: z.array(
+              z.looseObject({
+                subjectId: z.string(),
+                subjectKind: z.enum(['person', 'unit']),
+                name: z.string().optional(),
+                measures: z.int().optional().openapi({ description: 'the measures of the year' }),
+                restrictions: z
+                  .object({
+                    ratingCap: z
+                      .enum(['excellent', 'competent', 'basically_competent', 'incompetent'])
+                      .optional(),
+                    advancedUnitEligible: z.boolean().optional(),
+                    reasons: z.array(z.object({ rule: z.string(), clause: z.string(), text: z.string() })),
+                  })
+                  .optional(),
+              }),
+            ),
           })
           .openapi('AnnualSheet'),
       ),

@@ -69,3 +69,23 @@ export function relative(iso: string | undefined, now = Date.now()): string {
   if (days === 0) return '今天';
   return days > 0 ? `${days}天后` : `已过${-days}天`;
 }
+
+/** today's date "2026-12-02" in the zone */
+export function today(timeZone = ORG_TIME_ZONE, now = new Date()): string {
+  return date(now.toISOString(), timeZone);
+}
+
+/** the file name of an attachment (RFC 6266: filename* in UTF-8 first, then filename) */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // a malformed escape: fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain?.[1]?.trim() || fallback;
+}

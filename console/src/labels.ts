@@ -137,6 +137,9 @@ export const ACTION: Record<string, string> = {
   step_overdue_reminded: '程序节点逾期提醒',
   closed: '结案',
   ledger_write_failed: '台帐写入失败',
+  instruction: '领导批示',
+  delivery_failed: '通知发送失败',
+  system: '系统',
 };
 
 export const REMINDER_REASON: Record<string, string> = {

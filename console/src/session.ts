@@ -38,4 +38,11 @@ export const can = {
   report: (me: Me | null) => me?.role === 'staff' || me?.role === 'unit',
   manage: (me: Me | null) => me?.role === 'manager',
   investigate: (me: Me | null) => me?.role === 'staff' || me?.role === 'manager',
+  appeal: (me: Me | null) => me?.role === 'staff' || me?.role === 'manager' || me?.role === 'unit',
+  /** 电话催办、督办函 by hand (the office's staff) */
+  urge: (me: Me | null) => me?.role === 'staff',
+  /** 领导批示 */
+  instruct: (me: Me | null) => me?.role === 'manager',
+  /** the ledger, the annual sheet, the statistics and the downloads: the office's roles */
+  overview: (me: Me | null) => !!me && me.role !== 'unit',
 };
