@@ -13,7 +13,8 @@
 // variables. What the test changes, and nothing else: `localhost:3000` becomes the harness's address;
 // an assignment of a token variable the docs use (STAFF, MANAGER, MGR, OPS, UNIT, REVIEWER) gets the
 // harness's token for that role; and `curl` without `-f`/`--fail` gets `--fail-with-body`, so an HTTP
-// error fails the block (a line that shows a refusal prints the status with `-w` instead).
+// error fails the block (a line that shows a refusal prints the status with `-w` instead, and one
+// that ends in `# 403` must answer 403).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,12 +76,20 @@ const TOKEN_VARS: Record<string, TestRole> = {
 
 /** the block as the harness runs it: its address, its tokens; everything else as printed */
 function forHarness(text: string, hostPort: string): string {
-  return text
-    .replaceAll('localhost:3000', hostPort)
-    .replace(
-      new RegExp(`(^|[\\s;])(${Object.keys(TOKEN_VARS).join('|')})=[^\\s;]*`, 'gm'),
-      (_, before: string, name: string) => `${before}${name}=${TOKENS[TOKEN_VARS[name]!]}`,
-    );
+  return (
+    text
+      .replaceAll('localhost:3000', hostPort)
+      // a one-line curl that prints its status with -w and says `# 403` must answer that status
+      .replace(
+        /^(\s*)(curl [^\n]*-w '%\{http_code\}\\n'[^\n]*?)\s+#\s*(\d{3})\b(.*)$/gm,
+        (_, indent: string, cmd: string, status: string, rest: string) =>
+          `${indent}test "$(${cmd})" = ${status}   # ${status}${rest}`,
+      )
+      .replace(
+        new RegExp(`(^|[\\s;])(${Object.keys(TOKEN_VARS).join('|')})=[^\\s;]*`, 'gm'),
+        (_, before: string, name: string) => `${before}${name}=${TOKENS[TOKEN_VARS[name]!]}`,
+      )
+  );
 }
 
 // An HTTP error fails the example unless it says how it fails (-f) or prints the status itself (-w).
