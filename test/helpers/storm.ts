@@ -79,8 +79,8 @@ export async function queryStates(client: Client, itemIds: readonly string[]): P
 /**
  * What the record holds for storm items, against their workflows: each item's row at the workflow's
  * revision with the same history line for line (nothing doubled under another key, nothing lost),
- * every level reached once, every case it opened recorded, and each notice's delivery on the
- * webhook recorded; then `verify-records` finds no difference on the task queue. Returns the
+ * every level reached once, every case it opened recorded, and each notice's result per channel
+ * recorded as the workflow has it; then `verify-records` finds no difference on the task queue. Returns the
  * mismatches (empty when all is well) and counts for the test's summary.
  */
 export async function recordMismatches(
@@ -121,12 +121,13 @@ export async function recordMismatches(
     }
     const deliveries = await listDeliveries(record, { itemId: s.id });
     rows.deliveries += deliveries.length;
-    for (const n of s.notices) {
-      if (
-        !deliveries.some((d) => d.noticeKey === n.key && d.channel === 'webhook' && d.status === 'delivered')
-      )
-        mismatches.push(`${s.id}: delivery of ${n.key} not recorded`);
-    }
+    // each result the workflow holds, per notice and channel, is a row with the same outcome
+    for (const n of s.notices)
+      for (const d of n.deliveries) {
+        const status = d.status === 'delivered' ? 'delivered' : d.status === 'failed' ? 'failed' : 'skipped';
+        if (!deliveries.some((r) => r.noticeKey === n.key && r.channel === d.channel && r.status === status))
+          mismatches.push(`${s.id}: ${d.channel} ${status} of ${n.key} not recorded`);
+      }
   });
   const report = await verifyRecords({ client, record, taskQueue, settleMs: 2000 });
   rows.verified = report.items + report.cases;
