@@ -97,7 +97,6 @@ testOwnServer(
     );
     expect(allUrged).toBe(true);
     let check = await recordMismatches(client, record, taskQueue, ids);
-    const caughtUp = Date.now();
     await pollUntil(
       async () => (check = await recordMismatches(client, record!, taskQueue, ids)).mismatches.length === 0,
       120_000,
