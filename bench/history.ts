@@ -25,6 +25,7 @@ import { startBenchReceiver } from './lib/receiver';
 import { bundle, newWebhookSecret, runId, startServer, startWorker } from './lib/stack';
 import { sleep, table, waitFor } from './lib/stats';
 import { openDatabase } from '../activities/record/db';
+import { recordFootprint, type Footprint } from '../activities/record/store';
 
 /** the three-urge ladder of S4 with second-long intervals, as an office drills it */
 export const HISTORY_DRILL: Policy = {
@@ -44,6 +45,8 @@ export interface HistoryFigures {
   bytes: number;
   /** event type → count, most frequent first */
   byType: Record<string, number>;
+  /** what the record keeps for it (the item with its case and deliveries) */
+  record?: Footprint;
 }
 
 export interface HistoryResult {
@@ -106,7 +109,11 @@ async function itemHistory(): Promise<HistoryFigures> {
     if (!done) throw new Error('the drill item did not reach its third urge within 120 s');
     await handle.executeUpdate(completeItem, { args: [{ actor, comment: '演练结束，确认办结' }] });
     await handle.result();
-    return await figures(handle, 'item: three urges (drill) → 办结', 'dev server');
+    const f = await figures(handle, 'item: three urges (drill) → 办结', 'dev server');
+    // the last batches land after the result: wait until the record holds the completion
+    await waitFor(async () => (await recordFootprint(server.record, [id])).tables.items?.rows === 1, 10_000);
+    await sleep(1000);
+    return { ...f, record: await recordFootprint(server.record, [id]) };
   } finally {
     await worker.stop();
     await receiver.close();
@@ -238,4 +245,14 @@ export function printHistory(r: HistoryResult): void {
       .join(', '),
   ]);
   console.log(table(['history', 'events', 'bytes', 'bytes/event', 'most frequent events'], rows));
+  const rec = r.item.record;
+  if (rec) {
+    console.log(`  the record for the item path: ${rec.rows} rows, ${rec.bytes} bytes`);
+    console.log(
+      table(
+        ['table', 'rows', 'bytes'],
+        Object.entries(rec.tables).map(([t, x]) => [t, x.rows, x.bytes]),
+      ),
+    );
+  }
 }

@@ -13,19 +13,21 @@ import { HELD_DEFAULTS, printHeld, runHeld } from './held';
 import { printHistory, runHistory } from './history';
 import { printScale, runScale, SCALE_DEFAULTS } from './scale';
 import { OVERVIEW_DEFAULTS, printOverview, runOverview } from './overview';
+import { LIST_DEFAULTS, printList, runList } from './list';
 
-const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [overview] [scale] [flags]
+const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [overview] [list] [scale] [flags]
   (no name runs api, storm, held, history and overview with their defaults; scale needs \`npm run cluster\` running)
   api      --concurrency 1,4,16,64  --requests 100  --rounds 4
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
   overview --items 10000  --rounds 100   (the record alone: no Temporal)
+  list     --items 10000  --rounds 200   (GET /v1/items from the record vs the visibility list, same items)
   scale    --targets dev,cluster  --concurrency 16,64  --requests 400  --items 1000
            (two workers and two APIs as processes, against a dev server and against the cluster)
   all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
 
-const NAMES = ['api', 'storm', 'held', 'history', 'overview', 'scale'] as const;
+const NAMES = ['api', 'storm', 'held', 'history', 'overview', 'list', 'scale'] as const;
 type Name = (typeof NAMES)[number];
 const DEFAULT_NAMES: Name[] = ['api', 'storm', 'held', 'history'];
 
@@ -165,6 +167,13 @@ async function main(): Promise<void> {
         maxCached: int(flags, 'max-cached', HELD_DEFAULTS.maxCached),
       });
       printHeld(r);
+      result = r;
+    } else if (name === 'list') {
+      const r = await runList({
+        items: int(flags, 'items', LIST_DEFAULTS.items),
+        rounds: int(flags, 'rounds', LIST_DEFAULTS.rounds),
+      });
+      printList(r);
       result = r;
     } else if (name === 'overview') {
       const r = await runOverview({

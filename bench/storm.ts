@@ -18,6 +18,7 @@ import {
 } from './lib/stack';
 import { pool, round, sleep, summarize, table, waitFor, type Summary } from './lib/stats';
 import type { Policy } from '../workflows/types';
+import { recordLag } from '../activities/record/store';
 
 export interface StormOptions {
   items: number;
@@ -69,6 +70,8 @@ export interface PhaseResult {
   allDeliveredAfterMs: number;
   /** items only: the bulletin that follows each urge (the outbox sends it after the urge) */
   bulletinLagMs?: Summary;
+  /** from the workflow's decision of a history line to its commit in the record (items phase) */
+  recordLagMs?: { n: number; p50: number; p90: number; p99: number; max: number };
 }
 
 export interface StormResult {
@@ -117,7 +120,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
 
 /** Exported for bench/scale.ts, which runs it against a dev server and against a cluster. */
 export async function itemsPhase(
-  server: Pick<BenchServer, 'client'>,
+  server: Pick<BenchServer, 'client'> & { record?: BenchServer['record'] },
   receiver: BenchReceiver,
   taskQueue: string,
   run: string,
@@ -147,6 +150,18 @@ export async function itemsPhase(
   await waitForKeys(receiver, [...urgeKeys, ...bulletinKeys], deadline, opts.deliveryTimeoutSeconds);
   const urge = lags(receiver, urgeKeys, deadline);
   const bulletin = lags(receiver, bulletinKeys, deadline);
+  // the record's lag over the storm: each history line decided at or after the deadline, from the
+  // workflow's instant to the commit that wrote it (once every item's urge line is in)
+  let recordLagMs: Awaited<ReturnType<typeof recordLag>> | undefined;
+  if (server.record) {
+    const record = server.record;
+    await waitFor(
+      async () => (await recordLag(record, ids, deadline.toISOString())).n >= ids.length,
+      opts.deliveryTimeoutSeconds * 1000,
+      500,
+    );
+    recordLagMs = await recordLag(record, ids, deadline.toISOString());
+  }
   return {
     kind: 'items',
     n: ids.length,
@@ -158,6 +173,7 @@ export async function itemsPhase(
     lagMs: summarize(urge),
     allDeliveredAfterMs: urge.length ? Math.max(...urge) : NaN,
     bulletinLagMs: summarize(bulletin),
+    ...(recordLagMs ? { recordLagMs } : {}),
   };
 }
 
@@ -251,6 +267,11 @@ export function printStorm(r: StormResult): void {
   console.log(
     table(['delivery', 'n', 'setup s', 'ready', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'all by s'], rows),
   );
+  const rec = r.phases.find((p) => p.recordLagMs)?.recordLagMs;
+  if (rec)
+    console.log(
+      `  record lag (line decided → row committed), ${rec.n} lines: p50 ${rec.p50} ms, p90 ${rec.p90} ms, p99 ${rec.p99} ms, max ${rec.max} ms`,
+    );
   console.log(
     `  items ÷ baseline: p50 ${r.ratio.p50.toFixed(2)}, p99 ${r.ratio.p99.toFixed(2)}, all delivered ${r.ratio.allDelivered.toFixed(2)}`,
   );

@@ -75,6 +75,8 @@ const Env = z.object({
     .url({ protocol: /^postgres(ql)?$/, error: 'a postgres:// or postgresql:// URL' })
     .optional(),
   DUBAN_DATABASE_DIR: z.string().min(1).optional(),
+  // the embedded record's two loopback ports (lock, then served); default derived from the folder
+  DUBAN_DATABASE_PORT: z.coerce.number().int().min(1024).max(65534).optional(),
   DUBAN_WORKER_METRICS: z
     .string()
     .regex(/^[^\s:]+:\d{1,5}$/, 'host:port where the worker serves Prometheus metrics, e.g. 127.0.0.1:9464')
@@ -99,7 +101,7 @@ export type Config = {
   logLevel: string;
   webUiUrl: string;
   /** the record: a PostgreSQL server when `url` is set, else the embedded PGlite in `dir` */
-  database: { url?: string; dir: string };
+  database: { url?: string; dir: string; port?: number };
   /** host:port of the worker's Prometheus endpoint; off when unset */
   workerMetrics?: string;
   /** raw token settings; parsed by loadTokens() so only the API needs them */
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         e.DUBAN_DATABASE_DIR ??
           join(e.DUBAN_DATA_DIR ? resolve(e.DUBAN_DATA_DIR) : join(projectRoot, 'data'), 'record'),
       ),
+      ...(e.DUBAN_DATABASE_PORT !== undefined ? { port: e.DUBAN_DATABASE_PORT } : {}),
     },
     workerMetrics: e.DUBAN_WORKER_METRICS,
     tokens: { json: e.DUBAN_API_TOKENS, file: e.DUBAN_API_TOKENS_FILE },

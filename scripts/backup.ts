@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
-import { newPglite } from '../activities/record/db';
+import { embeddedInUse, newPglite } from '../activities/record/db';
 
 /** Writes a compressed dump of the data folder to `file` and returns its size in bytes. */
 export async function backupDataDir(dataDir: string, file: string): Promise<number> {
@@ -29,6 +29,10 @@ async function main(): Promise<void> {
       'DUBAN_DATABASE_URL is set: back up that server with pg_dump (docs/record.md), not this script',
     );
   }
+  if (await embeddedInUse(cfg.database.dir, cfg.database.port))
+    throw new ConfigError(
+      `a duban process holds ${cfg.database.dir}: stop it first (the folder belongs to one process)`,
+    );
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = resolve(
     process.argv[2] ?? join(dirname(cfg.database.dir), 'backups', `record-${stamp}.tar.gz`),

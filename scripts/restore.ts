@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, loadConfig } from '../config';
-import { newPglite } from '../activities/record/db';
+import { embeddedInUse, newPglite } from '../activities/record/db';
 
 /** Loads the backup into `dataDir`, checks it opens, and returns the migrations it holds. */
 export async function restoreDataDir(
@@ -38,6 +38,10 @@ async function main(): Promise<void> {
       'DUBAN_DATABASE_URL is set: restore that server with pg_restore (docs/record.md), not this script',
     );
   }
+  if (await embeddedInUse(cfg.database.dir, cfg.database.port))
+    throw new ConfigError(
+      `a duban process holds ${cfg.database.dir}: stop it first (the folder belongs to one process)`,
+    );
   const result = await restoreDataDir(resolve(file), cfg.database.dir, { force: args.includes('--force') });
   if (result.movedAside) process.stdout.write(`kept the previous record at ${result.movedAside}\n`);
   process.stdout.write(`restored ${file} into ${cfg.database.dir} (${result.migrations} migrations)\n`);

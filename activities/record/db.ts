@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import NodeModule from 'node:module';
+import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -264,7 +265,142 @@ export async function serveOverSocket(
   };
 }
 
-/** The record a process is configured for: DUBAN_DATABASE_URL, else the embedded PGlite folder. */
-export function openRecord(config: { database: { url?: string; dir: string } }): Promise<Db> {
-  return openDatabase(config.database.url ? { url: config.database.url } : { dataDir: config.database.dir });
+// ---------- the embedded record in several processes ----------
+
+/**
+ * The ports of an embedded data folder: `lock`, held (listened on, never answered) by the process
+ * that owns the folder, and `lock + 1`, where it serves the record. Listening is the election: the
+ * OS gives a port to one process and takes it back when that process dies, even by SIGKILL, so no
+ * stale lock file can outlive its owner. Derived from the folder's path unless given.
+ */
+export function embeddedPorts(dir: string, port?: number): { lock: number; serve: number } {
+  const lock =
+    port ??
+    40_000 + (parseInt(createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 8), 16) % 10_000) * 2;
+  return { lock, serve: lock + 1 };
+}
+
+function listen(port: number): Promise<Server | undefined> {
+  return new Promise((done, fail) => {
+    const server = createServer((socket) => socket.destroy());
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      err.code === 'EADDRINUSE' ? done(undefined) : fail(err),
+    );
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => done(server));
+  });
+}
+
+/** Whether a process holds the embedded folder (backup and restore need it free). */
+export async function embeddedInUse(dir: string, port?: number): Promise<boolean> {
+  const lock = await listen(embeddedPorts(dir, port).lock);
+  if (!lock) return true;
+  await new Promise((r) => lock.close(r));
+  return false;
+}
+
+const CONNECTION_LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P03']);
+const lostConnection = (err: unknown) => CONNECTION_LOST.has(String((err as { code?: unknown })?.code));
+
+/**
+ * The embedded record shared by every process on this machine that opens the same folder: the
+ * first to claim the folder's lock port opens PGlite, migrates it and serves it over the
+ * PostgreSQL protocol on the next port; every process, that one too, uses it through `pg`. When
+ * the owner stops or dies, the next process whose query finds the server gone claims the folder
+ * and serves it (that query fails and is retried like any database outage).
+ */
+export async function openEmbedded(
+  dir: string,
+  options: { port?: number; onPoolError?: (err: Error) => void; readyTimeoutMs?: number } = {},
+): Promise<Db> {
+  const ports = embeddedPorts(dir, options.port);
+  let owned: { lock: Server; socket: SocketServer; pglite: PGlite } | undefined;
+  let claiming: Promise<void> | undefined;
+  const claim = async (): Promise<void> => {
+    const lock = await listen(ports.lock);
+    if (!lock) return;
+    try {
+      const pglite = await newPglite(dir);
+      try {
+        await migrate(wrapPglite(pglite));
+        owned = { lock, pglite, socket: await serveOverSocket(pglite, { port: ports.serve }) };
+      } catch (err) {
+        await pglite.close();
+        throw err;
+      }
+    } catch (err) {
+      await new Promise((r) => lock.close(r));
+      throw err;
+    }
+  };
+  const reclaim = () => {
+    claiming ??= claim().finally(() => (claiming = undefined));
+    return claiming;
+  };
+  await claim();
+  const url = `postgres://postgres@127.0.0.1:${ports.serve}/postgres`;
+  const pool = postgresDb(url, { ...options, maxConnections: 8 });
+  // another process owns the folder: wait for it to serve (it may be migrating), or take it over
+  const until = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    try {
+      await pool.query('SELECT 1');
+      break;
+    } catch (err) {
+      if (!lostConnection(err) || Date.now() > until) {
+        await pool.close();
+        if (owned) await closeOwned(owned);
+        throw new Error(
+          `the embedded record in ${dir} is held by another process, which does not serve it on ` +
+            `127.0.0.1:${ports.serve} (${(err as Error).message}); stop it, or set DUBAN_DATABASE_PORT ` +
+            `to ports of your choice in every process, or use DUBAN_DATABASE_URL`,
+        );
+      }
+      if (!owned) await reclaim();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const guarded =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        if (lostConnection(err) && !owned) void reclaim().catch(() => undefined);
+        throw err;
+      }
+    };
+  // the owner migrated before serving; the owner may be an older duban than this process
+  if (!owned) await migrate(pool);
+  return {
+    kind: 'pglite',
+    get pglite() {
+      return owned?.pglite;
+    },
+    query: guarded((sql: string, params?: readonly unknown[]) => pool.query(sql, params)) as Db['query'],
+    exec: guarded((sql: string) => pool.exec(sql)),
+    transaction: guarded((fn: Parameters<Db['transaction']>[0]) => pool.transaction(fn)) as Db['transaction'],
+    async close() {
+      await pool.close();
+      if (owned) await closeOwned(owned);
+      owned = undefined;
+    },
+  };
+}
+
+async function closeOwned(o: { lock: Server; socket: SocketServer; pglite: PGlite }): Promise<void> {
+  await o.socket.close();
+  await o.pglite.close();
+  await new Promise((r) => o.lock.close(r));
+}
+
+/**
+ * The record a process is configured for: DUBAN_DATABASE_URL, else the embedded PGlite folder,
+ * shared with the other duban processes that open it (openEmbedded).
+ */
+export function openRecord(config: { database: { url?: string; dir: string; port?: number } }): Promise<Db> {
+  if (config.database.url) return openDatabase({ url: config.database.url });
+  return openEmbedded(
+    config.database.dir,
+    config.database.port !== undefined ? { port: config.database.port } : {},
+  );
 }

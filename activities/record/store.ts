@@ -1323,3 +1323,59 @@ export async function* exportItemPages(
     after = { at: last.assignedAt, id: last.id };
   }
 }
+
+// ---------- measurements (benchmarks, verify) ----------
+
+export interface Footprint {
+  /** table → rows and bytes (pg_column_size of the rows: data, not indexes) */
+  tables: Record<string, { rows: number; bytes: number }>;
+  rows: number;
+  bytes: number;
+}
+
+/** What the record keeps for some items: their rows, their cases' rows and their deliveries. */
+export async function recordFootprint(db: Queryable, itemIds: readonly string[]): Promise<Footprint> {
+  const ids = [...itemIds];
+  const { rows } = await db.query<{ t: string; n: string; b: string | null }>(
+    `WITH c AS (SELECT id FROM cases WHERE item_id = ANY($1::text[]))
+     SELECT 'items' AS t, count(*) AS n, sum(pg_column_size(x.*)) AS b FROM items x WHERE id = ANY($1::text[])
+     UNION ALL SELECT 'item_events', count(*), sum(pg_column_size(x.*)) FROM item_events x WHERE item_id = ANY($1::text[])
+     UNION ALL SELECT 'cases', count(*), sum(pg_column_size(x.*)) FROM cases x WHERE id IN (SELECT id FROM c)
+     UNION ALL SELECT 'case_events', count(*), sum(pg_column_size(x.*)) FROM case_events x WHERE case_id IN (SELECT id FROM c)
+     UNION ALL SELECT 'measures', count(*), sum(pg_column_size(x.*)) FROM measures x WHERE case_id IN (SELECT id FROM c)
+     UNION ALL SELECT 'notice_deliveries', count(*), sum(pg_column_size(x.*)) FROM notice_deliveries x
+       WHERE item_id = ANY($1::text[]) OR case_id IN (SELECT id FROM c)`,
+    [ids],
+  );
+  const tables = Object.fromEntries(rows.map((r) => [r.t, { rows: Number(r.n), bytes: Number(r.b ?? 0) }]));
+  const sum = (k: 'rows' | 'bytes') => Object.values(tables).reduce((a, t) => a + t[k], 0);
+  return { tables, rows: sum('rows'), bytes: sum('bytes') };
+}
+
+/**
+ * The record's lag for some items: from the instant the workflow decided a history line (`at`)
+ * to the commit that wrote it (`recorded_at`), in ms, over the lines decided at or after `since`.
+ */
+export async function recordLag(
+  db: Queryable,
+  itemIds: readonly string[],
+  since: string,
+): Promise<{ n: number; p50: number; p90: number; p99: number; max: number }> {
+  const { rows } = await db.query<Record<string, string | null>>(
+    `WITH l AS (SELECT extract(epoch FROM recorded_at - at) * 1000 AS ms FROM item_events
+       WHERE item_id = ANY($1::text[]) AND at >= $2)
+     SELECT count(*) AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY ms) AS p90,
+       percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99, max(ms) AS max FROM l`,
+    [[...itemIds], filterInstant('since', since)],
+  );
+  const r = rows[0] ?? {};
+  const n = (k: string) => Math.round(Number(r[k] ?? NaN));
+  return { n: Number(r.n ?? 0), p50: n('p50'), p90: n('p90'), p99: n('p99'), max: n('max') };
+}
+
+/** How many items the record holds (a benchmark's setup waits for its items). */
+export async function countItems(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM items');
+  return Number(rows[0]?.n ?? 0);
+}

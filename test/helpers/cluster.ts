@@ -60,6 +60,8 @@ export async function spawnApi(opts: {
   port: number;
   tokens: unknown;
   readyTimeoutMs?: number;
+  /** more environment (DUBAN_DATABASE_URL, say) */
+  env?: Record<string, string>;
 }): Promise<ApiProcess> {
   if (!existsSync(apiMainJs)) throw new Error(`${apiMainJs} is missing: run \`npm run build\` first`);
   const base = { ...process.env };
@@ -75,6 +77,7 @@ export async function spawnApi(opts: {
       DUBAN_API_PORT: String(opts.port),
       DUBAN_API_TOKENS: JSON.stringify(opts.tokens),
       DUBAN_LOG_LEVEL: 'warn',
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

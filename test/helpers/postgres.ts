@@ -16,6 +16,13 @@ export interface TestPostgres {
   url: string;
   /** a further, empty database on the same server */
   createDatabase(): Promise<string>;
+  /**
+   * Stops the server (fast shutdown: open connections are cut) and keeps its data, for an outage;
+   * undefined on DUBAN_TEST_DATABASE_URL, a server the tests do not own.
+   */
+  halt?: () => void;
+  /** starts a halted server again on the same port and data */
+  resume?: () => void;
   stop(): Promise<void>;
 }
 
@@ -123,16 +130,18 @@ export async function startPostgres(): Promise<TestPostgres> {
   try {
     run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
     let port = 0;
-    for (let attempt = 1; ; attempt++) {
-      port = await freePort();
-      const options = [
+    const optionsFor = (p: number) =>
+      [
         '-c listen_addresses=127.0.0.1',
-        `-p ${port}`,
+        `-p ${p}`,
         `-k ${dir}`,
         '-c fsync=off',
         '-c synchronous_commit=off',
         '-c full_page_writes=off',
       ].join(' ');
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      const options = optionsFor(port);
       try {
         run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', options, 'start']);
         break;
@@ -148,7 +157,22 @@ export async function startPostgres(): Promise<TestPostgres> {
     }
     const server = serverOn(`postgres://postgres@127.0.0.1:${port}/postgres`, stopServer);
     await server.init();
-    return server;
+    return Object.assign(server, {
+      halt: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+      resume: () =>
+        run('pg_ctl', [
+          '-D',
+          data,
+          '-l',
+          join(dir, 'server.log'),
+          '-w',
+          '-t',
+          '60',
+          '-o',
+          optionsFor(port),
+          'start',
+        ]),
+    });
   } catch (err) {
     stopServer();
     throw err;

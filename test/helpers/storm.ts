@@ -1,6 +1,9 @@
 // Shared pieces of the reliability tests: a drill policy whose whole ladder runs within seconds,
 // items started straight through the client, and reading many items' state in bounded batches.
 import type { Client } from '@temporalio/client';
+import type { Db } from '../../activities/record/db';
+import { getCase, getItem, listDeliveries } from '../../activities/record/store';
+import { formatDifference, verifyRecords } from '../../scripts/verify-records';
 import { getItemState } from '../../workflows/messages';
 import { itemWorkflowId } from '../../workflows/ids';
 import type { Policy, SupervisionInput, SupervisionState } from '../../workflows/types';
@@ -71,4 +74,63 @@ export async function inBatches<T, R>(
 
 export async function queryStates(client: Client, itemIds: readonly string[]): Promise<SupervisionState[]> {
   return inBatches(itemIds, 10, (id) => client.workflow.getHandle(itemWorkflowId(id)).query(getItemState));
+}
+
+/**
+ * What the record holds for storm items, against their workflows: each item's row at the workflow's
+ * revision with the same history line for line (nothing doubled under another key, nothing lost),
+ * every level reached once, every case it opened recorded, and each notice's result per channel
+ * recorded as the workflow has it; then `verify-records` finds no difference on the task queue. Returns the
+ * mismatches (empty when all is well) and counts for the test's summary.
+ */
+export async function recordMismatches(
+  client: Client,
+  record: Db,
+  taskQueue: string,
+  itemIds: readonly string[],
+): Promise<{
+  mismatches: string[];
+  rows: { items: number; events: number; cases: number; deliveries: number };
+}> {
+  const states = await queryStates(client, itemIds);
+  const mismatches: string[] = [];
+  const rows = { items: 0, events: 0, cases: 0, deliveries: 0, verified: 0 };
+  await inBatches(states, 10, async (s) => {
+    const rec = await getItem(record, s.id);
+    if (!rec) return void mismatches.push(`${s.id}: no row`);
+    rows.items += 1;
+    rows.events += rec.history.length;
+    if (rec.revision !== s.revision)
+      mismatches.push(`${s.id}: revision ${rec.revision}, workflow ${s.revision}`);
+    const line = (h: { at: string; by: string; action: string }) => `${Date.parse(h.at)} ${h.by} ${h.action}`;
+    const [a, b] = [rec.history.map(line), s.history.map(line)];
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      mismatches.push(`${s.id}: history ${a.length} lines in the record, ${b.length} in the workflow`);
+    const levels = ((rec as unknown as { reminders?: { level: number }[] }).reminders ?? []).map(
+      (r) => r.level,
+    );
+    if (JSON.stringify(levels) !== JSON.stringify(s.reminders.map((r) => r.level)))
+      mismatches.push(`${s.id}: levels ${levels.join(',')} in the record`);
+    if (JSON.stringify(rec.caseIds) !== JSON.stringify(s.caseIds))
+      mismatches.push(
+        `${s.id}: cases ${rec.caseIds.join(',')} in the record, ${s.caseIds.join(',')} in the workflow`,
+      );
+    for (const caseId of s.caseIds) {
+      if (await getCase(record, caseId)) rows.cases += 1;
+      else mismatches.push(`${s.id}: case ${caseId} not recorded`);
+    }
+    const deliveries = await listDeliveries(record, { itemId: s.id });
+    rows.deliveries += deliveries.length;
+    // each result the workflow holds, per notice and channel, is a row with the same outcome
+    for (const n of s.notices)
+      for (const d of n.deliveries) {
+        const status = d.status === 'delivered' ? 'delivered' : d.status === 'failed' ? 'failed' : 'skipped';
+        if (!deliveries.some((r) => r.noticeKey === n.key && r.channel === d.channel && r.status === status))
+          mismatches.push(`${s.id}: ${d.channel} ${status} of ${n.key} not recorded`);
+      }
+  });
+  const report = await verifyRecords({ client, record, taskQueue, settleMs: 2000 });
+  rows.verified = report.items + report.cases;
+  mismatches.push(...report.differences.map((d) => `verify-records: ${formatDifference(d)}`));
+  return { mismatches: mismatches.sort(), rows };
 }

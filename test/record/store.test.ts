@@ -28,6 +28,8 @@ import {
   saveUnit,
   toLedgerEvent,
   UnitCycleError,
+  recordFootprint,
+  recordLag,
   UnknownParentError,
   UnknownRecordError,
   type ItemSummaryRow,
@@ -96,6 +98,28 @@ describe.each(backends)('record store on $name', (backend) => {
   afterAll(async () => {
     for (const d of extra) await d.close();
     await db?.close();
+  });
+
+  describe('measurements', () => {
+    it("counts an item's rows and bytes, and the lag from each line's decision to its commit", async () => {
+      await applyItemBatch(db, itemBatch('foot-1', 1));
+      await applyItemBatch(db, itemBatch('foot-1', 2));
+      await applyItemBatch(db, itemBatch('foot-2', 1));
+      const one = await recordFootprint(db, ['foot-1']);
+      expect(one.tables.items).toEqual({ rows: 1, bytes: expect.any(Number) });
+      expect(one.tables.item_events?.rows).toBe(2);
+      expect(one.rows).toBe(3);
+      expect(one.tables.items!.bytes).toBeGreaterThan(100);
+      expect(one.bytes).toBe(Object.values(one.tables).reduce((a, t) => a + t.bytes, 0));
+      expect((await recordFootprint(db, ['foot-1', 'foot-2'])).rows).toBe(5);
+      expect((await recordFootprint(db, ["' OR '1'='1"])).rows).toBe(0);
+      // the fixtures' lines were decided in March 2026 and written now
+      const lag = await recordLag(db, ['foot-1'], '2026-01-01T00:00:00Z');
+      expect(lag.n).toBe(2);
+      expect(lag.p50).toBeGreaterThan(Date.now() - Date.parse('2026-03-03T00:00:00Z'));
+      expect((await recordLag(db, ['foot-1'], new Date().toISOString())).n).toBe(0);
+      await expect(recordLag(db, ['foot-1'], 'soon')).rejects.toThrow(InvalidQueryError);
+    });
   });
 
   describe('migrations', () => {

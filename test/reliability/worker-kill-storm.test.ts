@@ -3,6 +3,8 @@
 // again. At the end every expected urge (item × level) must have reached the webhook receiver, which
 // deduplicates on webhook-id, exactly once as a unique delivery; raw duplicates (a POST that
 // succeeded just before the crash and was retried) are allowed and counted. No item may be stuck.
+// The record (a private PostgreSQL server) must hold every item's rows exactly once: the workflow's
+// history line for line, every level, case and delivery, and `verify-records` finds no difference.
 //
 // CI: 50 items, 3 kills. DUBAN_LONG=1: 500 items. DUBAN_SEED=<n> replays a storm's kill times.
 import { randomUUID } from 'node:crypto';
@@ -12,6 +14,9 @@ import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from '..
 import { inBatches, queryStates, startDrillItem, stormPolicy, urgeKey } from '../helpers/storm';
 import { pollUntil, seededRandom, sleep, spawnWorker, type WorkerProcess } from '../helpers/reliability';
 import { existingTemporal } from '../helpers/temporal';
+import { openDatabase, type Db } from '../../activities/record/db';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { recordMismatches } from '../helpers/storm';
 
 const LONG = process.env.DUBAN_LONG === '1';
 const ITEMS = Number(process.env.DUBAN_STORM_ITEMS ?? (LONG ? 500 : 50));
@@ -25,10 +30,14 @@ jest.setTimeout(LONG ? 1_200_000 : 240_000);
 let server: DevServer | undefined;
 let connection: Connection | undefined;
 let receiver: WebhookReceiver | undefined;
+let pg: TestPostgres | undefined;
+let record: Db | undefined;
 const workers: WorkerProcess[] = [];
 
 afterAll(async () => {
   for (const w of workers) await w.kill('SIGKILL');
+  await record?.close();
+  await pg?.stop();
   await connection?.close();
   await server?.stop();
   await receiver?.close();
@@ -39,6 +48,7 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
   const random = seededRandom(SEED);
   const secret = newWebhookSecret();
   receiver = await startWebhookReceiver({ secret });
+  pg = await startPostgres();
   // an existing server (npm run test:cluster) or a dev server of our own
   const existing = existingTemporal();
   if (!existing) server = await startDevServer({ port: 0, headless: true, logLevel: 'error' });
@@ -48,7 +58,13 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
   const client = new Client({ connection, namespace });
   const taskQueue = `storm-${randomUUID()}`;
   const startWorker = () => {
-    const w = spawnWorker({ address, namespace, taskQueue, webhook: { url: receiver!.url, secret } });
+    const w = spawnWorker({
+      address,
+      namespace,
+      taskQueue,
+      webhook: { url: receiver!.url, secret },
+      env: { DUBAN_DATABASE_URL: pg!.url },
+    });
     workers.push(w);
     return w;
   };
@@ -127,6 +143,15 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
     1000,
   );
 
+  // The record caught up with every workflow: retried writes after each kill doubled nothing.
+  record = await openDatabase({ url: pg.url });
+  let check = await recordMismatches(client, record, taskQueue, ids);
+  await pollUntil(
+    async () => (check = await recordMismatches(client, record!, taskQueue, ids)).mismatches.length === 0,
+    30_000,
+    2000,
+  );
+
   const urges = uniqueUrges();
   const got = new Set(urges.map((r) => r.id));
   const missing = [...expected].filter((k) => !got.has(k));
@@ -147,12 +172,14 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
       duplicates: receiver.duplicates,
     },
     rejectedRequests: receiver.requests.filter((r) => r.status !== 204).length,
+    recordRows: check.rows,
     settledAfterLastRestartMs: settledMs,
     totalMs: Date.now() - t0,
   };
   process.stdout.write(`worker-kill storm summary: ${JSON.stringify(summary)}\n`);
 
   expect({ complete, missing, unexpected }).toEqual({ complete: true, missing: [], unexpected: [] });
+  expect(check.mismatches).toEqual([]);
   expect(urges).toHaveLength(expected.size);
   // each unique urge carries its item and level, signed and verified by the receiver
   for (const r of urges) {

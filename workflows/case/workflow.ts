@@ -15,7 +15,7 @@ import * as msg from '../messages';
 import { deliverAll } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
-import { RECORD_WRITE, written } from '../shared/record-write';
+import { afterDecidingTask, RECORD_WRITE, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { CaseEnd, CaseInput, CaseState, ItemEnd, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
@@ -64,6 +64,8 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   });
   const record = new Outbox<CaseRecordBatch>(async (batches) => {
     const batch = mergeCaseBatches(batches);
+    const wait = afterDecidingTask();
+    if (wait) await wait;
     await written(
       recordCase.executeWithOptions({ ...RECORD_WRITE, summary: `记录第 ${batch.revision} 版` }, [batch]),
     );

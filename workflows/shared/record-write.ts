@@ -1,5 +1,5 @@
 // How a workflow writes its record batch (PostgreSQL, applied exactly once by revision).
-import { sleep, type LocalActivityOptions } from '@temporalio/workflow';
+import { patched, sleep, type LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * The write is fast and idempotent, so it runs as a local activity: one marker event carrying only
@@ -33,4 +33,21 @@ export async function written<T>(write: Promise<T>): Promise<T> {
     await sleep(1);
     throw err;
   }
+}
+
+/** the patch that moved each record write behind the completion of the task that decided it */
+export const RECORD_AFTER_TASK = 'record-after-deciding-task';
+
+/**
+ * Waits (a 1 ms timer) until the workflow task that decided a batch has completed. A local activity
+ * runs inside its task: a worker killed after the write but before the task completed has written
+ * a batch from a task that never happened, and the task run again (at a later workflow time, with
+ * what arrived meanwhile) computes different content under the same revision, which the record
+ * then skips as a duplicate. Behind the timer the batch comes from a completed task, the same on
+ * every replay, so skipping a revision already written loses nothing.
+ */
+export function afterDecidingTask(): Promise<void> | undefined {
+  // no promise on the old path: even an await of nothing would move the write behind the commands
+  // other lanes issue in the same activation, and the old histories would no longer replay
+  return patched(RECORD_AFTER_TASK) ? sleep(1) : undefined;
 }

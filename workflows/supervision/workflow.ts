@@ -28,7 +28,7 @@ import * as m from '../messages';
 import { deliverAll } from '../notify';
 import { mergeChanges, recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
-import { written } from '../shared/record-write';
+import { afterDecidingTask, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { ItemEnd, ItemStatus, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
@@ -153,7 +153,10 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   const record = new Outbox<ItemRecordBatch>(async (batch) => {
     const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
       ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
-    await written(recordItem(batch.reduce(merge)));
+    const merged = batch.reduce(merge);
+    const wait = afterDecidingTask();
+    if (wait) await wait;
+    await written(recordItem(merged));
   });
   const lanes = [notices, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;

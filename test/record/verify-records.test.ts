@@ -1,0 +1,138 @@
+// `npm run verify-records` against a real dev server and a real PostgreSQL: silent while the record
+// follows the workflows (an open item, a completed one), and it names each difference, exiting 1,
+// once the record and Temporal disagree (a row moved on by hand, a workflow terminated behind the
+// record's back). The command itself runs as the compiled script (run `npm run build` first).
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { openDatabase, type Db } from '../../activities/record/db';
+import { applyItemBatch, getItem } from '../../activities/record/store';
+import { officialCalendar } from '../../domain/calendar/official';
+import { verifyRecords } from '../../scripts/verify-records';
+import { itemWorkflowId } from '../../workflows/ids';
+import { completeItem } from '../../workflows/messages';
+import { summaryOf } from '../../workflows/supervision/record-view';
+import type { SupervisionState } from '../../workflows/types';
+import { createWorker } from '../../worker/worker';
+import { itemInput } from '../helpers/fixtures';
+import { startPostgres, type TestPostgres } from '../helpers/postgres';
+import { pollUntil } from '../helpers/reliability';
+import { createDevServerEnv } from '../helpers/temporal';
+
+const script = join(resolve(__dirname, '..', '..'), 'dist', 'scripts', 'verify-records.js');
+jest.setTimeout(180_000);
+
+let env: TestWorkflowEnvironment;
+let pg: TestPostgres;
+let record: Db;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `verify-${randomUUID()}`;
+
+beforeAll(async () => {
+  [env, pg] = await Promise.all([createDevServerEnv(), startPostgres()]);
+  record = await openDatabase({ url: pg.url });
+  worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    deps: { calendar: officialCalendar(), channels: {}, record, client: env.client },
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running?.catch(() => undefined);
+  await record?.close();
+  await env?.teardown();
+  await pg?.stop();
+});
+
+function cli(args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [script, '--settle', '1', '--task-queue', taskQueue, ...args],
+      {
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: env.address,
+          TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+          DUBAN_DATABASE_URL: pg.url,
+        },
+        timeout: 60_000,
+      },
+      (err, stdout, stderr) =>
+        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('silent while the record follows; names every difference once they part', async () => {
+  const open = itemInput();
+  const done = itemInput();
+  for (const input of [open, done])
+    await env.client.workflow.start('supervisionItem', {
+      workflowId: itemWorkflowId(input.itemId),
+      taskQueue,
+      args: [input],
+    });
+  const handle = env.client.workflow.getHandle(itemWorkflowId(done.itemId));
+  await handle.executeUpdate(completeItem, {
+    args: [{ comment: '办结', actor: { id: 'director-li', role: 'manager' } }],
+  });
+  const final = (await handle.result()) as SupervisionState;
+  // the completed item's last batch lands, and visibility lists both workflows
+  expect(
+    await pollUntil(async () => (await getItem(record, done.itemId))?.status === 'completed', 30_000),
+  ).toBe(true);
+  let report = await verifyRecords({ client: env.client, record, taskQueue, settleMs: 1000 });
+  await pollUntil(async () => {
+    report = await verifyRecords({ client: env.client, record, taskQueue, settleMs: 1000 });
+    return report.items === 2;
+  }, 30_000);
+  expect(report).toEqual({ items: 2, cases: 0, differences: [] });
+  const clean = await cli();
+  expect(clean.stderr).toBe('');
+  expect(clean.stdout).toBe('verify-records: 2 items and 0 cases checked, 0 differences\n');
+  expect(clean.code).toBe(0);
+
+  // A batch the workflow never sent: the record says paused at a revision the workflow never reached.
+  const stored = (await getItem(record, done.itemId))!;
+  await applyItemBatch(record, {
+    itemId: done.itemId,
+    revision: stored.revision + 100,
+    summary: { ...summaryOf(final), status: 'paused' },
+    events: [],
+  });
+  // The open item's workflow is terminated: its record row stays open with nothing behind it.
+  await env.client.workflow.getHandle(itemWorkflowId(open.itemId)).terminate('verify-records test');
+
+  report = await verifyRecords({ client: env.client, record, taskQueue, settleMs: 500 });
+  const lines = report.differences.map(
+    (d) => `${d.id} ${d.field} ${JSON.stringify(d.record)} ${JSON.stringify(d.workflow)}`,
+  );
+  expect(lines.sort()).toEqual(
+    [
+      `${done.itemId} revision ${stored.revision + 100} ${final.revision}`,
+      `${done.itemId} status "paused" "completed"`,
+      `${open.itemId} workflow "open" "terminated"`,
+    ].sort(),
+  );
+
+  const dirty = await cli();
+  expect(dirty.code).toBe(1);
+  expect(dirty.stdout).toContain(`item ${done.itemId}: status: record "paused", workflow "completed"`);
+  expect(dirty.stdout).toContain(`item ${open.itemId}: workflow: record "open", workflow "terminated"`);
+  expect(dirty.stdout).toMatch(/2 items and 0 cases checked, 3 differences\n$/);
+
+  // bad arguments are the operator's mistake: exit 2 with the usage
+  const bad = await cli(['--recent', 'soon']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('--recent: a number ≥ 0, not "soon"');
+});
