@@ -15,7 +15,14 @@ import {
 import { formatLocal } from '../workflows/format';
 import type { CalendarService } from '../activities/calendar/service';
 import type { CalendarData } from '../domain/calendar/working-calendar';
-import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
+import type {
+  AddIntervalRequest,
+  AddIntervalResult,
+  ComputeDeadlineRequest,
+  Deadline,
+  PlanScheduleRequest,
+  Schedule,
+} from '../workflows/types';
 
 /** The part of WorkingCalendar the API uses (synchronous, no I/O once loaded). */
 export interface CalendarPort {
@@ -23,6 +30,7 @@ export interface CalendarPort {
   readonly data: CalendarData;
   computeDeadline(req: ComputeDeadlineRequest): Deadline;
   planSchedule(req: PlanScheduleRequest): Schedule;
+  addInterval(req: AddIntervalRequest): AddIntervalResult;
 }
 
 export interface ApiContext {

@@ -53,7 +53,17 @@ const ItemState = z
   .looseObject({
     id: z.string(),
     title: z.string(),
-    status: z.enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled']),
+    status: z.enum([
+      'awaiting_acknowledgement',
+      'declined',
+      'open',
+      'warning',
+      'overdue',
+      'under_review',
+      'paused',
+      'completed',
+      'cancelled',
+    ]),
     light: z.enum(['green', 'yellow', 'red']),
     deadlineAt: z.string().optional(),
     urgeCount: z.int(),
@@ -76,6 +86,19 @@ const ItemState = z
       )
       .optional(),
     currentStage: z.string().optional(),
+    acknowledgement: z
+      .looseObject({
+        unit: z.looseObject({ id: z.string(), name: z.string() }),
+        dueAt: z.string(),
+        acknowledgedAt: z.string().optional(),
+        late: z.boolean().optional(),
+      })
+      .optional()
+      .openapi({ description: '签收: present when the item asks for it; late is 领办逾期' }),
+    declines: z
+      .array(z.looseObject({ id: z.string(), reason: z.string(), at: z.string() }))
+      .optional()
+      .openapi({ description: '退回交办, each with the office’s reassignment once made' }),
     history: z.array(z.looseObject({ at: z.string(), by: z.string(), action: z.string() })),
   })
   .openapi('ItemState', { description: 'the whole state of a supervision item, as its workflow reports it' });
@@ -106,6 +129,10 @@ const Preview = z
     finalDeadlineAt: z.string(),
     warningAt: z.string().optional(),
     reminders: z.array(z.object({ level: z.int(), name: z.string(), at: z.string() })),
+    acknowledgeBy: z
+      .string()
+      .optional()
+      .openapi({ description: '签收 due instant, when the item asks for it' }),
     receipt: z.looseObject({ rule: z.string(), summary: z.string() }),
     calendar: Calendar,
     stages: z.array(z.looseObject({ name: z.string(), deadlineAt: z.string() })).optional(),
@@ -333,9 +360,11 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       responses: {
         200: json(
           'the Update’s result',
-          a.path === 'reports' || a.path === 'extension-request'
+          a.path === 'reports' || a.path === 'extension-request' || a.path === 'decline'
             ? z.looseObject({ id: z.string() })
-            : ItemState,
+            : a.path === 'acknowledge'
+              ? z.looseObject({ unit: z.looseObject({ id: z.string() }), acknowledgedAt: z.string() })
+              : ItemState,
         ),
         ...errorResponses({ body: true, params: true, roles: a.roles, notFound: true, conflict: true }),
       },

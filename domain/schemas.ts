@@ -132,6 +132,13 @@ export const Interval = z
   .openapi('Interval', { description: 'working days on the calendar, or an ISO 8601 duration (drills)' });
 export type Interval = z.infer<typeof Interval>;
 
+/** an interval that must pass some time: at least one working day (a `{duration}` is a drill) */
+export const PositiveInterval = z
+  .union([z.strictObject({ workingDays: z.int().min(1).max(250) }), Interval.options[1]])
+  .openapi('PositiveInterval', {
+    description: 'at least one working day, or an ISO 8601 duration (drills, may be seconds)',
+  });
+
 export const Due = z
   .union([
     z.strictObject({ workingDays: z.int().min(1).max(250) }),
@@ -236,6 +243,9 @@ export const Policy = z
     title: text(100).optional(),
     source: text(300).optional(),
     warnBefore: Interval.optional(),
+    acknowledgeWithin: PositiveInterval.optional().openapi({
+      description: '签收: the lead unit acknowledges within this; set, every item on the policy asks for it',
+    }),
     reminders: z.array(Level).min(1, 'a policy needs at least one level').max(5),
     clockStopsDuringReview: z.boolean().optional(),
     unitMeasures: measureList.optional(),
@@ -281,6 +291,14 @@ export const CreateItem = z
       .refine((s) => new Set(s.map((x) => x.name)).size === s.length, 'stage names must be unique')
       .optional(),
     policy: PolicyChoice.optional(),
+    acknowledge: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          '签收: true asks the lead unit to acknowledge within the policy’s acknowledgeWithin (default 1 working ' +
+          'day), false does not even when the policy sets it; absent, the policy decides',
+      }),
     timeZone: z
       .string()
       .min(1)
@@ -336,10 +354,40 @@ export type ExtensionDecisionInput = z.infer<typeof ExtensionDecisionInput>;
 export const ReasonInput = z.strictObject({ reason: text(5000) }).openapi('ReasonInput');
 export type ReasonInput = z.infer<typeof ReasonInput>;
 
+/** 签收: the lead unit (or staff on its behalf) says it has received the item */
+export const AcknowledgeInput = z.strictObject({ note: text(2000).optional() }).openapi('AcknowledgeInput');
+export type AcknowledgeInput = z.infer<typeof AcknowledgeInput>;
+
+/** 退回交办: not the unit's responsibility, with the reason */
+export const DeclineInput = z.strictObject({ reason: text(5000) }).openapi('DeclineInput');
+export type DeclineInput = z.infer<typeof DeclineInput>;
+
+/** after a 退回交办: the office names the new lead unit (by id alone: from the directory) */
+export const ReassignInput = z
+  .strictObject({
+    leadUnit: UnitRef,
+    responsible: Responsible.optional().openapi({
+      description: 'absent: the new lead unit’s principal and inCharge from the directory',
+    }),
+    comment: text(5000).optional(),
+  })
+  .openapi('ReassignInput');
+export type ReassignInput = z.infer<typeof ReassignInput>;
+
 export const ItemListQuery = z
   .strictObject({
     status: z
-      .enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled'])
+      .enum([
+        'awaiting_acknowledgement',
+        'declined',
+        'open',
+        'warning',
+        'overdue',
+        'under_review',
+        'paused',
+        'completed',
+        'cancelled',
+      ])
       .optional(),
     light: z.enum(['green', 'yellow', 'red']).optional(),
     leadUnit: id.optional(),

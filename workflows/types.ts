@@ -61,7 +61,7 @@ export interface SkippedDay {
 }
 
 export interface ReceiptAdjustment {
-  kind: 'extension' | 'pause' | 'review_clock_stop' | 'calendar';
+  kind: 'extension' | 'pause' | 'review_clock_stop' | 'calendar' | 'reassignment';
   at: string; // when the deadline moved
   from: string; // old deadline instant
   to: string; // new deadline instant
@@ -248,7 +248,15 @@ export interface NoticeRecord {
 // ---------- supervision item ----------
 
 export type ItemStatus =
-  'open' | 'warning' | 'overdue' | 'under_review' | 'paused' | 'completed' | 'cancelled';
+  | 'awaiting_acknowledgement' // 待签收
+  | 'declined' // 已退回交办
+  | 'open'
+  | 'warning'
+  | 'overdue'
+  | 'under_review'
+  | 'paused'
+  | 'completed'
+  | 'cancelled';
 export type Light = 'green' | 'yellow' | 'red';
 
 export interface SupervisionInput {
@@ -275,6 +283,8 @@ export interface SupervisionInput {
   origin?: { caseId: string; measureId: string };
   /** the request body as given, kept for idempotent create (same id + same body) */
   requestHash?: string;
+  /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */
+  acknowledgeWithin?: Interval;
   /** continue-as-new once the run's history reaches this many events (default 10,000) */
   continueAsNewAfterEvents?: number;
   /** state carried over continue-as-new */
@@ -295,6 +305,34 @@ export interface ReminderRecord {
   caseId?: string;
   /** for a manual urge: how it was made and its note */
   manual?: { channel: 'phone' | 'letter' | 'visit'; note: string };
+}
+
+/** 签收 by the lead unit: when it is due, and when and by whom it came (late: 领办逾期) */
+export interface AcknowledgementRecord {
+  /** the lead unit that owes it (a reassignment starts a new one for the new unit) */
+  unit: { id: string; name: string };
+  interval: Interval;
+  /** from the assignment, or from the reassignment */
+  since: string;
+  dueAt: string;
+  /** the one reminder, when the due instant passed without 签收 */
+  remindedAt?: string;
+  acknowledgedAt?: string;
+  by?: string;
+  note?: string;
+  /** acknowledged after dueAt: 领办逾期 */
+  late?: boolean;
+}
+
+/** 退回交办: a lead unit gave the item back, and what the office did with it */
+export interface DeclineRecord {
+  id: string;
+  unit: { id: string; name: string };
+  reason: string;
+  at: string;
+  by: string;
+  /** the office's answer: a new lead unit (the clock restarts) */
+  reassigned?: { leadUnit: { id: string; name: string }; at: string; by: string; comment?: string };
 }
 
 /** 领导批示 recorded on an item (S4 §四(五)2) */
@@ -371,6 +409,10 @@ export interface SupervisionState {
   extensions: ExtensionRecord[];
   /** the cases the ladder opened, in order of level */
   caseIds: string[];
+  /** 签收 (absent where the item does not ask for it) */
+  acknowledgement?: AcknowledgementRecord;
+  /** 退回交办, in order; the last one without `reassigned` holds the item `declined` */
+  declines?: DeclineRecord[];
   /** 领导批示 (absent on a first-generation state) */
   instructions?: InstructionRecord[];
   policy: string;
@@ -432,6 +474,8 @@ export interface CaseInput {
     appealWindow?: number | Interval;
     review?: number | Interval;
   };
+  /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */
+  acknowledgeWithin?: Interval;
   /** continue-as-new once the run's history reaches this many events (default 10,000) */
   continueAsNewAfterEvents?: number;
   carried?: CaseState;

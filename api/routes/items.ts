@@ -5,13 +5,16 @@ import { Router, type Response } from 'express';
 import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
 import {
+  AcknowledgeInput,
   CompleteInput,
   CreateItem,
+  DeclineInput,
   ExtensionDecisionInput,
   ExtensionRequestInput,
   InstructionInput,
   ItemListQuery,
   ReasonInput,
+  ReassignInput,
   ReportInput,
   ReviewInput,
   UrgeInput,
@@ -19,11 +22,14 @@ import {
 } from '../../domain/schemas';
 import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
 import {
+  acknowledgeItem,
   cancelItem,
   completeItem,
   decideExtension,
+  declineItem,
   getItemState,
   pauseItem,
+  reassignItem,
   recordInstruction,
   recordUrge,
   requestExtension,
@@ -37,6 +43,7 @@ import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import type {
   Deadline,
   Due,
+  Interval,
   Policy,
   Schedule,
   SupervisionInput,
@@ -45,7 +52,7 @@ import type {
 import { listItems, InvalidQueryError } from '../../activities/record/store';
 import { scopeItem, unitOf } from '../access';
 import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
-import { resolveUnits, type ResolvedItem } from '../directory';
+import { resolveReassignment, resolveUnits, type ResolvedItem } from '../directory';
 import { conflict, HttpProblem, invalidField } from '../errors';
 import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
@@ -54,6 +61,8 @@ import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 
 export const DEFAULT_DUE: Due = { workingDays: 15 };
+/** 签收 within one working day unless the policy says otherwise (DESIGN: 签收) */
+export const DEFAULT_ACKNOWLEDGE_WITHIN: Interval = { workingDays: 1 };
 export const ITEM_WORKFLOW_TYPE = 'supervisionItem';
 type SupervisionItemWorkflow = (input: SupervisionInput) => Promise<unknown>;
 
@@ -61,7 +70,30 @@ export const IdParam = z.strictObject({ id: idString });
 
 export const ITEM_ACTIONS: ActionSpec[] = [
   // A unit account may take the actions whose roles name `unit`, on its own items only (api/access.ts).
-  // 签收 (acknowledge) and 退回交办 (decline) join here with roles ['unit', 'staff'] / ['unit'].
+  action({
+    path: 'acknowledge',
+    roles: ['unit', 'staff'],
+    schema: AcknowledgeInput,
+    update: acknowledgeItem,
+    summary: 'Acknowledge the item as its lead unit (签收; staff may do it on the unit’s behalf)',
+    answer: (o) => o.acknowledgement,
+  }),
+  action({
+    path: 'decline',
+    roles: ['unit'],
+    schema: DeclineInput,
+    update: declineItem,
+    summary: 'Give the item back before 签收, with the reason (退回交办); the office reassigns or cancels',
+    answer: (o) => o.decline,
+  }),
+  action({
+    path: 'reassign',
+    roles: ['staff', 'manager'],
+    schema: ReassignInput,
+    update: reassignItem,
+    summary: 'Name a new lead unit for an item given back (重新交办); the clock restarts from now',
+    prepare: resolveReassignment,
+  }),
   action({
     path: 'reports',
     roles: ['staff', 'unit'],
@@ -160,6 +192,8 @@ export interface ItemPlan {
   deadline: Deadline;
   stages?: { name: string; due: Due; deadline: Deadline }[];
   schedule: Schedule;
+  /** 签收: the interval the lead unit has, and its due instant; absent when the item does not ask */
+  acknowledge?: { within: Interval; dueAt: string };
 }
 
 /**
@@ -170,7 +204,7 @@ export interface ItemPlan {
  */
 export function planItem(
   ctx: ApiContext,
-  body: Pick<CreateItem, 'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages'>,
+  body: Pick<CreateItem, 'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages' | 'acknowledge'>,
   opts: { pastAllowed?: boolean } = {},
 ): ItemPlan {
   const timeZone = body.timeZone ?? ctx.timeZone;
@@ -227,7 +261,32 @@ export function planItem(
   } catch (err) {
     throw invalidField('policy', (err as Error).message);
   }
-  return { policy, timeZone, assignedAt, due, deadline, stages, schedule };
+  // the item asks for 签收 when it says so, or when its policy gives a window and it does not refuse
+  const within =
+    body.acknowledge === false
+      ? undefined
+      : body.acknowledge
+        ? (policy.acknowledgeWithin ?? DEFAULT_ACKNOWLEDGE_WITHIN)
+        : policy.acknowledgeWithin;
+  let acknowledge: ItemPlan['acknowledge'];
+  if (within) {
+    try {
+      const { at } = ctx.calendar.addInterval({ from: assignedAt, interval: within, direction: 1, timeZone });
+      acknowledge = { within, dueAt: at };
+    } catch (err) {
+      throw invalidField('policy.acknowledgeWithin', (err as Error).message);
+    }
+  }
+  return {
+    policy,
+    timeZone,
+    assignedAt,
+    due,
+    deadline,
+    stages,
+    schedule,
+    ...(acknowledge ? { acknowledge } : {}),
+  };
 }
 
 function staticDetails(body: ResolvedItem, plan: ItemPlan): string {
@@ -253,6 +312,7 @@ export function previewOf(plan: ItemPlan) {
     finalDeadlineAt: last.at,
     warningAt: plan.schedule.warningAt,
     reminders: plan.schedule.levels.map((l) => ({ level: l.level, name: l.name, at: l.dueAt })),
+    ...(plan.acknowledge ? { acknowledgeBy: plan.acknowledge.dueAt } : {}),
     receipt: plan.deadline.receipt,
     calendar: plan.deadline.calendar,
     ...(plan.stages
@@ -385,6 +445,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       due: plan.due,
       stages: input.stages,
       policy: plan.policy,
+      ...(plan.acknowledge ? { acknowledgeWithin: plan.acknowledge.within } : {}),
       timeZone: plan.timeZone,
       calendar: sliceCalendarData(ctx.calendar.data, window.from, window.through),
       createdBy: actorOf(res.locals),
@@ -445,8 +506,9 @@ export function itemsRouter(ctx: ApiContext): Router {
       validate('body', spec.schema),
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
-        const payload = res.locals.body as Record<string, unknown>;
-        if (spec.path === 'extension-request') checkExtensionDue(payload, ctx.now());
+        const given = res.locals.body as Record<string, unknown>;
+        if (spec.path === 'extension-request') checkExtensionDue(given, ctx.now());
+        const payload = spec.prepare ? await spec.prepare(ctx, given) : given;
         const outcome = await spec.run(
           ctx.client,
           itemWorkflowId(id),

@@ -480,3 +480,200 @@ describe('every urge has its consequence and its reason (S4 §四(五), S2 §五
     expect(t.levelOpensCase({ measures: [{ code: 'admonition_talk' }] })).toBe(true);
   });
 });
+
+describe('签收 and 退回交办', () => {
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+  const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
+  const otherUnit: Actor = { id: 'liaison-water', role: 'unit', unit: 'u-water' };
+  const water = { id: 'u-water', name: '市水务局', liaison: { id: 'p-water', name: '周联络' } };
+  const waterPeople = { principal: { id: 'p-water-chief', name: '孙局长' } };
+  // Monday 09-07 09:00 + 1 working day: the close of Tuesday 09-08 in Shanghai
+  const ACK_DUE = '2026-09-08T15:59:59.999Z';
+  const asking = () => start({ acknowledgeWithin: { workingDays: 1 } });
+
+  test('an item asks for 签收 only when its input says so: the others start open as ever', () => {
+    const { state } = asking();
+    expect(state.status).toBe('awaiting_acknowledgement');
+    expect(state.light).toBe('green');
+    expect(state.acknowledgement).toMatchObject({ unit: { id: 'u-housing' }, dueAt: ACK_DUE });
+    expect(nextWakeUp(state)).toMatchObject({ kind: 'acknowledgement', at: Date.parse(ACK_DUE) });
+    expect(currentDetails(state, 'Asia/Shanghai')).toContain('待签收：市住建局，签收期限 2026-09-08 23:59');
+    expect(timerSummary(state, nextWakeUp(state)!, 'Asia/Shanghai')).toBe(
+      '等待签收 2026-09-08 23:59（市住建局）',
+    );
+    const plain = start().state;
+    expect(plain.status).toBe('open');
+    expect(plain.acknowledgement).toBeUndefined();
+    expect(v.checkAcknowledge(plain, { actor: unit }, { now: 0, timeZone: 'Asia/Shanghai' })?.message).toBe(
+      '本事项未要求签收',
+    );
+  });
+
+  test('签收 in time opens the item; a second 签收 is refused with the reason', () => {
+    const { state, ctx, t0 } = asking();
+    const r = t.acknowledgeItem(state, { actor: unit, note: '已安排专人' }, ctx(t0 + 3_600_000));
+    expect(r.state.status).toBe('open');
+    expect(r.outcome.acknowledgement).toMatchObject({ by: unit.id, note: '已安排专人' });
+    expect(r.outcome.acknowledgement.late).toBeUndefined();
+    expect(r.state.history.at(-1)).toMatchObject({
+      action: 'acknowledged',
+      detail: '市住建局签收：已安排专人',
+    });
+    // no 签收 reminder is left: the next wake-up is the warning
+    expect(nextWakeUp(r.state)?.kind).toBe('warning');
+    const twice = v.checkAcknowledge(r.state, { actor: staff }, ctx(t0 + 7_200_000));
+    expect(twice).toEqual({
+      type: 'InvalidState',
+      message: '市住建局已于2026-09-07 10:00签收，不能重复签收',
+    });
+    // another unit's account (an assisting unit, say) does not 签收 for the lead unit
+    expect(v.checkAcknowledge(state, { actor: otherUnit }, ctx(t0))?.message).toBe(
+      '只有牵头单位（市住建局）可以签收',
+    );
+  });
+
+  test('late: reminded once at the due instant (领办逾期), the deadline clock never stops', () => {
+    const { state, ctx } = asking();
+    const r = runUntil(state, Date.parse(ACK_DUE), ctx);
+    expect(r.state.acknowledgement?.remindedAt).toBe(ACK_DUE);
+    expect(r.state.history.at(-1)).toMatchObject({ action: 'acknowledgement_overdue' });
+    expect(r.state.history.at(-1)?.detail).toContain('领办逾期：市住建局未在2026-09-08 23:59前签收');
+    const reminders = noticesOf(r.effects);
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toMatchObject({ kind: 'item_event', subject: '签收提醒：推进老旧小区改造（测试）' });
+    expect(reminders[0]!.recipients.map((x) => x.role)).toContain('liaison');
+    expect(r.state.deadlineAt).toBe(state.deadlineAt);
+    // once only: the warning is next, and the ladder follows on time without 签收
+    expect(nextWakeUp(r.state)?.kind).toBe('warning');
+    const overdue = runUntil(r.state, Date.parse(state.deadlineAt!), ctx);
+    expect(overdue.state).toMatchObject({ status: 'overdue', urgeCount: 1 });
+    const late = t.acknowledgeItem(
+      overdue.state,
+      { actor: staff },
+      ctx(Date.parse(state.deadlineAt!) + 1000),
+    );
+    expect(late.outcome.acknowledgement.late).toBe(true);
+    expect(late.state.history.at(-1)?.detail).toBe(
+      '市住建局（督查室代为签收）签收（领办逾期：签收期限2026-09-08 23:59）',
+    );
+  });
+
+  test('退回交办 holds the item for the office, which reassigns it: the clock restarts from then', () => {
+    const { state, ctx, t0 } = asking();
+    const d = t.declineItem(state, { reason: '该事项属水务部门职责', actor: unit }, ctx(t0 + 3_600_000));
+    expect(d.state.status).toBe('declined');
+    expect(d.outcome.decline).toMatchObject({
+      id: 'd1',
+      unit: { id: 'u-housing' },
+      reason: '该事项属水务部门职责',
+    });
+    const toOffice = noticesOf(d.effects);
+    expect(toOffice).toHaveLength(1);
+    expect(toOffice[0]).toMatchObject({
+      subject: '退回交办：推进老旧小区改造（测试）',
+      office: '市政府督查室',
+    });
+    expect(toOffice[0]!.recipients).toEqual([
+      { id: 'office:市政府督查室', name: '市政府督查室', role: 'office' },
+    ]);
+    // nothing fires while the office decides, not even long past the old deadline
+    expect(nextWakeUp(d.state)).toBeUndefined();
+    expect(currentDetails(d.state, 'Asia/Shanghai')).toContain(
+      '已退回交办：市住建局（该事项属水务部门职责）',
+    );
+    // nobody works on a declined item meanwhile, and it is not declined twice
+    expect(v.checkReport(d.state, { kind: 'progress', summary: 'x' })?.message).toBe(
+      '事项已退回交办，待督查室重新交办或撤销',
+    );
+    expect(v.checkUrge(d.state)?.message).toContain('退回交办');
+    expect(v.checkDecline(d.state, { reason: 'x', actor: unit })?.message).toContain('退回交办');
+    expect(v.checkReassign(d.state, { leadUnit: { id: 'u-housing', name: '市住建局' } })).toEqual({
+      type: 'InvalidInput',
+      message: '不能重新交办给退回交办的原承办单位（市住建局）',
+    });
+    expect(v.checkReassign(state, { leadUnit: water })?.message).toBe('事项未被退回交办，不能重新交办');
+
+    // reassigned on Thursday 09-10 10:00: 5 working days from then end on Thursday 09-17
+    const at = Date.parse('2026-09-10T02:00:00.000Z');
+    const r = t.reassignItem(
+      d.state,
+      { leadUnit: water, responsible: waterPeople, comment: '请水务局牵头', actor: manager },
+      ctx(at),
+      { workingDays: 5 },
+    );
+    expect(r.state.leadUnit.id).toBe('u-water');
+    expect(r.state.responsible).toEqual(waterPeople);
+    expect(r.state.deadlineAt).toBe('2026-09-17T15:59:59.999Z');
+    expect(r.outcome.deadlineAt).toBe('2026-09-17T15:59:59.999Z');
+    expect(r.state.deadline?.receipt.assignedAt).toBe('2026-09-10T02:00:00.000Z');
+    expect(r.state.deadline?.receipt.adjustments).toEqual([
+      expect.objectContaining({
+        kind: 'reassignment',
+        from: state.deadlineAt,
+        to: '2026-09-17T15:59:59.999Z',
+      }),
+    ]);
+    expect(r.state.schedule?.deadlineAt).toBe('2026-09-17T15:59:59.999Z');
+    // the new unit owes its own 签收, one working day from the reassignment
+    expect(r.state.acknowledgement).toMatchObject({
+      unit: { id: 'u-water' },
+      dueAt: '2026-09-11T15:59:59.999Z',
+    });
+    expect(r.state.acknowledgement?.remindedAt).toBeUndefined();
+    expect(r.state.status).toBe('awaiting_acknowledgement');
+    expect(r.state.declines![0]!.reassigned).toMatchObject({ leadUnit: { id: 'u-water' }, by: manager.id });
+    expect(r.state.history.at(-1)).toMatchObject({
+      action: 'reassigned',
+      detail: '重新交办：市住建局 → 市水务局（请水务局牵头）',
+    });
+    const told = noticesOf(r.effects)[0]!;
+    expect(told.subject).toBe('督办事项交办：推进老旧小区改造（测试）');
+    expect(told.recipients.map((x) => x.id)).toEqual(['p-water', 'p-water-chief']);
+    expect(told.next).toContain('请于2026-09-11 23:59前签收');
+    // the old unit is no longer the lead: its account cannot 签收; the new one can
+    expect(v.checkAcknowledge(r.state, { actor: unit }, ctx(at))?.message).toContain('市水务局');
+    expect(v.checkAcknowledge(r.state, { actor: otherUnit }, ctx(at))).toBeUndefined();
+  });
+
+  test('退回交办 is refused after 签收, after an urge, and on an item that never asked for 签收', () => {
+    const { state, ctx, t0 } = asking();
+    const acked = t.acknowledgeItem(state, { actor: unit }, ctx(t0)).state;
+    expect(v.checkDecline(acked, { reason: 'x', actor: unit })).toEqual({
+      type: 'InvalidState',
+      message: '已签收，不能再退回交办',
+    });
+    const urged = t.recordUrge(state, { channel: 'phone', note: '电话催办', actor: staff }, ctx(t0)).state;
+    expect(v.checkDecline(urged, { reason: 'x', actor: unit })?.message).toBe('事项已被催办，不能再退回交办');
+    expect(v.checkDecline(start().state, { reason: 'x', actor: unit })?.message).toContain('未要求签收');
+    expect(v.checkDecline(state, { reason: 'x', actor: otherUnit })?.message).toContain('只有牵头单位');
+  });
+
+  test('a declined item may be cancelled instead', () => {
+    const { state, ctx, t0 } = asking();
+    const d = t.declineItem(state, { reason: '不属本单位职责', actor: unit }, ctx(t0)).state;
+    expect(v.checkCancel(d)).toBeUndefined();
+    const c = t.cancelItem(d, { reason: '事项不再督办', actor: manager }, ctx(t0 + 1000)).state;
+    expect(c.status).toBe('cancelled');
+  });
+
+  test('staged: every stage not yet done restarts from the reassignment', () => {
+    const { state, ctx, t0 } = start({
+      acknowledgeWithin: { workingDays: 1 },
+      stages: [
+        { name: '报批', due: { workingDays: 3 } },
+        { name: '开工', due: { workingDays: 8 } },
+      ],
+    });
+    const d = t.declineItem(state, { reason: '不属本单位职责', actor: unit }, ctx(t0)).state;
+    const at = Date.parse('2026-09-10T02:00:00.000Z');
+    const r = t.reassignItem(d, { leadUnit: water, actor: staff }, ctx(at), undefined).state;
+    // Thu 09-10 + 3 working days: Tue 09-15; + 8: Mon 09-21 (Sunday 09-20 is a 调休 working day)
+    expect(r.stages!.map((s) => s.deadlineAt)).toEqual([
+      '2026-09-15T15:59:59.999Z',
+      '2026-09-21T15:59:59.999Z',
+    ]);
+    expect(r.deadlineAt).toBe('2026-09-15T15:59:59.999Z');
+    // without new people given (a hand-made update), the persons stay as they were
+    expect(r.responsible).toEqual(state.responsible);
+  });
+});

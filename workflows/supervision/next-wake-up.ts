@@ -1,9 +1,10 @@
-// When the item must next act on its own: the warning, the deadline, or the next level of the
-// current stage's ladder. Nothing while the clock stands still or once the item has ended.
+// When the item must next act on its own: the 签收 reminder, the warning, the deadline, or the next
+// level of the current stage's ladder. Nothing while the clock stands still, while a 退回交办 waits
+// for the office, or once the item has ended.
 import type { SupervisionState } from '../types';
-import { clockStopped, remindersOfStage } from './schedule';
+import { clockStopped, pendingDecline, remindersOfStage } from './schedule';
 
-export type WakeKind = 'warning' | 'deadline' | 'level';
+export type WakeKind = 'acknowledgement' | 'warning' | 'deadline' | 'level';
 
 export interface WakeUp {
   at: number;
@@ -13,8 +14,19 @@ export interface WakeUp {
 }
 
 export function nextWakeUp(s: SupervisionState): WakeUp | undefined {
+  if (s.status === 'completed' || s.status === 'cancelled' || clockStopped(s) || pendingDecline(s))
+    return undefined;
+  const ladder = ladderWakeUp(s);
+  const ack = s.acknowledgement;
+  // 签收 is reminded once; it never stops the deadline clock (DESIGN: 签收)
+  if (!ack || ack.acknowledgedAt || ack.remindedAt) return ladder;
+  const at = Date.parse(ack.dueAt);
+  return ladder && ladder.at < at ? ladder : { at, kind: 'acknowledgement', label: '签收提醒' };
+}
+
+function ladderWakeUp(s: SupervisionState): WakeUp | undefined {
   const schedule = s.schedule;
-  if (s.status === 'completed' || s.status === 'cancelled' || !schedule || clockStopped(s)) return undefined;
+  if (!schedule) return undefined;
   const deadline = Date.parse(schedule.deadlineAt);
   // The light turns red only once the deadline has been acted on (or moved behind us).
   const passed = s.light === 'red';

@@ -13,6 +13,16 @@ export const pendingFinal = (s: SupervisionState) => s.reports.find((r) => r.kin
 
 export const pendingExtension = (s: SupervisionState) => s.extensions.find((e) => !e.decision);
 
+/** 签收 still owed by the lead unit */
+export const awaitingAcknowledgement = (s: SupervisionState): boolean =>
+  Boolean(s.acknowledgement && !s.acknowledgement.acknowledgedAt);
+
+/** the 退回交办 the office has not answered yet: the item waits for a reassignment or a cancel */
+export const pendingDecline = (s: SupervisionState) => {
+  const last = s.declines?.at(-1);
+  return last && !last.reassigned ? last : undefined;
+};
+
 export const clockStopsForReview = (policy: Policy): boolean => policy.clockStopsDuringReview !== false;
 
 /** Paused, or the office holds a report or a request while the policy stops the clock for it. */

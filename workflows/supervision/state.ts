@@ -2,7 +2,16 @@
 // no Temporal imports, so the API builds the create response with the same code the workflow runs.
 import { CalendarInputError, WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
-import type { Actor, HistoryEntry, Policy, StageState, SupervisionInput, SupervisionState } from '../types';
+import type {
+  AcknowledgementRecord,
+  Actor,
+  HistoryEntry,
+  Interval,
+  Policy,
+  StageState,
+  SupervisionInput,
+  SupervisionState,
+} from '../types';
 import { derive } from './details';
 import { setDeadline } from './schedule';
 
@@ -73,6 +82,17 @@ export function calendarWindow(assignedAt: string, timeZone: string): { from: st
   return { from: addDays(day, -31), through: through.endsWith('-02-29') ? addDays(through, -1) : through };
 }
 
+/** 签收 owed by a lead unit within `interval` from `since` (the assignment, or a reassignment). */
+export function acknowledgementDue(
+  unit: { id: string; name: string },
+  interval: Interval,
+  since: string,
+  ctx: Ctx,
+): AcknowledgementRecord {
+  const dueAt = ctx.calendar.addInterval({ from: since, interval, direction: 1, timeZone: ctx.timeZone }).at;
+  return { unit: { id: unit.id, name: unit.name }, interval, since, dueAt };
+}
+
 /**
  * The state right after creation: every stage's deadline (so the state shows the whole plan), the
  * first deadline and its schedule. Throws the calendar's CalendarInputError on input it refuses.
@@ -139,6 +159,11 @@ export function stateAtStart(
   } else {
     const deadline = deadlineOf(input.due, 'due');
     at('policy', () => setDeadline(s, deadline, ctx));
+  }
+  if (input.acknowledgeWithin) {
+    s.acknowledgement = at('acknowledgeWithin', () =>
+      acknowledgementDue(s.leadUnit, input.acknowledgeWithin!, s.assignedAt, ctx),
+    );
   }
   derive(s, now);
   return copy(s);

@@ -16,8 +16,11 @@
 import { formatLocal, nth } from '../format';
 import { escalationCaseId } from '../ids';
 import type {
+  AcknowledgementRecord,
   Actor,
   CaseInput,
+  DeclineRecord,
+  Due,
   ExtensionRecord,
   InstructionRecord,
   Notice,
@@ -26,13 +29,17 @@ import type {
   Recipient,
   ReminderRecord,
   ReportRecord,
+  Unit,
 } from '../types';
 import type {
+  AcknowledgeInput,
   CompleteInput,
+  DeclineInput,
   ExtensionDecisionInput,
   ExtensionRequestInput,
   InstructionInput,
   ReasonInput,
+  ReassignInput,
   ReportInput,
   ReviewInput,
   UrgeInput,
@@ -42,6 +49,7 @@ import type { WakeUp } from './next-wake-up';
 import {
   clockStopsForReview,
   giveTimeBack,
+  pendingDecline,
   pendingExtension,
   pendingFinal,
   plan,
@@ -50,7 +58,7 @@ import {
   setDeadline,
   stageOf,
 } from './schedule';
-import { addLine, copy, iso, type Ctx, type ItemState } from './state';
+import { acknowledgementDue, addLine, copy, iso, type Ctx, type ItemState } from './state';
 
 export type Effect =
   | { kind: 'notice'; notice: Notice }
@@ -597,6 +605,151 @@ export function caseLinked(state: ItemState, l: { caseId: string }, ctx: Ctx): S
   return step(state, ctx, (s) => linkCase(s, l.caseId));
 }
 
+// ---------- 签收 and 退回交办 ----------
+
+/** the office that hears a 退回交办: the one that issues the ladder's first notice */
+const officeOf = (ctx: Ctx): string => ctx.policy.reminders[0]?.notice.by ?? '督查室';
+
+/** 签收 by the lead unit, or by staff on its behalf; after its due instant it is 领办逾期. */
+export function acknowledgeItem(
+  state: ItemState,
+  a: WithActor<AcknowledgeInput>,
+  ctx: Ctx,
+): Step<{ acknowledgement: AcknowledgementRecord }> {
+  return step(state, ctx, (s) => {
+    const ack = s.acknowledgement!;
+    ack.acknowledgedAt = iso(ctx.now);
+    ack.by = a.actor.id;
+    if (a.note !== undefined) ack.note = a.note;
+    const late = ctx.now > Date.parse(ack.dueAt);
+    if (late) ack.late = true;
+    const who = a.actor.role === 'unit' ? ack.unit.name : `${ack.unit.name}（督查室代为签收）`;
+    const when = late ? `（领办逾期：签收期限${formatLocal(ack.dueAt, ctx.timeZone)}）` : '';
+    addLine(s, a.actor, 'acknowledged', ctx.now, `${who}签收${when}${a.note ? `：${a.note}` : ''}`);
+    return { acknowledgement: ack };
+  });
+}
+
+/** 退回交办: the item waits (no timer fires) until the office reassigns or cancels it. */
+export function declineItem(
+  state: ItemState,
+  d: WithActor<DeclineInput>,
+  ctx: Ctx,
+): Step<{ decline: DeclineRecord }> {
+  return step(state, ctx, (s, fx) => {
+    const list = (s.declines ??= []);
+    const decline: DeclineRecord = {
+      id: `d${list.length + 1}`,
+      unit: { id: s.leadUnit.id, name: s.leadUnit.name },
+      reason: d.reason,
+      at: iso(ctx.now),
+      by: d.actor.id,
+    };
+    list.push(decline);
+    addLine(s, d.actor, 'declined', ctx.now, `${s.leadUnit.name}退回交办：${d.reason.slice(0, 200)}`);
+    const office = officeOf(ctx);
+    fx.push(
+      notice(s, ctx, 'item_event', `${decline.id}:declined`, `退回交办：${s.title}`, {
+        body: `${s.leadUnit.name}退回交办：${d.reason}`,
+        next: '请重新交办（指定新的承办单位）或撤销事项',
+        office,
+        recipients: [{ id: `office:${office}`, name: office, role: 'office' }],
+      }),
+    );
+    return { decline };
+  });
+}
+
+/** Every deadline not yet met is computed afresh from `from` (the reassignment): the clock restarts. */
+function restartClock(s: ItemState, due: Due | undefined, actor: Actor, detail: string, ctx: Ctx): void {
+  const from = iso(ctx.now);
+  const fresh = (d: Due, old: NonNullable<ItemState['deadline']>) => {
+    // an explicit instant stays where it is: only a count of days or a duration restarts
+    const next =
+      'at' in d ? copy(old) : ctx.calendar.computeDeadline({ from, due: d, timeZone: ctx.timeZone });
+    next.receipt.adjustments = [
+      ...old.receipt.adjustments,
+      { kind: 'reassignment', at: from, from: old.at, to: next.at, detail, by: actor.id },
+    ];
+    return next;
+  };
+  s.warnedAt = undefined;
+  s.clockStoppedAt = undefined;
+  if (s.stages) {
+    for (const st of s.stages) {
+      if (st.status === 'completed' || !st.deadline) continue;
+      st.deadline = fresh(st.due, st.deadline);
+      st.deadlineAt = st.deadline.at;
+    }
+    const current = s.stages.find((st) => st.name === s.currentStage);
+    if (current?.deadline) return setDeadline(s, current.deadline, ctx);
+  }
+  if (s.deadline && due) setDeadline(s, fresh(due, s.deadline), ctx);
+  else plan(s, ctx);
+}
+
+/**
+ * 重新交办 after a 退回交办: the new lead unit (and its people) take the item, the clock restarts from
+ * now with the item's own due, and the new unit owes its own 签收.
+ */
+export function reassignItem(
+  state: ItemState,
+  r: WithActor<ReassignInput>,
+  ctx: Ctx,
+  due: Due | undefined,
+): Step<{ decline: DeclineRecord; deadlineAt?: string }> {
+  return step(state, ctx, (s, fx) => {
+    const decline = pendingDecline(s)!;
+    const unit: Unit = {
+      id: r.leadUnit.id,
+      name: r.leadUnit.name ?? r.leadUnit.id,
+      ...(r.leadUnit.liaison ? { liaison: r.leadUnit.liaison } : {}),
+    };
+    const before = s.leadUnit.name;
+    s.leadUnit = unit;
+    if (r.responsible) s.responsible = r.responsible;
+    decline.reassigned = {
+      leadUnit: { id: unit.id, name: unit.name },
+      at: iso(ctx.now),
+      by: r.actor.id,
+      ...(r.comment !== undefined ? { comment: r.comment } : {}),
+    };
+    const detail = `${before}退回交办，重新交办给${unit.name}，自重新交办起计算期限`;
+    addLine(
+      s,
+      r.actor,
+      'reassigned',
+      ctx.now,
+      `重新交办：${before} → ${unit.name}${r.comment ? `（${r.comment}）` : ''}`,
+    );
+    restartClock(s, due, r.actor, detail, ctx);
+    if (s.acknowledgement)
+      s.acknowledgement = acknowledgementDue(unit, s.acknowledgement.interval, iso(ctx.now), ctx);
+    const ask = s.acknowledgement ? `请于${formatLocal(s.acknowledgement.dueAt, ctx.timeZone)}前签收，` : '';
+    fx.push(
+      notice(s, ctx, 'item_event', `${decline.id}:reassigned`, `督办事项交办：${s.title}`, {
+        body: detail,
+        next: `${ask}请于${formatLocal(s.deadlineAt!, ctx.timeZone)}前办结并报送办结报告`,
+      }),
+    );
+    return { decline, deadlineAt: s.deadlineAt };
+  });
+}
+
+/** The 签收 due instant passed: remind once and record 领办逾期; the deadline clock runs on. */
+function remindAcknowledgement(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  const ack = s.acknowledgement!;
+  ack.remindedAt = iso(ctx.now);
+  const local = formatLocal(ack.dueAt, ctx.timeZone);
+  addLine(s, 'system', 'acknowledgement_overdue', ctx.now, `领办逾期：${ack.unit.name}未在${local}前签收`);
+  fx.push(
+    notice(s, ctx, 'item_event', `ack:${ack.unit.id}:${ack.since}`, `签收提醒：${s.title}`, {
+      body: `${ack.unit.name}未在签收期限${local}前签收，已记录领办逾期`,
+      next: '请立即签收；如不属于本单位职责，请说明理由退回交办',
+    }),
+  );
+}
+
 // ---------- timer events ----------
 
 function warn(s: ItemState, fx: Effect[], ctx: Ctx): void {
@@ -615,7 +768,8 @@ function warn(s: ItemState, fx: Effect[], ctx: Ctx): void {
 export function timerFired(state: ItemState, wake: WakeUp, ctx: Ctx): Step {
   return step(state, ctx, (s, fx) => {
     const deadlinePassed = s.deadlineAt !== undefined && ctx.now >= Date.parse(s.deadlineAt);
-    if (wake.kind === 'warning' && !deadlinePassed) warn(s, fx, ctx);
+    if (wake.kind === 'acknowledgement') remindAcknowledgement(s, fx, ctx);
+    else if (wake.kind === 'warning' && !deadlinePassed) warn(s, fx, ctx);
     else if (wake.kind !== 'level') addLine(s, 'system', 'overdue', ctx.now, '已超过办理期限');
     else reachLevel(s, fx, remindersOfStage(s).length === 0 ? 'deadline' : 'interval', 'system', ctx);
   });

@@ -144,6 +144,10 @@ export async function supervisionItem(input: SupervisionInput): Promise<Supervis
   onUpdate(m.cancelItem, v.checkCancel, t.cancelItem);
   onUpdate(m.recordUrge, v.checkUrge, t.recordUrge);
   onUpdate(m.recordInstruction, v.checkInstruction, t.recordInstruction);
+  onUpdate(m.acknowledgeItem, v.checkAcknowledge, t.acknowledgeItem);
+  onUpdate(m.declineItem, v.checkDecline, t.declineItem);
+  // the clock restarts with the item's own due (a staged item's stages carry theirs)
+  onUpdate(m.reassignItem, v.checkReassign, (s, r, c) => t.reassignItem(s, r, c, input.due));
 
   // ---------- sync: record, search attributes, details ----------
   const index = new SearchIndex();
