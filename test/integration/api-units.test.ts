@@ -260,3 +260,142 @@ describe('a unit account', () => {
     expect(own.status).toBe(409);
   });
 });
+
+describe('签收 and 退回交办', () => {
+  const asked = 'unit-ack-1';
+  const given = 'unit-decline-1';
+  const waterPeople = { principal: { id: 'p-water-chief', name: '孙局长' } };
+
+  beforeAll(async () => {
+    const made = await Promise.all(
+      [asked, given].map((id) =>
+        api.call('POST', '/v1/items', {
+          as: 'staff',
+          body: { ...itemBody({ id, leadUnit: { id: UNIT } }), responsible: undefined, acknowledge: true },
+        }),
+      ),
+    );
+    expect(made.map((r) => r.status)).toEqual([201, 201]);
+    // the 201 is the state the item starts from: 待签收, due one working day on
+    expect(made[0]!.body).toMatchObject({
+      status: 'awaiting_acknowledgement',
+      acknowledgement: { unit: { id: UNIT } },
+    });
+  });
+
+  test('the preview says when 签收 is due; an item that does not ask starts open, as ever', async () => {
+    const body = itemBody({ assignedAt: '2026-09-07T01:00:00.000Z', acknowledge: true });
+    const preview = await api.call('POST', '/v1/items/preview', { as: 'staff', body });
+    expect(preview.status).toBe(200);
+    expect(preview.body.acknowledgeBy).toBe('2026-09-08T15:59:59.999Z');
+    const plain = await api.call('POST', '/v1/items/preview', { as: 'staff', body: itemBody() });
+    expect(plain.body.acknowledgeBy).toBeUndefined();
+    const made = await api.call('POST', '/v1/items', { as: 'staff', body: itemBody() });
+    expect(made.status).toBe(201);
+    expect(made.body.status).toBe('open');
+    expect(made.body.acknowledgement).toBeUndefined();
+    const refused = await api.call('POST', `/v1/items/${made.body.id}/acknowledge`, {
+      as: 'staff',
+      body: {},
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('本事项未要求签收');
+  });
+
+  test('a policy window of zero working days is a 400 naming the field', async () => {
+    const policy = {
+      name: 'no-time',
+      acknowledgeWithin: { workingDays: 0 },
+      reminders: [{ after: { workingDays: 0 }, notice: { by: '督查室' }, measures: [] }],
+    };
+    const res = await api.call('POST', '/v1/items', { as: 'staff', body: itemBody({ policy }) });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].path).toBe('policy.acknowledgeWithin.workingDays');
+  });
+
+  test('the unit acknowledges once; twice, or declining after it, is a 409 with the reason', async () => {
+    const ack = await api.call('POST', `/v1/items/${asked}/acknowledge`, {
+      as: 'unit',
+      body: { note: '已安排专人办理' },
+    });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({ unit: { id: UNIT }, by: 'liaison-housing', note: '已安排专人办理' });
+    const again = await api.call('POST', `/v1/items/${asked}/acknowledge`, { as: 'staff', body: {} });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toContain('不能重复签收');
+    const decline = await api.call('POST', `/v1/items/${asked}/decline`, {
+      as: 'unit',
+      body: { reason: '不属本单位职责' },
+    });
+    expect(decline.status).toBe(409);
+    expect(decline.body.detail).toContain('已签收，不能再退回交办');
+    const state = await api.call('GET', `/v1/items/${asked}`, { as: 'unit' });
+    expect(state.body.status).toBe('open');
+  });
+
+  test('declined, the office reassigns it to another unit, whose account then owns it', async () => {
+    // another unit's account meets it as a missing item
+    const stranger = await api.call('POST', `/v1/items/${given}/decline`, {
+      as: 'otherUnit',
+      body: { reason: 'x' },
+    });
+    expect(stranger.status).toBe(404);
+    const declined = await api.call('POST', `/v1/items/${given}/decline`, {
+      as: 'unit',
+      body: { reason: '该事项属水务部门职责' },
+    });
+    expect(declined.status).toBe(200);
+    expect(declined.body).toMatchObject({ id: 'd1', unit: { id: UNIT }, reason: '该事项属水务部门职责' });
+    expect((await api.call('GET', `/v1/items/${given}`, { as: 'staff' })).body.status).toBe('declined');
+    const listed = await api.call('GET', '/v1/items?status=declined', { as: 'staff' });
+    expect(listed.status).toBe(200);
+
+    const same = await api.call('POST', `/v1/items/${given}/reassign`, {
+      as: 'staff',
+      body: { leadUnit: { id: UNIT } },
+    });
+    expect(same.status).toBe(409);
+    expect(same.body.detail).toContain('不能重新交办给退回交办的原承办单位');
+    const unknown = await api.call('POST', `/v1/items/${given}/reassign`, {
+      as: 'staff',
+      body: { leadUnit: { id: 'unit-nowhere' } },
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors[0].path).toBe('leadUnit.id');
+    // the directory names no principal for the water bureau: say who is responsible
+    const nobody = await api.call('POST', `/v1/items/${given}/reassign`, {
+      as: 'manager',
+      body: { leadUnit: { id: OTHER_UNIT } },
+    });
+    expect(nobody.status).toBe(400);
+    expect(nobody.body.errors[0].path).toBe('responsible');
+    const before = (await api.call('GET', `/v1/items/${given}`, { as: 'staff' })).body;
+    expect(before.leadUnit.id).toBe(UNIT);
+
+    const moved = await api.call('POST', `/v1/items/${given}/reassign`, {
+      as: 'manager',
+      body: { leadUnit: { id: OTHER_UNIT }, responsible: waterPeople, comment: '请水务局牵头' },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({
+      status: 'awaiting_acknowledgement',
+      leadUnit: { id: OTHER_UNIT, name: '市水务局' },
+      responsible: waterPeople,
+      acknowledgement: { unit: { id: OTHER_UNIT } },
+    });
+    expect(moved.body.deadline.receipt.adjustments.map((a: { kind: string }) => a.kind)).toEqual([
+      'reassignment',
+    ]);
+    // the water bureau's account acknowledges it now
+    const ack = await api.call('POST', `/v1/items/${given}/acknowledge`, { as: 'otherUnit', body: {} });
+    expect(ack.status).toBe(200);
+    // and once the record has the new lead unit, the housing bureau's account no longer sees it
+    const until = Date.now() + 10_000;
+    let gone = await api.call('GET', `/v1/items/${given}`, { as: 'unit' });
+    while (gone.status !== 404 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      gone = await api.call('GET', `/v1/items/${given}`, { as: 'unit' });
+    }
+    expect(gone.status).toBe(404);
+  });
+});
