@@ -1,6 +1,7 @@
 // What every router needs: the one Temporal client, the record, the calendar, and a few settings.
 // The API keeps no state of its own: it reads the record (PostgreSQL) and, for an open item or case,
 // its workflow's live state; it acts through Temporal.
+import type { OfficeHours } from '../domain/calendar/office-hours';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../activities/record/db';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -31,6 +32,7 @@ export interface CalendarPort {
   computeDeadline(req: ComputeDeadlineRequest): Deadline;
   planSchedule(req: PlanScheduleRequest): Schedule;
   addInterval(req: AddIntervalRequest): AddIntervalResult;
+  isWorkingDay(date: string): boolean;
 }
 
 export interface ApiContext {
@@ -55,6 +57,8 @@ export interface ApiContext {
   pageTokenKey: Buffer;
   /** who signs the documents */
   office: OfficeInfo;
+  /** 办公时间 the items it starts keep (absent: every notice at its instant) */
+  officeHours?: OfficeHours;
 }
 
 /** The issuing office as the documents name it. */

@@ -49,6 +49,8 @@ const Calendar = z
   .looseObject({ version: z.string(), coveredThrough: z.string(), warning: z.string().optional() })
   .openapi('CalendarInfo');
 
+const Delivery = z.object({ dueAt: z.string(), deliverAt: z.string() });
+
 const ItemState = z
   .looseObject({
     id: z.string(),
@@ -86,6 +88,16 @@ const ItemState = z
       )
       .optional(),
     currentStage: z.string().optional(),
+    schedule: z
+      .looseObject({
+        deadlineAt: z.string(),
+        warning: Delivery.optional(),
+        levels: z.array(
+          z.looseObject({ level: z.int(), dueAt: z.string(), deliverAt: z.string().optional() }),
+        ),
+      })
+      .optional()
+      .openapi({ description: 'the current deadline’s warning and levels: dueAt reached, deliverAt sent' }),
     acknowledgement: z
       .looseObject({
         unit: z.looseObject({ id: z.string(), name: z.string() }),
@@ -128,7 +140,20 @@ const Preview = z
     deadlineAt: z.string(),
     finalDeadlineAt: z.string(),
     warningAt: z.string().optional(),
-    reminders: z.array(z.object({ level: z.int(), name: z.string(), at: z.string() })),
+    warning: Delivery.optional().openapi({ description: 'the warning: reached at dueAt, sent at deliverAt' }),
+    reminders: z.array(
+      z.object({
+        level: z.int(),
+        name: z.string(),
+        at: z.string().openapi({ description: 'first generation: the same as dueAt' }),
+        dueAt: z.string().openapi({ description: 'when the level is reached (the record keeps this)' }),
+        deliverAt: z.string().openapi({ description: 'when its urge and bulletin go out (office hours)' }),
+      }),
+    ),
+    officeHours: z
+      .object({ open: z.string(), close: z.string() })
+      .nullable()
+      .openapi({ description: '办公时间 the item keeps; null for a drill (notices at their instant)' }),
     acknowledgeBy: z
       .string()
       .optional()

@@ -15,8 +15,9 @@ import type {
   Unit,
 } from '../domain/schemas';
 import type { CalendarData } from '../domain/calendar/working-calendar';
+import type { OfficeHours } from '../domain/calendar/office-hours';
 
-export type { CalendarData };
+export type { CalendarData, OfficeHours };
 export type {
   Due,
   ImposedMeasure,
@@ -140,12 +141,17 @@ export interface ExtendDeadlineRequest {
 export interface ScheduledLevel {
   level: number; // 1-based
   name: string;
+  /** when the level is reached */
   dueAt: string;
+  /** when its notices go out: the next opening of office hours (absent on a first-generation state) */
+  deliverAt?: string;
 }
 
 export interface Schedule {
   deadlineAt: string;
   warningAt?: string;
+  /** the warning's instant and when its notice goes out (office hours) */
+  warning?: { dueAt: string; deliverAt: string };
   levels: ScheduledLevel[];
 }
 
@@ -197,6 +203,8 @@ export interface Notice {
   recipients: Recipient[];
   leadUnit?: { id: string; name: string };
   at: string; // when the workflow decided to send it
+  /** held for office hours: when it goes out (absent: at once) */
+  deliverAt?: string;
   /** why an urge (催办) or bulletin came; the text says so. Absent: the deadline passed. */
   reason?: NoticeReason;
   /**
@@ -283,6 +291,8 @@ export interface SupervisionInput {
   origin?: { caseId: string; measureId: string };
   /** the request body as given, kept for idempotent create (same id + same body) */
   requestHash?: string;
+  /** office hours for warnings, urges and bulletins (absent: at their instant, as drills are) */
+  officeHours?: OfficeHours;
   /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */
   acknowledgeWithin?: Interval;
   /** continue-as-new once the run's history reaches this many events (default 10,000) */
@@ -409,6 +419,8 @@ export interface SupervisionState {
   extensions: ExtensionRecord[];
   /** the cases the ladder opened, in order of level */
   caseIds: string[];
+  /** warnings, urges and bulletins decided outside office hours, until their deliverAt */
+  heldNotices?: Notice[];
   /** 签收 (absent where the item does not ask for it) */
   acknowledgement?: AcknowledgementRecord;
   /** 退回交办, in order; the last one without `reassigned` holds the item `declined` */
@@ -474,6 +486,8 @@ export interface CaseInput {
     appealWindow?: number | Interval;
     review?: number | Interval;
   };
+  /** office hours for warnings, urges and bulletins (absent: at their instant, as drills are) */
+  officeHours?: OfficeHours;
   /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */
   acknowledgeWithin?: Interval;
   /** continue-as-new once the run's history reaches this many events (default 10,000) */

@@ -40,6 +40,7 @@ import {
 import { itemWorkflowId } from '../../workflows/ids';
 import { calendarWindow, stateAtStart } from '../../workflows/supervision/state';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { nextOpening, withDelivery, type OfficeHours } from '../../domain/calendar/office-hours';
 import type {
   Deadline,
   Due,
@@ -194,6 +195,14 @@ export interface ItemPlan {
   schedule: Schedule;
   /** 签收: the interval the lead unit has, and its due instant; absent when the item does not ask */
   acknowledge?: { within: Interval; dueAt: string };
+  /** 办公时间 the item keeps; absent for a drill (every notice at its instant) */
+  officeHours?: OfficeHours;
+}
+
+/** A drill counts in durations somewhere (due, a stage, the policy): it ignores office hours. */
+export function isDrill(policy: Policy, dues: Due[]): boolean {
+  const intervals = [policy.warnBefore, policy.acknowledgeWithin, ...policy.reminders.map((l) => l.after)];
+  return [...dues, ...intervals].some((i) => i !== undefined && 'duration' in i);
 }
 
 /**
@@ -255,9 +264,16 @@ export function planItem(
   } else {
     deadline = compute(due, duePath(due, 'due'));
   }
+  const officeHours =
+    ctx.officeHours && !isDrill(policy, [due, ...(body.stages ?? []).map((s) => s.due)])
+      ? ctx.officeHours
+      : undefined;
   let schedule: Schedule;
   try {
-    schedule = ctx.calendar.planSchedule({ deadlineAt: deadline.at, policy, timeZone, reached: [] });
+    schedule = withDelivery(
+      ctx.calendar.planSchedule({ deadlineAt: deadline.at, policy, timeZone, reached: [] }),
+      officeHours && ((ms) => nextOpening(ms, ctx.calendar, timeZone, officeHours)),
+    );
   } catch (err) {
     throw invalidField('policy', (err as Error).message);
   }
@@ -286,6 +302,7 @@ export function planItem(
     stages,
     schedule,
     ...(acknowledge ? { acknowledge } : {}),
+    ...(officeHours ? { officeHours } : {}),
   };
 }
 
@@ -311,7 +328,16 @@ export function previewOf(plan: ItemPlan) {
     deadlineAt: plan.deadline.at,
     finalDeadlineAt: last.at,
     warningAt: plan.schedule.warningAt,
-    reminders: plan.schedule.levels.map((l) => ({ level: l.level, name: l.name, at: l.dueAt })),
+    // dueAt: when it is reached; deliverAt: when its notices go out (office hours)
+    ...(plan.schedule.warning ? { warning: plan.schedule.warning } : {}),
+    reminders: plan.schedule.levels.map((l) => ({
+      level: l.level,
+      name: l.name,
+      at: l.dueAt,
+      dueAt: l.dueAt,
+      deliverAt: l.deliverAt ?? l.dueAt,
+    })),
+    officeHours: plan.officeHours ?? null,
     ...(plan.acknowledge ? { acknowledgeBy: plan.acknowledge.dueAt } : {}),
     receipt: plan.deadline.receipt,
     calendar: plan.deadline.calendar,
@@ -446,6 +472,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       stages: input.stages,
       policy: plan.policy,
       ...(plan.acknowledge ? { acknowledgeWithin: plan.acknowledge.within } : {}),
+      ...(plan.officeHours ? { officeHours: plan.officeHours } : {}),
       timeZone: plan.timeZone,
       calendar: sliceCalendarData(ctx.calendar.data, window.from, window.through),
       createdBy: actorOf(res.locals),

@@ -399,3 +399,49 @@ describe('签收 and 退回交办', () => {
     expect(gone.status).toBe(404);
   });
 });
+
+describe('office hours in the schedule (DUBAN_OFFICE_HOURS, default 09:00-18:00)', () => {
+  test('preview, 201 and state show dueAt and deliverAt for the warning and every level; a drill has none', async () => {
+    // assigned Monday 2026-09-07; 4 working days end Friday 09-11 23:59:59.999 Shanghai
+    const body = itemBody({ assignedAt: '2026-09-07T02:00:00.000Z', due: { workingDays: 4 } });
+    const preview = await api.call('POST', '/v1/items/preview', { as: 'staff', body });
+    expect(preview.status).toBe(200);
+    expect(preview.body.officeHours).toEqual({ open: '09:00', close: '18:00' });
+    expect(preview.body.warning).toEqual({
+      dueAt: '2026-09-08T15:59:59.999Z',
+      deliverAt: '2026-09-09T01:00:00.000Z',
+    });
+    expect(preview.body.reminders[0]).toEqual({
+      level: 1,
+      name: '第一次催办',
+      at: '2026-09-11T15:59:59.999Z',
+      dueAt: '2026-09-11T15:59:59.999Z',
+      deliverAt: '2026-09-14T01:00:00.000Z',
+    });
+
+    const made = await api.call('POST', '/v1/items', {
+      as: 'staff',
+      body: itemBody({ due: { workingDays: 4 } }),
+    });
+    expect(made.status).toBe(201);
+    const levels = made.body.schedule.levels as { dueAt: string; deliverAt: string }[];
+    // each urge after a 23:59 deadline goes out at 09:00 local of a later day
+    for (const l of levels) {
+      expect(Date.parse(l.deliverAt)).toBeGreaterThan(Date.parse(l.dueAt));
+      expect(new Date(l.deliverAt).getUTCHours()).toBe(1);
+    }
+    const state = await api.call('GET', `/v1/items/${made.body.id}`, { as: 'staff' });
+    expect(state.body.schedule.levels).toEqual(levels);
+
+    const drill = itemBody({
+      due: { duration: 'PT10M' },
+      policy: {
+        name: 'drill',
+        reminders: [{ after: { duration: 'PT0S' }, notice: { by: '督查室' }, measures: [] }],
+      },
+    });
+    const drillPreview = await api.call('POST', '/v1/items/preview', { as: 'staff', body: drill });
+    expect(drillPreview.body.officeHours).toBeNull();
+    expect(drillPreview.body.reminders[0].deliverAt).toBe(drillPreview.body.reminders[0].dueAt);
+  });
+});

@@ -1,24 +1,18 @@
 // 签收 and 退回交办 on the time-skipping server: the reminder once at the due instant (领办逾期), a late
 // 签收, a decline that holds every timer until the office reassigns, and the clock restarting then.
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createCalendarActivities } from '../../activities/calendar/activities';
-import { officialCalendar } from '../../domain/calendar/official';
-import type { ItemRecordBatch } from '../../domain/record';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   acknowledgeItem,
   completeItem,
   declineItem,
-  getItemState,
   reassignItem,
   submitReport,
 } from '../../workflows/messages';
-import type { Actor, Notice, SupervisionInput, SupervisionState } from '../../workflows/types';
-import { batchDeliverer } from '../helpers/deliveries';
+import type { Actor } from '../../workflows/types';
 import { itemInput, preset } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
+import { itemHarness, refusal } from '../helpers/item-harness';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
 const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
@@ -39,97 +33,29 @@ afterEach(async () => {
   await env?.teardown();
 });
 
-function harness() {
-  const taskQueue = `tq-${Math.random().toString(36).slice(2)}`;
-  const notices: Notice[] = [];
-  const batches: ItemRecordBatch[] = [];
-  const activities = {
-    ...createCalendarActivities(officialCalendar()),
-    deliverNotices: jest.fn(batchDeliverer(notices, 'delivered')),
-    recordItem: jest.fn(async (b: ItemRecordBatch) => void batches.push(b)),
-    recordCase: jest.fn(async () => undefined),
-  };
-  return {
-    notices,
-    batches,
-    async run<T>(fn: () => Promise<T>): Promise<T> {
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue,
-        workflowBundle: bundle,
-        activities,
-      });
-      return worker.runUntil(fn);
-    },
-    start: (input: SupervisionInput) =>
-      env.client.workflow.start('supervisionItem', {
-        workflowId: `supervision-${input.itemId}`,
-        taskQueue,
-        args: [input],
-      }),
-  };
-}
-
-const query = (h: WorkflowHandle) => h.query(getItemState);
-
-async function waitFor(h: WorkflowHandle, pred: (s: SupervisionState) => boolean, what: string) {
-  const until = Date.now() + 15_000;
-  let s = await query(h);
-  while (!pred(s)) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s)}`);
-    await new Promise((r) => setTimeout(r, 100));
-    s = await query(h);
-  }
-  return s;
-}
-
-async function advanceTo(iso: string, slackMs = 1_000) {
-  const delta = Date.parse(iso) - (await env.currentTimeMs()) + slackMs;
-  if (delta > 0) await env.sleep(delta);
-}
-
-async function closed(h: WorkflowHandle): Promise<SupervisionState> {
-  const until = Date.now() + 15_000;
-  while ((await h.describe()).status.name === 'RUNNING') {
-    if (Date.now() > until) throw new Error('the workflow did not close');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return h.query(getItemState);
-}
-
-async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause;
-    throw err;
-  }
-  throw new Error('expected the update to be refused');
-}
-
 const askingPolicy = () => ({ ...preset(), acknowledgeWithin: { workingDays: 1 } });
 
 test('签收 late: one reminder at the due instant (领办逾期), the deadline unmoved; a second 签收 is refused', async () => {
-  const h = harness();
+  const h = itemHarness(env, bundle);
   await h.run(async () => {
     const assignedAt = new Date(await env.currentTimeMs()).toISOString();
     const policy = askingPolicy();
     const handle = await h.start(
       itemInput({ assignedAt, due: { workingDays: 5 }, policy, acknowledgeWithin: policy.acknowledgeWithin }),
     );
-    const s0 = await waitFor(handle, (x) => Boolean(x.acknowledgement), 'the 签收 due');
+    const s0 = await h.waitFor(handle, (x) => Boolean(x.acknowledgement), 'the 签收 due');
     expect(s0.status).toBe('awaiting_acknowledgement');
     const dueAt = s0.acknowledgement!.dueAt;
     expect(Date.parse(dueAt)).toBeLessThan(Date.parse(s0.schedule!.warningAt!));
 
-    await advanceTo(dueAt, -60_000);
-    expect((await query(handle)).acknowledgement?.remindedAt).toBeUndefined();
-    await advanceTo(dueAt);
-    const s1 = await waitFor(handle, (x) => Boolean(x.acknowledgement?.remindedAt), 'the 签收 reminder');
+    await h.advanceTo(dueAt, -60_000);
+    expect((await h.query(handle)).acknowledgement?.remindedAt).toBeUndefined();
+    await h.advanceTo(dueAt);
+    const s1 = await h.waitFor(handle, (x) => Boolean(x.acknowledgement?.remindedAt), 'the 签收 reminder');
     expect(s1.history.map((l) => l.action)).toContain('acknowledgement_overdue');
     expect(s1.deadlineAt).toBe(s0.deadlineAt);
     expect(s1.status).toBe('awaiting_acknowledgement');
-    await waitFor(
+    await h.waitFor(
       handle,
       () => h.notices.some((n) => n.subject.startsWith('签收提醒')),
       'the reminder notice',
@@ -142,12 +68,12 @@ test('签收 late: one reminder at the due instant (领办逾期), the deadline 
     expect(again.type).toBe('InvalidState');
     expect(again.message).toContain('不能重复签收');
     // reminded once only: nothing more about 签收 however long it runs up to the warning
-    await advanceTo((await query(handle)).schedule!.warningAt!);
-    await waitFor(handle, (x) => x.status === 'warning', 'the warning');
+    await h.advanceTo((await h.query(handle)).schedule!.warningAt!);
+    await h.waitFor(handle, (x) => x.status === 'warning', 'the warning');
     expect(h.notices.filter((n) => n.subject.startsWith('签收提醒'))).toHaveLength(1);
 
     await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
-    const final = await closed(handle);
+    const final = await h.closed(handle);
     expect(final.acknowledgement?.late).toBe(true);
     // the record holds the 签收 as it happened
     const set = h.batches.flatMap((b) => (b.set?.acknowledgement ? [b.set.acknowledgement] : []));
@@ -157,14 +83,14 @@ test('签收 late: one reminder at the due instant (领办逾期), the deadline 
 });
 
 test('退回交办: nothing fires while the office decides; reassigned, the clock restarts and the new unit owes 签收', async () => {
-  const h = harness();
+  const h = itemHarness(env, bundle);
   await h.run(async () => {
     const assignedAt = new Date(await env.currentTimeMs()).toISOString();
     const policy = askingPolicy();
     const handle = await h.start(
       itemInput({ assignedAt, due: { workingDays: 5 }, policy, acknowledgeWithin: policy.acknowledgeWithin }),
     );
-    const s0 = await waitFor(handle, (x) => Boolean(x.acknowledgement), 'the 签收 due');
+    const s0 = await h.waitFor(handle, (x) => Boolean(x.acknowledgement), 'the 签收 due');
     const declined = await handle.executeUpdate(declineItem, {
       args: [{ reason: '该事项属水务部门职责', actor: unit }],
     });
@@ -176,11 +102,11 @@ test('退回交办: nothing fires while the office decides; reassigned, the cloc
       handle.executeUpdate(submitReport, { args: [{ kind: 'progress', summary: 'x', actor: unit }] }),
     );
     expect(refused.message).toBe('事项已退回交办，待督查室重新交办或撤销');
-    await waitFor(handle, () => h.notices.some((n) => n.subject.startsWith('退回交办')), 'the office told');
+    await h.waitFor(handle, () => h.notices.some((n) => n.subject.startsWith('退回交办')), 'the office told');
 
     // a week past the old deadline: no 签收 reminder, no warning, no urge
-    await advanceTo(new Date(Date.parse(s0.deadlineAt!) + 7 * 86_400_000).toISOString());
-    let s = await query(handle);
+    await h.advanceTo(new Date(Date.parse(s0.deadlineAt!) + 7 * 86_400_000).toISOString());
+    let s = await h.query(handle);
     expect(s).toMatchObject({ status: 'declined', urgeCount: 0 });
     expect(s.warnedAt).toBeUndefined();
     expect(s.acknowledgement?.remindedAt).toBeUndefined();
@@ -203,7 +129,7 @@ test('退回交办: nothing fires while the office decides; reassigned, the cloc
     });
     expect(r.status).toBe('awaiting_acknowledgement');
     expect(Date.parse(r.deadlineAt!)).toBeGreaterThan(reassignedAt + 86_400_000);
-    s = await query(handle);
+    s = await h.query(handle);
     expect(s.leadUnit.id).toBe('u-water');
     // the deadline counts from the reassignment, and its receipt says so
     expect(Date.parse(s.deadline!.receipt.assignedAt)).toBeGreaterThanOrEqual(reassignedAt);
@@ -213,15 +139,15 @@ test('退回交办: nothing fires while the office decides; reassigned, the cloc
 
     await handle.executeUpdate(acknowledgeItem, { args: [{ actor: water }] });
     // the new deadline comes and its first urge with it, to the new unit's people
-    await advanceTo(s.deadlineAt!);
-    s = await waitFor(handle, (x) => x.urgeCount === 1, 'the first urge after reassignment');
+    await h.advanceTo(s.deadlineAt!);
+    s = await h.waitFor(handle, (x) => x.urgeCount === 1, 'the first urge after reassignment');
     const urge = h.notices.find((n) => n.kind === 'urge')!;
     expect(urge.leadUnit).toEqual({ id: 'u-water', name: '市水务局' });
     expect(urge.recipients.map((x) => x.id)).toEqual(['p-water', 'p-water-chief']);
-    s = await waitFor(handle, (x) => x.caseIds.length === 1, 'the first level case');
+    s = await h.waitFor(handle, (x) => x.caseIds.length === 1, 'the first level case');
 
     await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
-    const final = await closed(handle);
+    const final = await h.closed(handle);
     expect(final.declines?.[0]?.reassigned?.leadUnit.id).toBe('u-water');
     // the record's lead unit follows the reassignment
     expect(h.batches.some((b) => (b.set?.leadUnit as { id?: string } | undefined)?.id === 'u-water')).toBe(

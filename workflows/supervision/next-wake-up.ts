@@ -4,7 +4,7 @@
 import type { SupervisionState } from '../types';
 import { clockStopped, pendingDecline, remindersOfStage } from './schedule';
 
-export type WakeKind = 'acknowledgement' | 'warning' | 'deadline' | 'level';
+export type WakeKind = 'delivery' | 'acknowledgement' | 'warning' | 'deadline' | 'level';
 
 export interface WakeUp {
   at: number;
@@ -14,8 +14,16 @@ export interface WakeUp {
 }
 
 export function nextWakeUp(s: SupervisionState): WakeUp | undefined {
-  if (s.status === 'completed' || s.status === 'cancelled' || clockStopped(s) || pendingDecline(s))
-    return undefined;
+  if (s.status === 'completed' || s.status === 'cancelled') return undefined;
+  const acting = actingWakeUp(s);
+  // notices held for office hours go out even while the clock stands still
+  const held = s.heldNotices?.length ? Math.min(...s.heldNotices.map((n) => Date.parse(n.deliverAt!))) : NaN;
+  if (!(held <= (acting?.at ?? Infinity))) return acting;
+  return { at: held, kind: 'delivery', label: '通知送达（办公时间）' };
+}
+
+function actingWakeUp(s: SupervisionState): WakeUp | undefined {
+  if (clockStopped(s) || pendingDecline(s)) return undefined;
   const ladder = ladderWakeUp(s);
   const ack = s.acknowledgement;
   // 签收 is reminded once; it never stops the deadline clock (DESIGN: 签收)

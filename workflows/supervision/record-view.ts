@@ -16,7 +16,8 @@ export const ITEM_DIFF: DiffOptions = {
   // the record's own counters, not fields of the item; the notices' delivery results per channel
   // are the notifications' own rows (notice_deliveries), so a delivery that changed nothing else
   // (no failure counted) writes no batch
-  skip: ['revision', 'seq', 'notices'],
+  // (heldNotices: what office hours hold back is live state; the deliveries are recorded when made)
+  skip: ['revision', 'seq', 'notices', 'heldNotices'],
 };
 
 export function summaryOf(s: SupervisionState): ItemSummary {

@@ -7,6 +7,7 @@ import type {
   Actor,
   HistoryEntry,
   Interval,
+  OfficeHours,
   Policy,
   StageState,
   SupervisionInput,
@@ -33,6 +34,8 @@ export interface Ctx {
   calendar: WorkingCalendar;
   policy: Policy;
   timeZone: string;
+  /** absent: every notice goes out at its instant (drills, items started before office hours) */
+  officeHours?: OfficeHours;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -62,7 +65,7 @@ export function addLine(
 }
 
 export function contextOf(
-  input: Pick<SupervisionInput, 'calendar' | 'policy' | 'timeZone'>,
+  input: Pick<SupervisionInput, 'calendar' | 'policy' | 'timeZone' | 'officeHours'>,
   now: number,
 ): Ctx {
   if (!input.calendar) throw new Error('the item input carries no calendar');
@@ -71,6 +74,7 @@ export function contextOf(
     calendar: new WorkingCalendar(input.calendar),
     policy: input.policy,
     timeZone: input.timeZone,
+    ...(input.officeHours ? { officeHours: input.officeHours } : {}),
   };
 }
 

@@ -49,6 +49,7 @@ import type { WakeUp } from './next-wake-up';
 import {
   clockStopsForReview,
   giveTimeBack,
+  deliveryOf,
   pendingDecline,
   pendingExtension,
   pendingFinal,
@@ -58,7 +59,7 @@ import {
   setDeadline,
   stageOf,
 } from './schedule';
-import { acknowledgementDue, addLine, copy, iso, type Ctx, type ItemState } from './state';
+import { acknowledgementDue, addLine, copy, isTerminal, iso, type Ctx, type ItemState } from './state';
 
 export type Effect =
   | { kind: 'notice'; notice: Notice }
@@ -83,7 +84,45 @@ export function step<R>(state: ItemState, ctx: Ctx, rule: (s: ItemState, fx: Eff
   const effects: Effect[] = [];
   const outcome = rule(s, effects);
   derive(s, ctx.now);
-  return { state: s, effects, outcome };
+  return { state: s, effects: holdForOfficeHours(s, effects, ctx), outcome };
+}
+
+/** the notices that wake people: the others (item events, cases) go out at once */
+const HELD_KINDS: ReadonlySet<NoticeKind> = new Set(['warning', 'urge', 'bulletin']);
+
+/**
+ * Office hours (DESIGN): a warning, urge or bulletin decided outside them waits in the state for the
+ * next opening; what was reached, and when, is already in the state. An item that ends sends what
+ * it still holds at once (what was decided is delivered).
+ */
+function holdForOfficeHours(s: ItemState, effects: Effect[], ctx: Ctx): Effect[] {
+  const deliver = deliveryOf(ctx);
+  if (!deliver && !s.heldNotices?.length) return effects;
+  const out: Effect[] = [];
+  for (const e of effects) {
+    // a notice released at its deliverAt is not held again, however late the worker woke
+    if (deliver && e.kind === 'notice' && HELD_KINDS.has(e.notice.kind) && !e.notice.deliverAt) {
+      const at = deliver(ctx.now);
+      if (at > ctx.now) {
+        (s.heldNotices ??= []).push({ ...e.notice, deliverAt: iso(at) });
+        continue;
+      }
+    }
+    out.push(e);
+  }
+  if (isTerminal(s) && s.heldNotices?.length) {
+    out.push(...s.heldNotices.map((notice): Effect => ({ kind: 'notice', notice })));
+    s.heldNotices = [];
+  }
+  return out;
+}
+
+/** The held notices whose deliverAt has come go out. */
+function releaseHeld(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  const held = s.heldNotices ?? [];
+  const due = held.filter((n) => Date.parse(n.deliverAt!) <= ctx.now);
+  s.heldNotices = held.filter((n) => Date.parse(n.deliverAt!) > ctx.now);
+  for (const notice of due) fx.push({ kind: 'notice', notice });
 }
 
 // ---------- notices ----------
@@ -768,7 +807,8 @@ function warn(s: ItemState, fx: Effect[], ctx: Ctx): void {
 export function timerFired(state: ItemState, wake: WakeUp, ctx: Ctx): Step {
   return step(state, ctx, (s, fx) => {
     const deadlinePassed = s.deadlineAt !== undefined && ctx.now >= Date.parse(s.deadlineAt);
-    if (wake.kind === 'acknowledgement') remindAcknowledgement(s, fx, ctx);
+    if (wake.kind === 'delivery') releaseHeld(s, fx, ctx);
+    else if (wake.kind === 'acknowledgement') remindAcknowledgement(s, fx, ctx);
     else if (wake.kind === 'warning' && !deadlinePassed) warn(s, fx, ctx);
     else if (wake.kind !== 'level') addLine(s, 'system', 'overdue', ctx.now, '已超过办理期限');
     else reachLevel(s, fx, remindersOfStage(s).length === 0 ? 'deadline' : 'interval', 'system', ctx);
