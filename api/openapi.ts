@@ -158,6 +158,14 @@ const Preview = z
       .string()
       .optional()
       .openapi({ description: '签收 due instant, when the item asks for it' }),
+    reportEvery: z
+      .looseObject({})
+      .optional()
+      .openapi({ description: '汇报频次, the item’s or the policy’s' }),
+    firstReportDueAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'the first progress report is owed by then' }),
     receipt: z.looseObject({ rule: z.string(), summary: z.string() }),
     calendar: Calendar,
     stages: z.array(z.looseObject({ name: z.string(), deadlineAt: z.string() })).optional(),

@@ -246,6 +246,9 @@ export const Policy = z
     acknowledgeWithin: PositiveInterval.optional().openapi({
       description: '签收: the lead unit acknowledges within this; set, every item on the policy asks for it',
     }),
+    reportEvery: PositiveInterval.optional().openapi({
+      description: '汇报频次: a progress report is owed each period (S4 §三(一) 适时报告进展)',
+    }),
     reminders: z.array(Level).min(1, 'a policy needs at least one level').max(5),
     clockStopsDuringReview: z.boolean().optional(),
     unitMeasures: measureList.optional(),
@@ -291,6 +294,11 @@ export const CreateItem = z
       .refine((s) => new Set(s.map((x) => x.name)).size === s.length, 'stage names must be unique')
       .optional(),
     policy: PolicyChoice.optional(),
+    reportEvery: PositiveInterval.optional().openapi({
+      description:
+        '汇报频次: a progress report is owed each period from the assignment; a missed one is reminded when ' +
+        'due and, still missing a working day later, counts as an urge (S4 §四(五)1 逾期不报); absent: the policy’s',
+    }),
     acknowledge: z
       .boolean()
       .optional()

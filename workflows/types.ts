@@ -291,6 +291,8 @@ export interface SupervisionInput {
   origin?: { caseId: string; measureId: string };
   /** the request body as given, kept for idempotent create (same id + same body) */
   requestHash?: string;
+  /** 汇报频次: a progress report owed each period (resolved by the API: the item's, else the policy's) */
+  reportEvery?: Interval;
   /** office hours for warnings, urges and bulletins (absent: at their instant, as drills are) */
   officeHours?: OfficeHours;
   /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */
@@ -308,7 +310,7 @@ export interface ReminderRecord {
   stage?: string;
   /** why the level was reached: the deadline, the interval since the last urge, a report returned,
    * or a manual urge (电话催办、督办函、上门督办, S2 §五1) */
-  reason: 'deadline' | 'interval' | 'returned' | 'manual';
+  reason: 'deadline' | 'interval' | 'returned' | 'manual' | 'missed_report';
   notice: { by: string };
   measures: ProposedMeasure[];
   /** the case this level opened (S4 §四(五)4: each urge's accountability follows the 问责程序) */
@@ -332,6 +334,23 @@ export interface AcknowledgementRecord {
   note?: string;
   /** acknowledged after dueAt: 领办逾期 */
   late?: boolean;
+}
+
+/** 汇报频次: the period a progress report is owed in now, and what came of the ones before */
+export interface ReportingState {
+  every: Interval;
+  /** 1-based number of the current period */
+  period: number;
+  /** the current period runs from `from` to `dueAt` */
+  from: string;
+  dueAt: string;
+  /** a progress report of this period came (the period closes at dueAt without a reminder) */
+  reportedAt?: string;
+  /** the period's report did not come by dueAt: reminded then, and urged at graceUntil */
+  remindedAt?: string;
+  graceUntil?: string;
+  /** periods missed so far (each an urge, S4 §四(五)1 逾期不报) */
+  missed: number;
 }
 
 /** 退回交办: a lead unit gave the item back, and what the office did with it */
@@ -419,6 +438,8 @@ export interface SupervisionState {
   extensions: ExtensionRecord[];
   /** the cases the ladder opened, in order of level */
   caseIds: string[];
+  /** 汇报频次: the current period of progress reports (absent where the item has none) */
+  reporting?: ReportingState;
   /** warnings, urges and bulletins decided outside office hours, until their deliverAt */
   heldNotices?: Notice[];
   /** 签收 (absent where the item does not ask for it) */
@@ -486,6 +507,8 @@ export interface CaseInput {
     appealWindow?: number | Interval;
     review?: number | Interval;
   };
+  /** 汇报频次: a progress report owed each period (resolved by the API: the item's, else the policy's) */
+  reportEvery?: Interval;
   /** office hours for warnings, urges and bulletins (absent: at their instant, as drills are) */
   officeHours?: OfficeHours;
   /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */

@@ -197,11 +197,20 @@ export interface ItemPlan {
   acknowledge?: { within: Interval; dueAt: string };
   /** 办公时间 the item keeps; absent for a drill (every notice at its instant) */
   officeHours?: OfficeHours;
+  /** 汇报频次: the item's own, else the policy's */
+  reportEvery?: Interval;
+  /** the first period's report is due then */
+  firstReportDueAt?: string;
 }
 
 /** A drill counts in durations somewhere (due, a stage, the policy): it ignores office hours. */
 export function isDrill(policy: Policy, dues: Due[]): boolean {
-  const intervals = [policy.warnBefore, policy.acknowledgeWithin, ...policy.reminders.map((l) => l.after)];
+  const intervals = [
+    policy.warnBefore,
+    policy.acknowledgeWithin,
+    policy.reportEvery,
+    ...policy.reminders.map((l) => l.after),
+  ];
   return [...dues, ...intervals].some((i) => i !== undefined && 'duration' in i);
 }
 
@@ -213,7 +222,10 @@ export function isDrill(policy: Policy, dues: Due[]): boolean {
  */
 export function planItem(
   ctx: ApiContext,
-  body: Pick<CreateItem, 'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages' | 'acknowledge'>,
+  body: Pick<
+    CreateItem,
+    'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages' | 'acknowledge' | 'reportEvery'
+  >,
   opts: { pastAllowed?: boolean } = {},
 ): ItemPlan {
   const timeZone = body.timeZone ?? ctx.timeZone;
@@ -264,10 +276,9 @@ export function planItem(
   } else {
     deadline = compute(due, duePath(due, 'due'));
   }
-  const officeHours =
-    ctx.officeHours && !isDrill(policy, [due, ...(body.stages ?? []).map((s) => s.due)])
-      ? ctx.officeHours
-      : undefined;
+  const reportEvery = body.reportEvery ?? policy.reportEvery;
+  const dues: Due[] = [due, ...(body.stages ?? []).map((s) => s.due), ...(reportEvery ? [reportEvery] : [])];
+  const officeHours = ctx.officeHours && !isDrill(policy, dues) ? ctx.officeHours : undefined;
   let schedule: Schedule;
   try {
     schedule = withDelivery(
@@ -303,6 +314,17 @@ export function planItem(
     schedule,
     ...(acknowledge ? { acknowledge } : {}),
     ...(officeHours ? { officeHours } : {}),
+    ...(reportEvery
+      ? {
+          reportEvery,
+          firstReportDueAt: ctx.calendar.addInterval({
+            from: assignedAt,
+            interval: reportEvery,
+            direction: 1,
+            timeZone,
+          }).at,
+        }
+      : {}),
   };
 }
 
@@ -339,6 +361,7 @@ export function previewOf(plan: ItemPlan) {
     })),
     officeHours: plan.officeHours ?? null,
     ...(plan.acknowledge ? { acknowledgeBy: plan.acknowledge.dueAt } : {}),
+    ...(plan.reportEvery ? { reportEvery: plan.reportEvery, firstReportDueAt: plan.firstReportDueAt } : {}),
     receipt: plan.deadline.receipt,
     calendar: plan.deadline.calendar,
     ...(plan.stages
@@ -473,6 +496,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       policy: plan.policy,
       ...(plan.acknowledge ? { acknowledgeWithin: plan.acknowledge.within } : {}),
       ...(plan.officeHours ? { officeHours: plan.officeHours } : {}),
+      ...(plan.reportEvery ? { reportEvery: plan.reportEvery } : {}),
       timeZone: plan.timeZone,
       calendar: sliceCalendarData(ctx.calendar.data, window.from, window.through),
       createdBy: actorOf(res.locals),

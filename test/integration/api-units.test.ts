@@ -445,3 +445,45 @@ describe('office hours in the schedule (DUBAN_OFFICE_HOURS, default 09:00-18:00)
     expect(drillPreview.body.reminders[0].deliverAt).toBe(drillPreview.body.reminders[0].dueAt);
   });
 });
+
+describe('汇报频次 (reportEvery)', () => {
+  test('zero working days is a 400 naming the field; a drill’s seconds are taken; the preview says when the first is owed', async () => {
+    const zero = await api.call('POST', '/v1/items', {
+      as: 'staff',
+      body: itemBody({ reportEvery: { workingDays: 0 } }),
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.errors[0].path).toBe('reportEvery.workingDays');
+    const inPolicy = await api.call('POST', '/v1/items/preview', {
+      as: 'staff',
+      body: itemBody({
+        policy: {
+          name: 'weekly',
+          reportEvery: { workingDays: 0 },
+          reminders: [{ after: { workingDays: 0 }, notice: { by: '督查室' }, measures: [] }],
+        },
+      }),
+    });
+    expect(inPolicy.status).toBe(400);
+    expect(inPolicy.body.errors[0].path).toBe('policy.reportEvery.workingDays');
+
+    const body = itemBody({ assignedAt: '2026-09-07T01:00:00.000Z', reportEvery: { workingDays: 5 } });
+    const preview = await api.call('POST', '/v1/items/preview', { as: 'staff', body });
+    expect(preview.body).toMatchObject({
+      reportEvery: { workingDays: 5 },
+      firstReportDueAt: '2026-09-14T15:59:59.999Z',
+    });
+    const drill = await api.call('POST', '/v1/items', {
+      as: 'staff',
+      body: itemBody({ reportEvery: { duration: 'PT5S' } }),
+    });
+    expect(drill.status).toBe(201);
+    expect(drill.body.reporting).toMatchObject({ period: 1, every: { duration: 'PT5S' } });
+    // a drill cadence makes the item a drill: no office hours
+    expect(drill.body.schedule.levels[0].deliverAt).toBe(drill.body.schedule.levels[0].dueAt);
+    await api.call('POST', `/v1/items/${drill.body.id}/cancel`, {
+      as: 'manager',
+      body: { reason: '演练结束' },
+    });
+  });
+});

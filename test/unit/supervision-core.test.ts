@@ -677,3 +677,92 @@ describe('签收 and 退回交办', () => {
     expect(r.responsible).toEqual(state.responsible);
   });
 });
+
+describe('汇报频次: periodic progress reports', () => {
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+  const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
+  const assisting: Actor = { id: 'liaison-water', role: 'unit', unit: 'u-water' };
+  // Monday 09-07 09:00, every 2 working days: the first period ends Wednesday 09-09 23:59
+  const P1 = '2026-09-09T15:59:59.999Z';
+  const GRACE = '2026-09-10T15:59:59.999Z';
+  // 8 working days: the deadline (Wed 09-17) and its warning (Mon 09-14) come after these periods
+  const reporting = () => start({ reportEvery: { workingDays: 2 }, due: { workingDays: 8 } });
+  const fire = (s: ItemState, ctx: (n: number) => Ctx) => {
+    const wake = nextWakeUp(s)!;
+    return { wake, ...t.timerFired(s, wake, ctx(wake.at)) };
+  };
+
+  test('a report in the period settles it: the next period runs from where this one was due', () => {
+    const { state, ctx, t0 } = reporting();
+    expect(state.reporting).toMatchObject({ period: 1, dueAt: P1, missed: 0 });
+    expect(nextWakeUp(state)).toMatchObject({ kind: 'report', at: Date.parse(P1) });
+    const filed = t.submitReport(
+      state,
+      { kind: 'progress', summary: '已完成摸排', actor: unit },
+      ctx(t0 + DAY),
+    );
+    // an assisting unit's report is its own, not the lead unit's
+    const other = t.submitReport(state, { kind: 'progress', summary: 'x', actor: assisting }, ctx(t0 + DAY));
+    expect(other.state.reporting?.reportedAt).toBeUndefined();
+    const r = fire(filed.state, ctx);
+    expect(r.effects).toEqual([]);
+    expect(r.state.reporting).toMatchObject({ period: 2, from: P1, dueAt: '2026-09-11T15:59:59.999Z' });
+    expect(r.state.reporting?.reportedAt).toBeUndefined();
+  });
+
+  test('missed: reminded when due, and still missing a working day later it counts as an urge (逾期不报)', () => {
+    const { state, ctx } = reporting();
+    let r = fire(state, ctx);
+    expect(r.wake.at).toBe(Date.parse(P1));
+    const reminder = noticesOf(r.effects);
+    expect(reminder).toHaveLength(1);
+    expect(reminder[0]).toMatchObject({
+      kind: 'item_event',
+      reason: 'missed_report',
+      subject: '进展情况报送提醒：推进老旧小区改造（测试）',
+    });
+    expect(reminder[0]!.next).toContain('请于2026-09-10 23:59前补报');
+    expect(r.state.reporting).toMatchObject({ remindedAt: P1, graceUntil: GRACE });
+    expect(r.state.urgeCount).toBe(0);
+
+    r = fire(r.state, ctx);
+    expect(r.wake).toMatchObject({ kind: 'report', at: Date.parse(GRACE) });
+    expect(r.state.urgeCount).toBe(1);
+    expect(r.state.reminders[0]).toMatchObject({ level: 1, reason: 'missed_report', at: GRACE });
+    const urge = noticesOf(r.effects).find((n) => n.kind === 'urge')!;
+    expect(urge.reason).toBe('missed_report');
+    expect(noticesOf(r.effects).find((n) => n.kind === 'bulletin')?.reason).toBe('missed_report');
+    expect(r.effects.some((e) => e.kind === 'openCase')).toBe(true);
+    expect(r.state.history.at(-1)?.detail).toContain('逾期未报送进展情况');
+    // the next period runs a whole period from the urge, and the ladder counts from the deadline on
+    expect(r.state.reporting).toMatchObject({
+      period: 2,
+      from: GRACE,
+      dueAt: '2026-09-14T15:59:59.999Z',
+      missed: 1,
+    });
+    expect(r.state.schedule!.levels[0]!.dueAt).toBe(GRACE);
+    expect(r.state.deadlineAt).toBe(state.deadlineAt);
+  });
+
+  test('a report in the grace settles the period late, without an urge', () => {
+    const { state, ctx } = reporting();
+    const reminded = fire(state, ctx).state;
+    const late = t.submitReport(
+      reminded,
+      { kind: 'progress', summary: '补报进展', actor: staff },
+      ctx(Date.parse(P1) + 3_600_000),
+    ).state;
+    expect(late.history.at(-1)).toMatchObject({ action: 'report_filed_late' });
+    expect(late.reporting).toMatchObject({ period: 2, missed: 0 });
+    expect(late.reporting?.remindedAt).toBeUndefined();
+    expect(nextWakeUp(late)).toMatchObject({ kind: 'report', at: Date.parse('2026-09-11T15:59:59.999Z') });
+  });
+
+  test('no period is owed past the deadline: the ladder urges from then', () => {
+    const { state, ctx } = start({ reportEvery: { workingDays: 10 } });
+    expect(nextWakeUp(state)?.kind).toBe('warning');
+    const r = runUntil(state, Date.parse(state.deadlineAt!), ctx);
+    expect(r.state.reminders.map((x) => x.reason)).toEqual(['deadline']);
+  });
+});

@@ -2,9 +2,9 @@
 // level of the current stage's ladder. Nothing while the clock stands still, while a 退回交办 waits
 // for the office, or once the item has ended.
 import type { SupervisionState } from '../types';
-import { clockStopped, pendingDecline, remindersOfStage } from './schedule';
+import { clockStopped, pendingDecline, pendingFinal, remindersOfStage } from './schedule';
 
-export type WakeKind = 'delivery' | 'acknowledgement' | 'warning' | 'deadline' | 'level';
+export type WakeKind = 'delivery' | 'acknowledgement' | 'report' | 'warning' | 'deadline' | 'level';
 
 export interface WakeUp {
   at: number;
@@ -24,12 +24,26 @@ export function nextWakeUp(s: SupervisionState): WakeUp | undefined {
 
 function actingWakeUp(s: SupervisionState): WakeUp | undefined {
   if (clockStopped(s) || pendingDecline(s)) return undefined;
-  const ladder = ladderWakeUp(s);
+  const candidates = [acknowledgementWakeUp(s), reportWakeUp(s), ladderWakeUp(s)];
+  return candidates.reduce<WakeUp | undefined>((a, b) => (b && (!a || b.at < a.at) ? b : a), undefined);
+}
+
+/** 签收 is reminded once; it never stops the deadline clock (DESIGN: 签收) */
+function acknowledgementWakeUp(s: SupervisionState): WakeUp | undefined {
   const ack = s.acknowledgement;
-  // 签收 is reminded once; it never stops the deadline clock (DESIGN: 签收)
-  if (!ack || ack.acknowledgedAt || ack.remindedAt) return ladder;
-  const at = Date.parse(ack.dueAt);
-  return ladder && ladder.at < at ? ladder : { at, kind: 'acknowledgement', label: '签收提醒' };
+  if (!ack || ack.acknowledgedAt || ack.remindedAt) return undefined;
+  return { at: Date.parse(ack.dueAt), kind: 'acknowledgement', label: '签收提醒' };
+}
+
+/** 汇报频次: the end of the current period, or of its grace; no period is owed past the deadline
+ * (the ladder urges then) nor while a final report waits for review. */
+function reportWakeUp(s: SupervisionState): WakeUp | undefined {
+  const r = s.reporting;
+  if (!r || pendingFinal(s)) return undefined;
+  if (r.remindedAt && r.graceUntil)
+    return { at: Date.parse(r.graceUntil), kind: 'report', label: '逾期不报' };
+  if (s.deadlineAt && Date.parse(r.dueAt) >= Date.parse(s.deadlineAt)) return undefined;
+  return { at: Date.parse(r.dueAt), kind: 'report', label: `第${r.period}期进展报送` };
 }
 
 function ladderWakeUp(s: SupervisionState): WakeUp | undefined {

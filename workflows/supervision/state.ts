@@ -9,6 +9,7 @@ import type {
   Interval,
   OfficeHours,
   Policy,
+  ReportingState,
   StageState,
   SupervisionInput,
   SupervisionState,
@@ -97,6 +98,17 @@ export function acknowledgementDue(
   return { unit: { id: unit.id, name: unit.name }, interval, since, dueAt };
 }
 
+/** 汇报频次: the first period of progress reports, from `since` (the assignment, or a reassignment). */
+export function reportingFrom(every: Interval, since: string, ctx: Ctx): ReportingState {
+  const dueAt = ctx.calendar.addInterval({
+    from: since,
+    interval: every,
+    direction: 1,
+    timeZone: ctx.timeZone,
+  }).at;
+  return { every, period: 1, from: since, dueAt, missed: 0 };
+}
+
 /**
  * The state right after creation: every stage's deadline (so the state shows the whole plan), the
  * first deadline and its schedule. Throws the calendar's CalendarInputError on input it refuses.
@@ -163,6 +175,9 @@ export function stateAtStart(
   } else {
     const deadline = deadlineOf(input.due, 'due');
     at('policy', () => setDeadline(s, deadline, ctx));
+  }
+  if (input.reportEvery) {
+    s.reporting = at('reportEvery', () => reportingFrom(input.reportEvery!, s.assignedAt, ctx));
   }
   if (input.acknowledgeWithin) {
     s.acknowledgement = at('acknowledgeWithin', () =>

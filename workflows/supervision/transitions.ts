@@ -59,7 +59,16 @@ import {
   setDeadline,
   stageOf,
 } from './schedule';
-import { acknowledgementDue, addLine, copy, isTerminal, iso, type Ctx, type ItemState } from './state';
+import {
+  acknowledgementDue,
+  addLine,
+  copy,
+  isTerminal,
+  iso,
+  reportingFrom,
+  type Ctx,
+  type ItemState,
+} from './state';
 
 export type Effect =
   | { kind: 'notice'; notice: Notice }
@@ -174,6 +183,7 @@ const WHY: Record<ReminderRecord['reason'], string> = {
   interval: '催办后仍未落实',
   returned: '办结报告被退回重办',
   manual: '人工催办',
+  missed_report: '逾期未报送进展情况（逾期不报）',
 };
 
 const CHANNEL_NAMES: Record<UrgeInput['channel'], string> = {
@@ -406,6 +416,7 @@ export function submitReport(
     );
     if (r.kind === 'final' && clockStopsForReview(ctx.policy) && !s.clockStoppedAt)
       s.clockStoppedAt = iso(ctx.now);
+    if (r.kind === 'progress') progressReported(s, r.actor, ctx);
     return { report };
   });
 }
@@ -644,6 +655,68 @@ export function caseLinked(state: ItemState, l: { caseId: string }, ctx: Ctx): S
   return step(state, ctx, (s) => linkCase(s, l.caseId));
 }
 
+// ---------- 汇报频次: periodic progress reports ----------
+
+/** The next period starts where the last one was due (the cadence does not drift with a late report),
+ * or, after an urge for a missed one, at the urge: the unit always has a whole period. */
+function nextPeriod(s: ItemState, ctx: Ctx, from = s.reporting!.dueAt): void {
+  const r = s.reporting!;
+  const dueAt = ctx.calendar.addInterval({
+    from,
+    interval: r.every,
+    direction: 1,
+    timeZone: ctx.timeZone,
+  }).at;
+  s.reporting = { every: r.every, period: r.period + 1, from, dueAt, missed: r.missed };
+}
+
+/** A progress report of the lead unit (or staff for it) settles the period it falls in. */
+function progressReported(s: ItemState, actor: Actor, ctx: Ctx): void {
+  const r = s.reporting;
+  if (!r || (actor.role === 'unit' && actor.unit !== s.leadUnit.id)) return;
+  if (!r.remindedAt) {
+    r.reportedAt = iso(ctx.now);
+    return;
+  }
+  addLine(s, 'system', 'report_filed_late', ctx.now, `第${r.period}期进展情况已补报`);
+  nextPeriod(s, ctx);
+}
+
+/** One working day to make up a missed report (a drill: one more period of its own). */
+const graceOf = (r: NonNullable<ItemState['reporting']>, ctx: Ctx): string =>
+  ctx.calendar.addInterval({
+    from: r.dueAt,
+    interval: 'duration' in r.every ? r.every : { workingDays: 1 },
+    direction: 1,
+    timeZone: ctx.timeZone,
+  }).at;
+
+/** A period's end: reported, nothing to do; missed, a reminder; still missed after the grace, an urge. */
+function periodEnded(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  const r = s.reporting!;
+  if (r.reportedAt) return nextPeriod(s, ctx);
+  if (!r.remindedAt) {
+    r.remindedAt = iso(ctx.now);
+    r.graceUntil = graceOf(r, ctx);
+    const due = formatLocal(r.dueAt, ctx.timeZone);
+    const grace = formatLocal(r.graceUntil, ctx.timeZone);
+    addLine(s, 'system', 'report_overdue', ctx.now, `第${r.period}期进展情况应于${due}前报送，尚未报送`);
+    fx.push(
+      notice(s, ctx, 'item_event', `report:P${r.period}:reminder`, `进展情况报送提醒：${s.title}`, {
+        reason: 'missed_report',
+        body: `第${r.period}期进展情况应于${due}前报送，至今未报送`,
+        next: `请于${grace}前补报；逾期仍未报送，视为催办一次（逾期不报）`,
+      }),
+    );
+    return;
+  }
+  // S4 §四(五)1 逾期不报: counts as an urge, reaching the next level with its notices and case
+  r.missed += 1;
+  reachLevel(s, fx, 'missed_report', 'system', ctx);
+  plan(s, ctx);
+  nextPeriod(s, ctx, iso(ctx.now));
+}
+
 // ---------- 签收 and 退回交办 ----------
 
 /** the office that hears a 退回交办: the one that issues the ladder's first notice */
@@ -764,6 +837,7 @@ export function reassignItem(
     restartClock(s, due, r.actor, detail, ctx);
     if (s.acknowledgement)
       s.acknowledgement = acknowledgementDue(unit, s.acknowledgement.interval, iso(ctx.now), ctx);
+    if (s.reporting) s.reporting = reportingFrom(s.reporting.every, iso(ctx.now), ctx);
     const ask = s.acknowledgement ? `请于${formatLocal(s.acknowledgement.dueAt, ctx.timeZone)}前签收，` : '';
     fx.push(
       notice(s, ctx, 'item_event', `${decline.id}:reassigned`, `督办事项交办：${s.title}`, {
@@ -808,6 +882,7 @@ export function timerFired(state: ItemState, wake: WakeUp, ctx: Ctx): Step {
   return step(state, ctx, (s, fx) => {
     const deadlinePassed = s.deadlineAt !== undefined && ctx.now >= Date.parse(s.deadlineAt);
     if (wake.kind === 'delivery') releaseHeld(s, fx, ctx);
+    else if (wake.kind === 'report') periodEnded(s, fx, ctx);
     else if (wake.kind === 'acknowledgement') remindAcknowledgement(s, fx, ctx);
     else if (wake.kind === 'warning' && !deadlinePassed) warn(s, fx, ctx);
     else if (wake.kind !== 'level') addLine(s, 'system', 'overdue', ctx.now, '已超过办理期限');
