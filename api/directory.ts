@@ -26,7 +26,7 @@ export function unitView(u: UnitRow) {
   return { ...rest, ...(parentId !== undefined ? { parent: parentId } : {}) };
 }
 
-export type AssignedUnit = Unit & { duty?: string };
+export type AssignedUnit = Unit & { duty?: string; due?: { workingDays: number } | { at: string } };
 
 /** A create body with every unit complete and the responsible persons known: what the item starts with. */
 export type ResolvedItem = Omit<CreateItem, 'leadUnit' | 'assistingUnits' | 'responsible'> & {
@@ -80,6 +80,7 @@ export async function resolveUnits(ctx: ApiContext, body: CreateItem): Promise<R
           assistingUnits: assistingUnits.map((u) => ({
             ...complete(u, dir.get(u.id)),
             ...(u.duty !== undefined ? { duty: u.duty } : {}),
+            ...(u.due !== undefined ? { due: u.due } : {}),
           })),
         }
       : {}),

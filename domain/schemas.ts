@@ -60,7 +60,16 @@ export const UnitRef = z
 export type UnitRef = z.infer<typeof UnitRef>;
 
 export const AssistingUnitRef = z
-  .strictObject({ ...UnitRef.shape, duty: text(500).optional().openapi({ description: '协办职责' }) })
+  .strictObject({
+    ...UnitRef.shape,
+    duty: text(500).optional().openapi({ description: '协办职责' }),
+    due: z
+      .union([z.strictObject({ workingDays: z.int().min(1).max(250) }), z.strictObject({ at: isoInstant })])
+      .optional()
+      .openapi({
+        description: 'its own (earlier) time for its part: reminded then if it has filed no report',
+      }),
+  })
   .openapi('AssistingUnitRef');
 export type AssistingUnitRef = z.infer<typeof AssistingUnitRef>;
 
@@ -321,6 +330,10 @@ export type CreateItem = z.infer<typeof CreateItem>;
 // Unions on the discriminating field rather than refinements, so the OpenAPI document states
 // each rule (a final report is signed, an impose decision names measures) and errors name the field.
 const signedBy = text(100).openapi({ description: '签发人: required for a final report (S4)' });
+const reportUnit = id.optional().openapi({
+  description:
+    'whose report: the lead unit (default) or an assisting unit (协办单位) of the item; a unit account files its own',
+});
 export const ReportInput = z
   .discriminatedUnion('kind', [
     z.strictObject({
@@ -328,8 +341,15 @@ export const ReportInput = z
       summary: text(10_000),
       signedBy: signedBy.optional(),
       stage: text(50).optional(),
+      unit: reportUnit,
     }),
-    z.strictObject({ kind: z.literal('final'), summary: text(10_000), signedBy, stage: text(50).optional() }),
+    z.strictObject({
+      kind: z.literal('final'),
+      summary: text(10_000),
+      signedBy,
+      stage: text(50).optional(),
+      unit: reportUnit,
+    }),
   ])
   .openapi('ReportInput');
 export type ReportInput = z.infer<typeof ReportInput>;

@@ -273,7 +273,7 @@ export interface SupervisionInput {
   description?: string;
   source: Source;
   leadUnit: Unit;
-  assistingUnits?: Unit[];
+  assistingUnits?: AssistingUnit[];
   responsible: Responsible;
   assignedAt: string;
   due: Due;
@@ -336,6 +336,30 @@ export interface AcknowledgementRecord {
   late?: boolean;
 }
 
+/** 协办单位 (S2 §六2, S3 §四(十)): a unit helping the lead unit, with its duty and its own time */
+export interface AssistingUnit extends Unit {
+  duty?: string;
+  due?: { workingDays: number } | { at: string };
+  /** its own time, computed from the assignment */
+  dueAt?: string;
+  /** reminded once at dueAt when it had filed no report */
+  remindedAt?: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  /** its last progress report */
+  reportedAt?: string;
+}
+
+/** What an assisting unit contributed, listed in the lead unit's final report. */
+export interface Contribution {
+  unit: { id: string; name: string };
+  duty?: string;
+  reports: number;
+  lastReportAt?: string;
+  /** the summaries of its reports, newest last (each cut to 200 characters) */
+  summaries: string[];
+}
+
 /** 汇报频次: the period a progress report is owed in now, and what came of the ones before */
 export interface ReportingState {
   every: Interval;
@@ -378,6 +402,10 @@ export interface ReportRecord {
   summary: string;
   signedBy?: string;
   stage?: string;
+  /** whose report: the lead unit or an assisting unit (absent on a first-generation record: the lead) */
+  unit?: string;
+  /** a final report: what each assisting unit contributed */
+  contributions?: Contribution[];
   at: string;
   by: string;
   review?: { decision: 'accept' | 'return'; comment: string; at: string; by: string };
@@ -424,7 +452,7 @@ export interface SupervisionState {
   description?: string;
   source: Source;
   leadUnit: Unit;
-  assistingUnits: Unit[];
+  assistingUnits: AssistingUnit[];
   responsible: Responsible;
   assignedAt: string;
   status: ItemStatus;

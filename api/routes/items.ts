@@ -479,6 +479,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       if (existing) return sendState(res, 200, existing);
       throw err;
     }
+    checkAssistingDues(ctx, input, plan);
     const id = input.id ?? randomUUID();
     const now = ctx.now();
     const window = calendarWindow(plan.assignedAt, plan.timeZone);
@@ -573,6 +574,28 @@ export function itemsRouter(ctx: ApiContext): Router {
     );
   }
   return router;
+}
+
+/** An assisting unit's own time comes after the assignment and no later than the item's last deadline. */
+function checkAssistingDues(ctx: ApiContext, input: ResolvedItem, plan: ItemPlan): void {
+  const last = plan.stages?.[plan.stages.length - 1]?.deadline ?? plan.deadline;
+  (input.assistingUnits ?? []).forEach((u, i) => {
+    if (!u.due) return;
+    const path = `assistingUnits.${i}.due${'at' in u.due ? '.at' : ''}`;
+    let at: string;
+    try {
+      at = ctx.calendar.computeDeadline({ from: plan.assignedAt, due: u.due, timeZone: plan.timeZone }).at;
+    } catch (err) {
+      throw invalidField(path, (err as Error).message);
+    }
+    if (Date.parse(at) > Date.parse(last.at))
+      throw invalidField(
+        path,
+        `${at} is after the item's deadline ${last.at}: an assisting unit's time is earlier`,
+      );
+    if (Date.parse(at) <= Date.parse(plan.assignedAt))
+      throw invalidField(path, `${at} is not after the assignment ${plan.assignedAt}`);
+  });
 }
 
 function checkExtensionDue(payload: Record<string, unknown>, now: Date): void {

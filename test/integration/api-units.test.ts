@@ -487,3 +487,74 @@ describe('汇报频次 (reportEvery)', () => {
     });
   });
 });
+
+describe('协办单位 over HTTP', () => {
+  const id = 'unit-assist-2';
+
+  beforeAll(async () => {
+    const made = await api.call('POST', '/v1/items', {
+      as: 'staff',
+      body: itemBody({
+        id,
+        leadUnit: { id: OTHER_UNIT, name: '市水务局' },
+        assistingUnits: [{ id: UNIT, duty: '负责小区内部改造', due: { workingDays: 3 } }],
+      }),
+    });
+    expect(made.status).toBe(201);
+    expect(made.body.assistingUnits[0]).toMatchObject({
+      id: UNIT,
+      name: '市住建局',
+      duty: '负责小区内部改造',
+    });
+    expect(made.body.assistingUnits[0].dueAt).toBeDefined();
+  });
+
+  test('an own time later than the item’s deadline is a 400 naming the field', async () => {
+    const late = await api.call('POST', '/v1/items', {
+      as: 'staff',
+      body: itemBody({
+        due: { workingDays: 5 },
+        assistingUnits: [{ id: OTHER_UNIT, due: { workingDays: 10 } }],
+      }),
+    });
+    expect(late.status).toBe(400);
+    expect(late.body.errors[0].path).toBe('assistingUnits.0.due');
+  });
+
+  test('it acknowledges and reports as itself; a unit not on the item is a 409 naming unit; the lead’s final lists it', async () => {
+    const ack = await api.call('POST', `/v1/items/${id}/acknowledge`, { as: 'unit', body: {} });
+    expect(ack.status).toBe(200);
+    expect(ack.body.unit).toEqual({ id: UNIT, name: '市住建局' });
+    const twice = await api.call('POST', `/v1/items/${id}/acknowledge`, { as: 'unit', body: {} });
+    expect(twice.status).toBe(409);
+    const filed = await api.call('POST', `/v1/items/${id}/reports`, {
+      as: 'unit',
+      body: { kind: 'progress', summary: '小区内部改造完成一半' },
+    });
+    expect(filed.status).toBe(200);
+    expect(filed.body.unit).toBe(UNIT);
+    const stranger = await api.call('POST', `/v1/items/${id}/reports`, {
+      as: 'staff',
+      body: { kind: 'progress', summary: 'x', unit: 'unit-nowhere' },
+    });
+    expect(stranger.status).toBe(409);
+    expect(stranger.body.detail).toContain('不是本事项的牵头单位或协办单位');
+    const forOther = await api.call('POST', `/v1/items/${id}/reports`, {
+      as: 'unit',
+      body: { kind: 'progress', summary: 'x', unit: OTHER_UNIT },
+    });
+    expect(forOther.status).toBe(409);
+    const final = await api.call('POST', `/v1/items/${id}/reports`, {
+      as: 'otherUnit',
+      body: { kind: 'final', summary: '已全部完成', signedBy: '孙局长' },
+    });
+    expect(final.status).toBe(200);
+    expect(final.body.contributions).toEqual([
+      expect.objectContaining({
+        unit: { id: UNIT, name: '市住建局' },
+        reports: 1,
+        summaries: ['小区内部改造完成一半'],
+      }),
+    ]);
+  });
+});

@@ -526,9 +526,13 @@ describe('签收 and 退回交办', () => {
       type: 'InvalidState',
       message: '市住建局已于2026-09-07 10:00签收，不能重复签收',
     });
-    // another unit's account (an assisting unit, say) does not 签收 for the lead unit
-    expect(v.checkAcknowledge(state, { actor: otherUnit }, ctx(t0))?.message).toBe(
-      '只有牵头单位（市住建局）可以签收',
+    // a unit not on the item does not 签收 it, nor for another unit
+    expect(v.checkAcknowledge(state, { actor: otherUnit }, ctx(t0))).toEqual({
+      type: 'InvalidInput',
+      message: 'unit: "u-water"不是本事项的牵头单位或协办单位',
+    });
+    expect(v.checkAcknowledge(state, { actor: unit, unit: 'u-water' }, ctx(t0))?.message).toBe(
+      'unit: 单位账号只能代表本单位（u-housing）',
     );
   });
 
@@ -631,7 +635,7 @@ describe('签收 and 退回交办', () => {
     expect(told.recipients.map((x) => x.id)).toEqual(['p-water', 'p-water-chief']);
     expect(told.next).toContain('请于2026-09-11 23:59前签收');
     // the old unit is no longer the lead: its account cannot 签收; the new one can
-    expect(v.checkAcknowledge(r.state, { actor: unit }, ctx(at))?.message).toContain('市水务局');
+    expect(v.checkAcknowledge(r.state, { actor: unit }, ctx(at))?.message).toContain('不是本事项的牵头单位');
     expect(v.checkAcknowledge(r.state, { actor: otherUnit }, ctx(at))).toBeUndefined();
   });
 
@@ -764,5 +768,102 @@ describe('汇报频次: periodic progress reports', () => {
     expect(nextWakeUp(state)?.kind).toBe('warning');
     const r = runUntil(state, Date.parse(state.deadlineAt!), ctx);
     expect(r.state.reminders.map((x) => x.reason)).toEqual(['deadline']);
+  });
+});
+
+describe('协办单位: assisting units', () => {
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+  const lead: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
+  const water: Actor = { id: 'liaison-water', role: 'unit', unit: 'u-water' };
+  const waterUnit = {
+    id: 'u-water',
+    name: '市水务局',
+    liaison: { id: 'p-water', name: '周联络', email: 'water@example.test' },
+    duty: '负责排水管网改造',
+    due: { workingDays: 2 },
+  };
+  // Monday 09-07 09:00: the water bureau's own time ends Wednesday 09-09 23:59
+  const assisted = () => start({ assistingUnits: [waterUnit] });
+
+  test('each receives the item’s notices and has its own time, reminded once if it filed nothing', () => {
+    const { state, ctx } = assisted();
+    expect(state.assistingUnits[0]).toMatchObject({ id: 'u-water', dueAt: '2026-09-09T15:59:59.999Z' });
+    expect(nextWakeUp(state)).toMatchObject({
+      kind: 'assisting',
+      at: Date.parse('2026-09-09T15:59:59.999Z'),
+    });
+    const r = t.timerFired(state, nextWakeUp(state)!, ctx(Date.parse('2026-09-09T15:59:59.999Z')));
+    const reminder = noticesOf(r.effects);
+    expect(reminder).toHaveLength(1);
+    expect(reminder[0]!.subject).toBe('协办提醒：推进老旧小区改造（测试）');
+    expect(reminder[0]!.recipients).toEqual([
+      expect.objectContaining({ id: 'p-water', role: 'assisting_liaison' }),
+    ]);
+    expect(r.state.history.at(-1)?.action).toBe('assisting_overdue');
+    expect(nextWakeUp(r.state)?.kind).toBe('warning');
+    // the ladder's notices reach it too
+    const urged = runUntil(r.state, Date.parse(state.deadlineAt!), ctx);
+    const urge = noticesOf(urged.effects).find((n) => n.kind === 'urge')!;
+    expect(urge.recipients.map((x) => x.id)).toContain('p-water');
+  });
+
+  test('it acknowledges and reports for itself; a report by its time means no reminder', () => {
+    const { state, ctx, t0 } = assisted();
+    const ack = t.acknowledgeItem(state, { actor: water, note: '已明确专人' }, ctx(t0 + 1000));
+    expect(ack.state.assistingUnits[0]!.acknowledgedAt).toBeDefined();
+    expect(ack.state.history.at(-1)?.detail).toBe('协办单位市水务局签收：已明确专人');
+    expect(v.checkAcknowledge(ack.state, { actor: water }, ctx(t0 + 2000))?.message).toContain(
+      '协办单位市水务局已于',
+    );
+    // staff may file for it by naming it; a unit not on the item is refused with the field
+    const filed = t.submitReport(
+      ack.state,
+      { kind: 'progress', summary: '管网摸排完成', unit: 'u-water', actor: staff },
+      ctx(t0 + DAY),
+    );
+    expect(filed.outcome.report.unit).toBe('u-water');
+    expect(v.checkReport(state, { kind: 'progress', summary: 'x', unit: 'u-nowhere' })?.message).toBe(
+      'unit: "u-nowhere"不是本事项的牵头单位或协办单位',
+    );
+    expect(
+      v.checkReport(state, { kind: 'progress', summary: 'x', unit: 'u-housing', actor: water })?.type,
+    ).toBe('InvalidInput');
+    const r = t.timerFired(
+      filed.state,
+      nextWakeUp(filed.state)!,
+      ctx(Date.parse('2026-09-09T15:59:59.999Z')),
+    );
+    expect(r.effects).toEqual([]);
+  });
+
+  test('the final report is the lead unit’s and lists what each assisting unit contributed', () => {
+    const { state, ctx, t0 } = assisted();
+    const one = t.submitReport(
+      state,
+      { kind: 'progress', summary: '管网摸排完成', actor: water },
+      ctx(t0 + 1000),
+    );
+    const two = t.submitReport(
+      one.state,
+      { kind: 'progress', summary: '改造完成80%', actor: water },
+      ctx(t0 + 2000),
+    );
+    expect(
+      v.checkReport(two.state, { kind: 'final', summary: 'x', signedBy: '孙局长', actor: water })?.message,
+    ).toBe('办结报告由牵头单位（市住建局）报送，协办单位报送进展情况');
+    const final = t.submitReport(
+      two.state,
+      { kind: 'final', summary: '已全部完成', signedBy: '李局长', actor: lead },
+      ctx(t0 + 3000),
+    );
+    expect(final.outcome.report.contributions).toEqual([
+      {
+        unit: { id: 'u-water', name: '市水务局' },
+        duty: '负责排水管网改造',
+        reports: 2,
+        lastReportAt: new Date(t0 + 2000).toISOString(),
+        summaries: ['管网摸排完成', '改造完成80%'],
+      },
+    ]);
   });
 });

@@ -68,7 +68,7 @@ export function timerSummary(s: SupervisionState, wake: WakeUp, timeZone: string
   if (wake.kind === 'deadline') return deadline;
   if (wake.kind === 'warning') return `等待预警 ${when}`;
   if (wake.kind === 'delivery') return `等待办公时间送达通知 ${when}`;
-  if (wake.kind === 'report') return `等待${wake.label} ${when}`;
+  if (wake.kind === 'report' || wake.kind === 'assisting') return `等待${wake.label} ${when}`;
   if (wake.kind === 'acknowledgement') return `等待签收 ${when}（${s.acknowledgement?.unit.name ?? ''}）`;
   // A level due at the deadline itself (after: 0) waits for the deadline: say so.
   if (s.deadlineAt && wake.at === Date.parse(s.deadlineAt)) return `${deadline}，届时${wake.label}`;

@@ -4,7 +4,8 @@
 import type { SupervisionState } from '../types';
 import { clockStopped, pendingDecline, pendingFinal, remindersOfStage } from './schedule';
 
-export type WakeKind = 'delivery' | 'acknowledgement' | 'report' | 'warning' | 'deadline' | 'level';
+export type WakeKind =
+  'delivery' | 'acknowledgement' | 'report' | 'assisting' | 'warning' | 'deadline' | 'level';
 
 export interface WakeUp {
   at: number;
@@ -24,8 +25,16 @@ export function nextWakeUp(s: SupervisionState): WakeUp | undefined {
 
 function actingWakeUp(s: SupervisionState): WakeUp | undefined {
   if (clockStopped(s) || pendingDecline(s)) return undefined;
-  const candidates = [acknowledgementWakeUp(s), reportWakeUp(s), ladderWakeUp(s)];
+  const candidates = [acknowledgementWakeUp(s), reportWakeUp(s), assistingWakeUp(s), ladderWakeUp(s)];
   return candidates.reduce<WakeUp | undefined>((a, b) => (b && (!a || b.at < a.at) ? b : a), undefined);
+}
+
+/** 协办单位: the earliest own time of an assisting unit not yet looked at */
+function assistingWakeUp(s: SupervisionState): WakeUp | undefined {
+  const due = (s.assistingUnits ?? [])
+    .filter((u) => u.dueAt && !u.remindedAt)
+    .map((u) => Date.parse(u.dueAt!));
+  return due.length ? { at: Math.min(...due), kind: 'assisting', label: '协办期限' } : undefined;
 }
 
 /** 签收 is reminded once; it never stops the deadline clock (DESIGN: 签收) */

@@ -176,6 +176,9 @@ export function stateAtStart(
     const deadline = deadlineOf(input.due, 'due');
     at('policy', () => setDeadline(s, deadline, ctx));
   }
+  s.assistingUnits.forEach((u, i) => {
+    if (u.due) u.dueAt = deadlineOf(u.due, `assistingUnits.${i}.due`).at;
+  });
   if (input.reportEvery) {
     s.reporting = at('reportEvery', () => reportingFrom(input.reportEvery!, s.assignedAt, ctx));
   }

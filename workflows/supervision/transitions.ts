@@ -19,6 +19,7 @@ import type {
   AcknowledgementRecord,
   Actor,
   CaseInput,
+  Contribution,
   DeclineRecord,
   Due,
   ExtensionRecord,
@@ -45,6 +46,7 @@ import type {
   UrgeInput,
 } from '../../domain/schemas';
 import { derive } from './details';
+import { unitOfAction } from './validate';
 import type { WakeUp } from './next-wake-up';
 import {
   clockStopsForReview,
@@ -145,6 +147,8 @@ function recipients(s: ItemState, office?: string): Recipient[] {
   add(s.responsible.principal, 'principal');
   add(s.responsible.inCharge, 'in_charge');
   add(s.responsible.direct, 'direct');
+  // 协办单位 receive the item's notices too (DESIGN: assisting units)
+  for (const u of s.assistingUnits ?? []) add(u.liaison, 'assisting_liaison');
   if (office) list.push({ id: `office:${office}`, name: office, role: 'office' });
   return list;
 }
@@ -397,16 +401,21 @@ export function submitReport(
   ctx: Ctx,
 ): Step<{ report: ReportRecord }> {
   return step(state, ctx, (s) => {
+    const unit = unitOfAction(s, r);
     const report: ReportRecord = {
       id: `r${s.reports.length + 1}`,
       kind: r.kind,
       summary: r.summary,
       signedBy: r.signedBy,
       stage: r.stage ?? s.currentStage,
+      unit,
+      ...(r.kind === 'final' && s.assistingUnits.length ? { contributions: contributions(s) } : {}),
       at: iso(ctx.now),
       by: r.actor.id,
     };
     s.reports.push(report);
+    const assisting = s.assistingUnits.find((u) => u.id === unit);
+    if (assisting) assisting.reportedAt = report.at;
     addLine(
       s,
       r.actor,
@@ -416,7 +425,7 @@ export function submitReport(
     );
     if (r.kind === 'final' && clockStopsForReview(ctx.policy) && !s.clockStoppedAt)
       s.clockStoppedAt = iso(ctx.now);
-    if (r.kind === 'progress') progressReported(s, r.actor, ctx);
+    if (r.kind === 'progress' && unit === s.leadUnit.id) progressReported(s, ctx);
     return { report };
   });
 }
@@ -671,9 +680,9 @@ function nextPeriod(s: ItemState, ctx: Ctx, from = s.reporting!.dueAt): void {
 }
 
 /** A progress report of the lead unit (or staff for it) settles the period it falls in. */
-function progressReported(s: ItemState, actor: Actor, ctx: Ctx): void {
+function progressReported(s: ItemState, ctx: Ctx): void {
   const r = s.reporting;
-  if (!r || (actor.role === 'unit' && actor.unit !== s.leadUnit.id)) return;
+  if (!r) return;
   if (!r.remindedAt) {
     r.reportedAt = iso(ctx.now);
     return;
@@ -717,6 +726,40 @@ function periodEnded(s: ItemState, fx: Effect[], ctx: Ctx): void {
   nextPeriod(s, ctx, iso(ctx.now));
 }
 
+// ---------- 协办单位: assisting units ----------
+
+/** What each assisting unit contributed: its progress reports, listed in the lead's final report. */
+function contributions(s: ItemState): Contribution[] {
+  return s.assistingUnits.map((u) => {
+    const own = s.reports.filter((r) => r.unit === u.id && r.kind === 'progress');
+    return {
+      unit: { id: u.id, name: u.name },
+      ...(u.duty !== undefined ? { duty: u.duty } : {}),
+      reports: own.length,
+      ...(own.length ? { lastReportAt: own.at(-1)!.at } : {}),
+      summaries: own.map((r) => r.summary.slice(0, 200)),
+    };
+  });
+}
+
+/** An assisting unit's own time has come: reminded once if it has filed nothing by then. */
+function assistingDue(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  for (const u of s.assistingUnits) {
+    if (!u.dueAt || u.remindedAt || Date.parse(u.dueAt) > ctx.now) continue;
+    u.remindedAt = iso(ctx.now);
+    if (u.reportedAt) continue;
+    const due = formatLocal(u.dueAt, ctx.timeZone);
+    addLine(s, 'system', 'assisting_overdue', ctx.now, `协办单位${u.name}未在${due}前报送协办情况`);
+    fx.push(
+      notice(s, ctx, 'item_event', `assist:${u.id}:due`, `协办提醒：${s.title}`, {
+        body: `协办单位${u.name}应于${due}前完成协办事项${u.duty ? `（${u.duty}）` : ''}并报送情况，至今未报送`,
+        next: `请尽快报送协办情况；牵头单位办结期限${s.deadlineAt ? formatLocal(s.deadlineAt, ctx.timeZone) : ''}`,
+        recipients: u.liaison ? [{ ...u.liaison, role: 'assisting_liaison' }] : [],
+      }),
+    );
+  }
+}
+
 // ---------- 签收 and 退回交办 ----------
 
 /** the office that hears a 退回交办: the one that issues the ladder's first notice */
@@ -729,6 +772,24 @@ export function acknowledgeItem(
   ctx: Ctx,
 ): Step<{ acknowledgement: AcknowledgementRecord }> {
   return step(state, ctx, (s) => {
+    const assisting = s.assistingUnits.find((u) => u.id === unitOfAction(s, a));
+    if (assisting) {
+      assisting.acknowledgedAt = iso(ctx.now);
+      assisting.acknowledgedBy = a.actor.id;
+      const note = a.note ? `：${a.note}` : '';
+      addLine(s, a.actor, 'assisting_acknowledged', ctx.now, `协办单位${assisting.name}签收${note}`);
+      return {
+        acknowledgement: {
+          unit: { id: assisting.id, name: assisting.name },
+          interval: { workingDays: 0 },
+          since: s.assignedAt,
+          dueAt: assisting.acknowledgedAt,
+          acknowledgedAt: assisting.acknowledgedAt,
+          by: a.actor.id,
+          ...(a.note !== undefined ? { note: a.note } : {}),
+        },
+      };
+    }
     const ack = s.acknowledgement!;
     ack.acknowledgedAt = iso(ctx.now);
     ack.by = a.actor.id;
@@ -883,6 +944,7 @@ export function timerFired(state: ItemState, wake: WakeUp, ctx: Ctx): Step {
     const deadlinePassed = s.deadlineAt !== undefined && ctx.now >= Date.parse(s.deadlineAt);
     if (wake.kind === 'delivery') releaseHeld(s, fx, ctx);
     else if (wake.kind === 'report') periodEnded(s, fx, ctx);
+    else if (wake.kind === 'assisting') assistingDue(s, fx, ctx);
     else if (wake.kind === 'acknowledgement') remindAcknowledgement(s, fx, ctx);
     else if (wake.kind === 'warning' && !deadlinePassed) warn(s, fx, ctx);
     else if (wake.kind !== 'level') addLine(s, 'system', 'overdue', ctx.now, '已超过办理期限');

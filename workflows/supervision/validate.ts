@@ -46,9 +46,31 @@ function wrongStage(s: SupervisionState, name?: string): Refusal | undefined {
   return undefined;
 }
 
-export function checkReport(s: SupervisionState, r: ReportInput): Refusal | undefined {
-  const other = notActive(s) ?? wrongStage(s, r.stage);
+/** The unit a report or 签收 is for: the one named, else a unit account's own, else the lead unit. */
+export const unitOfAction = (s: SupervisionState, a: { unit?: string; actor?: Actor }): string =>
+  a.unit ?? (a.actor?.role === 'unit' && a.actor.unit ? a.actor.unit : s.leadUnit.id);
+
+/** The unit must be the item's (lead or assisting), and a unit account acts for its own only. */
+function notItsUnit(s: SupervisionState, a: { unit?: string; actor?: Actor }): Refusal | undefined {
+  const unit = unitOfAction(s, a);
+  if (a.actor?.role === 'unit' && a.actor.unit !== unit) {
+    return refusal(REFUSAL.invalidInput, `unit: 单位账号只能代表本单位（${a.actor.unit}）`);
+  }
+  if (unit !== s.leadUnit.id && !s.assistingUnits.some((u) => u.id === unit)) {
+    return refusal(REFUSAL.invalidInput, `unit: "${unit}"不是本事项的牵头单位或协办单位`);
+  }
+  return undefined;
+}
+
+export function checkReport(s: SupervisionState, r: ReportInput & { actor?: Actor }): Refusal | undefined {
+  const other = notActive(s) ?? wrongStage(s, r.stage) ?? notItsUnit(s, r);
   if (other || r.kind !== 'final') return other;
+  if (unitOfAction(s, r) !== s.leadUnit.id) {
+    return refusal(
+      REFUSAL.invalidInput,
+      `办结报告由牵头单位（${s.leadUnit.name}）报送，协办单位报送进展情况`,
+    );
+  }
   if (!r.signedBy) return refusal(REFUSAL.invalidInput, '办结报告须由承办单位主要负责人签发（signedBy）');
   if (pendingFinal(s)) return refusal(REFUSAL.invalidState, '已有办结报告待审核');
   if (s.pausedAt) return refusal(REFUSAL.invalidState, '事项已暂停，恢复后再报送办结报告');
@@ -122,11 +144,18 @@ function notLead(s: SupervisionState, actor: Actor, what: string): Refusal | und
 /** 签收: once, by the lead unit that owes it (a late one is taken and recorded as 领办逾期). */
 export function checkAcknowledge(
   s: SupervisionState,
-  a: { actor: Actor },
+  a: { actor: Actor; unit?: string },
   clock: Clock,
 ): Refusal | undefined {
-  const other = notActive(s) ?? notLead(s, a.actor, '签收');
+  const other = notActive(s) ?? notItsUnit(s, a);
   if (other) return other;
+  // an assisting unit acknowledges its own part (协办单位签收), whether or not the lead must
+  const assisting = s.assistingUnits.find((u) => u.id === unitOfAction(s, a));
+  if (assisting) {
+    if (!assisting.acknowledgedAt) return undefined;
+    const when = formatLocal(assisting.acknowledgedAt, clock.timeZone);
+    return refusal(REFUSAL.invalidState, `协办单位${assisting.name}已于${when}签收，不能重复签收`);
+  }
   const ack = s.acknowledgement;
   if (!ack) return refusal(REFUSAL.invalidState, '本事项未要求签收');
   if (ack.acknowledgedAt) {
