@@ -328,8 +328,17 @@ export function planItem(
   };
 }
 
+const intervalText = (i: Interval): string =>
+  'workingDays' in i ? `每${i.workingDays}个工作日` : `每${i.duration}`;
+
 function staticDetails(body: ResolvedItem, plan: ItemPlan): string {
   const lines = [`承办单位：${body.leadUnit.name}`];
+  if (body.assistingUnits?.length)
+    lines.push(
+      `协办单位：${body.assistingUnits.map((u) => (u.duty ? `${u.name}（${u.duty}）` : u.name)).join('、')}`,
+    );
+  if (plan.acknowledge) lines.push(`签收期限：${localMinute(plan.acknowledge.dueAt, plan.timeZone)}`);
+  if (plan.reportEvery) lines.push(`汇报频次：${intervalText(plan.reportEvery)}报送一次进展情况`);
   const last = plan.stages?.[plan.stages.length - 1]?.deadline ?? plan.deadline;
   lines.push(`办理期限：${localMinute(last.at, plan.timeZone)}（${last.receipt.rule}）`);
   if (plan.stages) {

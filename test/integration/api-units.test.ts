@@ -509,6 +509,22 @@ describe('协办单位 over HTTP', () => {
     expect(made.body.assistingUnits[0].dueAt).toBeDefined();
   });
 
+  test('an assisting unit can be the subject of a case about the item (S3 §四(十)), and its account reads it', async () => {
+    const opened = await api.call('POST', '/v1/cases', {
+      as: 'manager',
+      body: {
+        subjects: [{ kind: 'unit', id: UNIT, name: '市住建局' }],
+        grounds: ['协办单位配合不力，影响整体进度'],
+        source: { kind: 'inspection' },
+        itemId: id,
+      },
+    });
+    expect(opened.status).toBe(201);
+    const seen = await api.call('GET', `/v1/cases/${opened.body.id}`, { as: 'unit' });
+    expect(seen.status).toBe(200);
+    expect(seen.body.subjects).toEqual([expect.objectContaining({ kind: 'unit', id: UNIT })]);
+  });
+
   test('an own time later than the item’s deadline is a 400 naming the field', async () => {
     const late = await api.call('POST', '/v1/items', {
       as: 'staff',

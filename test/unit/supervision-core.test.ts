@@ -788,6 +788,8 @@ describe('协办单位: assisting units', () => {
   test('each receives the item’s notices and has its own time, reminded once if it filed nothing', () => {
     const { state, ctx } = assisted();
     expect(state.assistingUnits[0]).toMatchObject({ id: 'u-water', dueAt: '2026-09-09T15:59:59.999Z' });
+    expect(currentDetails(state, 'Asia/Shanghai')).toContain('协办单位：市水务局');
+    expect(timerSummary(state, nextWakeUp(state)!, 'Asia/Shanghai')).toBe('等待协办期限 2026-09-09 23:59');
     expect(nextWakeUp(state)).toMatchObject({
       kind: 'assisting',
       at: Date.parse('2026-09-09T15:59:59.999Z'),

@@ -55,6 +55,13 @@ export function currentDetails(s: SupervisionState, timeZone: string): string {
     parts.push(
       `已退回交办：${declined.unit.name}（${declined.reason.slice(0, 50)}），待督查室重新交办或撤销`,
     );
+  const assisting = s.assistingUnits ?? [];
+  if (assisting.length) {
+    const names = assisting.map((u) => `${u.name}${u.acknowledgedAt ? '（已签收）' : ''}`);
+    parts.push(`协办单位：${names.join('、')}`);
+  }
+  if (s.reporting) parts.push(`汇报频次：第${s.reporting.period}期，逾期不报${s.reporting.missed}次`);
+  if (s.heldNotices?.length) parts.push(`待办公时间送达：${s.heldNotices.length}条通知`);
   const next = nextWakeUp(s);
   if (next) parts.push(`下一步：${next.label} ${formatLocal(new Date(next.at).toISOString(), timeZone)}`);
   return parts.join('\n');
