@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { WithActor } from '../workflows/messages';
 import type { Actor } from '../workflows/types';
 import type { ApiRole } from './auth';
+import type { ApiContext } from './context';
 import { updateOr404 } from './temporal';
 
 export interface ActionSpec {
@@ -18,6 +19,8 @@ export interface ActionSpec {
   run(client: Client, workflowId: string, body: unknown, actor: Actor, what: string): Promise<unknown>;
   /** the response body from the Update's outcome; without it the route answers the full state */
   answer?: (outcome: unknown) => unknown;
+  /** completes the validated body before it is sent (units named by id, from the directory) */
+  prepare?: (ctx: ApiContext, body: unknown) => Promise<unknown>;
 }
 
 export function action<Ret, In extends object>(spec: {
@@ -27,8 +30,10 @@ export function action<Ret, In extends object>(spec: {
   update: UpdateDefinition<Ret, [WithActor<In>]>;
   summary: string;
   answer?: (outcome: Ret) => unknown;
+  prepare?: (ctx: ApiContext, body: In) => Promise<In>;
 }): ActionSpec {
   return {
+    prepare: spec.prepare as ActionSpec['prepare'],
     path: spec.path,
     roles: spec.roles,
     schema: spec.schema,

@@ -1,5 +1,6 @@
 // The Express app, built from injected dependencies and never listening by itself: main.ts (or a
 // test, or the embedded default) decides where it runs.
+import { DEFAULT_OFFICE_HOURS, type OfficeHours } from '../domain/calendar/office-hours';
 import { createHash } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
@@ -39,6 +40,8 @@ export interface ApiDeps {
   tokens: readonly TokenEntry[];
   taskQueue: string;
   timeZone: string;
+  /** 办公时间 for the items it starts; default 09:00-18:00, null for none (every notice at once) */
+  officeHours?: OfficeHours | null;
   logger?: Logger;
   /** injectable clock for tests */
   now?: () => Date;
@@ -72,6 +75,7 @@ export function createApp(deps: ApiDeps): Express {
       startCalendarRollout(deps.client, deps.taskQueue, { year, version, reference }),
     taskQueue: deps.taskQueue,
     timeZone: deps.timeZone,
+    ...(deps.officeHours === null ? {} : { officeHours: deps.officeHours ?? DEFAULT_OFFICE_HOURS }),
     now: deps.now ?? (() => new Date()),
     office: { ...DEFAULT_OFFICE, ...deps.office },
     // derived from the token set: every replica with the same configuration accepts the others'

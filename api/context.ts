@@ -1,6 +1,7 @@
 // What every router needs: the one Temporal client, the record, the calendar, and a few settings.
 // The API keeps no state of its own: it reads the record (PostgreSQL) and, for an open item or case,
 // its workflow's live state; it acts through Temporal.
+import type { OfficeHours } from '../domain/calendar/office-hours';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../activities/record/db';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -15,7 +16,14 @@ import {
 import { formatLocal } from '../workflows/format';
 import type { CalendarService } from '../activities/calendar/service';
 import type { CalendarData } from '../domain/calendar/working-calendar';
-import type { ComputeDeadlineRequest, Deadline, PlanScheduleRequest, Schedule } from '../workflows/types';
+import type {
+  AddIntervalRequest,
+  AddIntervalResult,
+  ComputeDeadlineRequest,
+  Deadline,
+  PlanScheduleRequest,
+  Schedule,
+} from '../workflows/types';
 
 /** The part of WorkingCalendar the API uses (synchronous, no I/O once loaded). */
 export interface CalendarPort {
@@ -23,6 +31,8 @@ export interface CalendarPort {
   readonly data: CalendarData;
   computeDeadline(req: ComputeDeadlineRequest): Deadline;
   planSchedule(req: PlanScheduleRequest): Schedule;
+  addInterval(req: AddIntervalRequest): AddIntervalResult;
+  isWorkingDay(date: string): boolean;
 }
 
 export interface ApiContext {
@@ -47,6 +57,8 @@ export interface ApiContext {
   pageTokenKey: Buffer;
   /** who signs the documents */
   office: OfficeInfo;
+  /** 办公时间 the items it starts keep (absent: every notice at its instant) */
+  officeHours?: OfficeHours;
 }
 
 /** The issuing office as the documents name it. */

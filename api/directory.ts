@@ -3,7 +3,7 @@
 // keeps the names and people of its creation day whatever the directory says later.
 import type { Db } from '../activities/record/db';
 import { getUnits, type UnitRow } from '../activities/record/store';
-import type { CreateItem, Person, Responsible, Unit } from '../domain/schemas';
+import type { CreateItem, Person, ReassignInput, Responsible, Unit } from '../domain/schemas';
 import type { ApiContext } from './context';
 import { HttpProblem, invalidField } from './errors';
 
@@ -26,7 +26,7 @@ export function unitView(u: UnitRow) {
   return { ...rest, ...(parentId !== undefined ? { parent: parentId } : {}) };
 }
 
-export type AssignedUnit = Unit & { duty?: string };
+export type AssignedUnit = Unit & { duty?: string; due?: { workingDays: number } | { at: string } };
 
 /** A create body with every unit complete and the responsible persons known: what the item starts with. */
 export type ResolvedItem = Omit<CreateItem, 'leadUnit' | 'assistingUnits' | 'responsible'> & {
@@ -80,9 +80,25 @@ export async function resolveUnits(ctx: ApiContext, body: CreateItem): Promise<R
           assistingUnits: assistingUnits.map((u) => ({
             ...complete(u, dir.get(u.id)),
             ...(u.duty !== undefined ? { duty: u.duty } : {}),
+            ...(u.due !== undefined ? { due: u.due } : {}),
           })),
         }
       : {}),
     responsible,
   };
+}
+
+/**
+ * A reassignment (重新交办) names its new lead unit as a create does: by id alone from the directory,
+ * and without `responsible` the new unit's principal and inCharge (the old unit's people are not
+ * the new unit's). Answers the body with both complete; a 400 names the field otherwise.
+ */
+export async function resolveReassignment(ctx: ApiContext, body: ReassignInput): Promise<ReassignInput> {
+  const resolved = await resolveUnits(ctx, {
+    title: '-',
+    source: { kind: 'other' },
+    leadUnit: body.leadUnit,
+    ...(body.responsible ? { responsible: body.responsible } : {}),
+  });
+  return { ...body, leadUnit: resolved.leadUnit, responsible: resolved.responsible };
 }

@@ -80,6 +80,7 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
       tokens,
       taskQueue: config.temporal.taskQueue,
       timeZone: config.timeZone,
+      officeHours: config.officeHours,
       logger,
       metrics: createApiMetrics({ processMetrics: true }),
     });

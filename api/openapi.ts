@@ -49,11 +49,23 @@ const Calendar = z
   .looseObject({ version: z.string(), coveredThrough: z.string(), warning: z.string().optional() })
   .openapi('CalendarInfo');
 
+const Delivery = z.object({ dueAt: z.string(), deliverAt: z.string() });
+
 const ItemState = z
   .looseObject({
     id: z.string(),
     title: z.string(),
-    status: z.enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled']),
+    status: z.enum([
+      'awaiting_acknowledgement',
+      'declined',
+      'open',
+      'warning',
+      'overdue',
+      'under_review',
+      'paused',
+      'completed',
+      'cancelled',
+    ]),
     light: z.enum(['green', 'yellow', 'red']),
     deadlineAt: z.string().optional(),
     urgeCount: z.int(),
@@ -76,6 +88,29 @@ const ItemState = z
       )
       .optional(),
     currentStage: z.string().optional(),
+    schedule: z
+      .looseObject({
+        deadlineAt: z.string(),
+        warning: Delivery.optional(),
+        levels: z.array(
+          z.looseObject({ level: z.int(), dueAt: z.string(), deliverAt: z.string().optional() }),
+        ),
+      })
+      .optional()
+      .openapi({ description: 'the current deadline’s warning and levels: dueAt reached, deliverAt sent' }),
+    acknowledgement: z
+      .looseObject({
+        unit: z.looseObject({ id: z.string(), name: z.string() }),
+        dueAt: z.string(),
+        acknowledgedAt: z.string().optional(),
+        late: z.boolean().optional(),
+      })
+      .optional()
+      .openapi({ description: '签收: present when the item asks for it; late is 领办逾期' }),
+    declines: z
+      .array(z.looseObject({ id: z.string(), reason: z.string(), at: z.string() }))
+      .optional()
+      .openapi({ description: '退回交办, each with the office’s reassignment once made' }),
     history: z.array(z.looseObject({ at: z.string(), by: z.string(), action: z.string() })),
   })
   .openapi('ItemState', { description: 'the whole state of a supervision item, as its workflow reports it' });
@@ -113,7 +148,32 @@ const Preview = z
     deadlineAt: z.string(),
     finalDeadlineAt: z.string(),
     warningAt: z.string().optional(),
-    reminders: z.array(z.object({ level: z.int(), name: z.string(), at: z.string() })),
+    warning: Delivery.optional().openapi({ description: 'the warning: reached at dueAt, sent at deliverAt' }),
+    reminders: z.array(
+      z.object({
+        level: z.int(),
+        name: z.string(),
+        at: z.string().openapi({ description: 'first generation: the same as dueAt' }),
+        dueAt: z.string().openapi({ description: 'when the level is reached (the record keeps this)' }),
+        deliverAt: z.string().openapi({ description: 'when its urge and bulletin go out (office hours)' }),
+      }),
+    ),
+    officeHours: z
+      .object({ open: z.string(), close: z.string() })
+      .nullable()
+      .openapi({ description: '办公时间 the item keeps; null for a drill (notices at their instant)' }),
+    acknowledgeBy: z
+      .string()
+      .optional()
+      .openapi({ description: '签收 due instant, when the item asks for it' }),
+    reportEvery: z
+      .looseObject({})
+      .optional()
+      .openapi({ description: '汇报频次, the item’s or the policy’s' }),
+    firstReportDueAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'the first progress report is owed by then' }),
     receipt: z.looseObject({ rule: z.string(), summary: z.string() }),
     calendar: Calendar,
     stages: z.array(z.looseObject({ name: z.string(), deadlineAt: z.string() })).optional(),
@@ -341,9 +401,11 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
       responses: {
         200: json(
           'the Update’s result',
-          a.path === 'reports' || a.path === 'extension-request'
+          a.path === 'reports' || a.path === 'extension-request' || a.path === 'decline'
             ? z.looseObject({ id: z.string() })
-            : ItemState,
+            : a.path === 'acknowledge'
+              ? z.looseObject({ unit: z.looseObject({ id: z.string() }), acknowledgedAt: z.string() })
+              : ItemState,
         ),
         ...errorResponses({ body: true, params: true, roles: a.roles, notFound: true, conflict: true }),
       },

@@ -1,5 +1,6 @@
 // All configuration, read once from the environment and validated at start-up: a bad value stops
 // the process with the variable's name instead of failing later in some request.
+import { parseOfficeHours, type OfficeHours } from '../domain/calendar/office-hours';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -57,6 +58,18 @@ const Env = z.object({
       }
     }, 'not an IANA time zone'),
   DUBAN_CALENDAR_OVERRIDES: z.string().optional(),
+  /** 办公时间: warnings, urges and bulletins outside them go out at the next opening */
+  DUBAN_OFFICE_HOURS: z
+    .string()
+    .default('09:00-18:00')
+    .refine((v) => {
+      try {
+        parseOfficeHours(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'HH:mm-HH:mm on the calendar’s working days, opening before closing, e.g. 09:00-18:00'),
   DUBAN_SMTP_URL: z.url().optional(),
   DUBAN_SMTP_FROM: z.string().default('duban <duban@localhost>'),
   DUBAN_WEBHOOK_URL: z.url().optional(),
@@ -93,6 +106,8 @@ export type Config = {
   };
   api: { port: number; host: string };
   timeZone: string;
+  /** DUBAN_OFFICE_HOURS, on the calendar's working days in `timeZone` */
+  officeHours: OfficeHours;
   calendarOverridesFile?: string;
   smtp?: { url: string; from: string };
   webhook?: { url: string; secret: string };
@@ -152,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     api: { port: e.DUBAN_API_PORT, host: e.DUBAN_API_HOST },
     timeZone: e.DUBAN_TIME_ZONE,
+    officeHours: parseOfficeHours(e.DUBAN_OFFICE_HOURS),
     calendarOverridesFile: e.DUBAN_CALENDAR_OVERRIDES,
     smtp: e.DUBAN_SMTP_URL ? { url: e.DUBAN_SMTP_URL, from: e.DUBAN_SMTP_FROM } : undefined,
     webhook:

@@ -60,7 +60,16 @@ export const UnitRef = z
 export type UnitRef = z.infer<typeof UnitRef>;
 
 export const AssistingUnitRef = z
-  .strictObject({ ...UnitRef.shape, duty: text(500).optional().openapi({ description: '协办职责' }) })
+  .strictObject({
+    ...UnitRef.shape,
+    duty: text(500).optional().openapi({ description: '协办职责' }),
+    due: z
+      .union([z.strictObject({ workingDays: z.int().min(1).max(250) }), z.strictObject({ at: isoInstant })])
+      .optional()
+      .openapi({
+        description: 'its own (earlier) time for its part: reminded then if it has filed no report',
+      }),
+  })
   .openapi('AssistingUnitRef');
 export type AssistingUnitRef = z.infer<typeof AssistingUnitRef>;
 
@@ -131,6 +140,13 @@ export const Interval = z
   ])
   .openapi('Interval', { description: 'working days on the calendar, or an ISO 8601 duration (drills)' });
 export type Interval = z.infer<typeof Interval>;
+
+/** an interval that must pass some time: at least one working day (a `{duration}` is a drill) */
+export const PositiveInterval = z
+  .union([z.strictObject({ workingDays: z.int().min(1).max(250) }), Interval.options[1]])
+  .openapi('PositiveInterval', {
+    description: 'at least one working day, or an ISO 8601 duration (drills, may be seconds)',
+  });
 
 export const Due = z
   .union([
@@ -236,6 +252,12 @@ export const Policy = z
     title: text(100).optional(),
     source: text(300).optional(),
     warnBefore: Interval.optional(),
+    acknowledgeWithin: PositiveInterval.optional().openapi({
+      description: '签收: the lead unit acknowledges within this; set, every item on the policy asks for it',
+    }),
+    reportEvery: PositiveInterval.optional().openapi({
+      description: '汇报频次: a progress report is owed each period (S4 §三(一) 适时报告进展)',
+    }),
     reminders: z.array(Level).min(1, 'a policy needs at least one level').max(5),
     clockStopsDuringReview: z.boolean().optional(),
     unitMeasures: measureList.optional(),
@@ -281,6 +303,19 @@ export const CreateItem = z
       .refine((s) => new Set(s.map((x) => x.name)).size === s.length, 'stage names must be unique')
       .optional(),
     policy: PolicyChoice.optional(),
+    reportEvery: PositiveInterval.optional().openapi({
+      description:
+        '汇报频次: a progress report is owed each period from the assignment; a missed one is reminded when ' +
+        'due and, still missing a working day later, counts as an urge (S4 §四(五)1 逾期不报); absent: the policy’s',
+    }),
+    acknowledge: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          '签收: true asks the lead unit to acknowledge within the policy’s acknowledgeWithin (default 1 working ' +
+          'day), false does not even when the policy sets it; absent, the policy decides',
+      }),
     timeZone: z
       .string()
       .min(1)
@@ -295,6 +330,10 @@ export type CreateItem = z.infer<typeof CreateItem>;
 // Unions on the discriminating field rather than refinements, so the OpenAPI document states
 // each rule (a final report is signed, an impose decision names measures) and errors name the field.
 const signedBy = text(100).openapi({ description: '签发人: required for a final report (S4)' });
+const reportUnit = id.optional().openapi({
+  description:
+    'whose report: the lead unit (default) or an assisting unit (协办单位) of the item; a unit account files its own',
+});
 export const ReportInput = z
   .discriminatedUnion('kind', [
     z.strictObject({
@@ -302,8 +341,15 @@ export const ReportInput = z
       summary: text(10_000),
       signedBy: signedBy.optional(),
       stage: text(50).optional(),
+      unit: reportUnit,
     }),
-    z.strictObject({ kind: z.literal('final'), summary: text(10_000), signedBy, stage: text(50).optional() }),
+    z.strictObject({
+      kind: z.literal('final'),
+      summary: text(10_000),
+      signedBy,
+      stage: text(50).optional(),
+      unit: reportUnit,
+    }),
   ])
   .openapi('ReportInput');
 export type ReportInput = z.infer<typeof ReportInput>;
@@ -336,10 +382,40 @@ export type ExtensionDecisionInput = z.infer<typeof ExtensionDecisionInput>;
 export const ReasonInput = z.strictObject({ reason: text(5000) }).openapi('ReasonInput');
 export type ReasonInput = z.infer<typeof ReasonInput>;
 
+/** 签收: the lead unit (or staff on its behalf) says it has received the item */
+export const AcknowledgeInput = z.strictObject({ note: text(2000).optional() }).openapi('AcknowledgeInput');
+export type AcknowledgeInput = z.infer<typeof AcknowledgeInput>;
+
+/** 退回交办: not the unit's responsibility, with the reason */
+export const DeclineInput = z.strictObject({ reason: text(5000) }).openapi('DeclineInput');
+export type DeclineInput = z.infer<typeof DeclineInput>;
+
+/** after a 退回交办: the office names the new lead unit (by id alone: from the directory) */
+export const ReassignInput = z
+  .strictObject({
+    leadUnit: UnitRef,
+    responsible: Responsible.optional().openapi({
+      description: 'absent: the new lead unit’s principal and inCharge from the directory',
+    }),
+    comment: text(5000).optional(),
+  })
+  .openapi('ReassignInput');
+export type ReassignInput = z.infer<typeof ReassignInput>;
+
 export const ItemListQuery = z
   .strictObject({
     status: z
-      .enum(['open', 'warning', 'overdue', 'under_review', 'paused', 'completed', 'cancelled'])
+      .enum([
+        'awaiting_acknowledgement',
+        'declined',
+        'open',
+        'warning',
+        'overdue',
+        'under_review',
+        'paused',
+        'completed',
+        'cancelled',
+      ])
       .optional(),
     light: z.enum(['green', 'yellow', 'red']).optional(),
     leadUnit: id.optional(),

@@ -3,6 +3,7 @@
 // validators: a refusal reaches the caller as an ApplicationFailure carrying the reason.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type {
+  AcknowledgementRecord,
   Actor,
   AppealOutcome,
   CaseMeasure,
@@ -13,21 +14,25 @@ import type {
   InstructionRecord,
   InvestigationOutcome,
   CalendarData,
+  DeclineRecord,
   ReminderRecord,
   ReportRecord,
   ReviewOutcome,
   SupervisionState,
 } from './types';
 import type {
+  AcknowledgeInput,
   AppealInput,
   CaseReviewInput,
   CompleteInput,
   DecisionInput,
+  DeclineInput,
   ExtensionDecisionInput,
   ExtensionRequestInput,
   InstructionInput,
   InvestigationInput,
   ReasonInput,
+  ReassignInput,
   ReportInput,
   ReviewInput,
   UrgeInput,
@@ -76,6 +81,20 @@ export const recordInstruction = defineUpdate<
   ItemOutcome<{ instruction: InstructionRecord }>,
   [WithActor<InstructionInput>]
 >('recordInstruction');
+/** 签收 by the lead unit (or staff on its behalf); `late` when after its due instant (领办逾期) */
+export const acknowledgeItem = defineUpdate<
+  ItemOutcome<{ acknowledgement: AcknowledgementRecord }>,
+  [WithActor<AcknowledgeInput>]
+>('acknowledgeItem');
+/** 退回交办: the lead unit gives the item back with its reason; the item waits for the office */
+export const declineItem = defineUpdate<ItemOutcome<{ decline: DeclineRecord }>, [WithActor<DeclineInput>]>(
+  'declineItem',
+);
+/** after a 退回交办: a new lead unit (its name and people filled by the API); the clock restarts */
+export const reassignItem = defineUpdate<
+  ItemOutcome<{ decline: DeclineRecord; deadlineAt?: string }>,
+  [WithActor<ReassignInput>]
+>('reassignItem');
 /** a case tells the item it was opened for it (links both ways) */
 export const caseLinked = defineSignal<[{ caseId: string }]>('caseLinked');
 

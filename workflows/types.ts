@@ -15,8 +15,9 @@ import type {
   Unit,
 } from '../domain/schemas';
 import type { CalendarData } from '../domain/calendar/working-calendar';
+import type { OfficeHours } from '../domain/calendar/office-hours';
 
-export type { CalendarData };
+export type { CalendarData, OfficeHours };
 export type {
   Due,
   ImposedMeasure,
@@ -61,7 +62,7 @@ export interface SkippedDay {
 }
 
 export interface ReceiptAdjustment {
-  kind: 'extension' | 'pause' | 'review_clock_stop' | 'calendar';
+  kind: 'extension' | 'pause' | 'review_clock_stop' | 'calendar' | 'reassignment';
   at: string; // when the deadline moved
   from: string; // old deadline instant
   to: string; // new deadline instant
@@ -140,12 +141,17 @@ export interface ExtendDeadlineRequest {
 export interface ScheduledLevel {
   level: number; // 1-based
   name: string;
+  /** when the level is reached */
   dueAt: string;
+  /** when its notices go out: the next opening of office hours (absent on a first-generation state) */
+  deliverAt?: string;
 }
 
 export interface Schedule {
   deadlineAt: string;
   warningAt?: string;
+  /** the warning's instant and when its notice goes out (office hours) */
+  warning?: { dueAt: string; deliverAt: string };
   levels: ScheduledLevel[];
 }
 
@@ -197,6 +203,8 @@ export interface Notice {
   recipients: Recipient[];
   leadUnit?: { id: string; name: string };
   at: string; // when the workflow decided to send it
+  /** held for office hours: when it goes out (absent: at once) */
+  deliverAt?: string;
   /** why an urge (催办) or bulletin came; the text says so. Absent: the deadline passed. */
   reason?: NoticeReason;
   /**
@@ -248,7 +256,15 @@ export interface NoticeRecord {
 // ---------- supervision item ----------
 
 export type ItemStatus =
-  'open' | 'warning' | 'overdue' | 'under_review' | 'paused' | 'completed' | 'cancelled';
+  | 'awaiting_acknowledgement' // 待签收
+  | 'declined' // 已退回交办
+  | 'open'
+  | 'warning'
+  | 'overdue'
+  | 'under_review'
+  | 'paused'
+  | 'completed'
+  | 'cancelled';
 export type Light = 'green' | 'yellow' | 'red';
 
 export interface SupervisionInput {
@@ -257,7 +273,7 @@ export interface SupervisionInput {
   description?: string;
   source: Source;
   leadUnit: Unit;
-  assistingUnits?: Unit[];
+  assistingUnits?: AssistingUnit[];
   responsible: Responsible;
   assignedAt: string;
   due: Due;
@@ -275,6 +291,12 @@ export interface SupervisionInput {
   origin?: { caseId: string; measureId: string };
   /** the request body as given, kept for idempotent create (same id + same body) */
   requestHash?: string;
+  /** 汇报频次: a progress report owed each period (resolved by the API: the item's, else the policy's) */
+  reportEvery?: Interval;
+  /** office hours for warnings, urges and bulletins (absent: at their instant, as drills are) */
+  officeHours?: OfficeHours;
+  /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */
+  acknowledgeWithin?: Interval;
   /** continue-as-new once the run's history reaches this many events (default 10,000) */
   continueAsNewAfterEvents?: number;
   /** state carried over continue-as-new */
@@ -288,13 +310,82 @@ export interface ReminderRecord {
   stage?: string;
   /** why the level was reached: the deadline, the interval since the last urge, a report returned,
    * or a manual urge (电话催办、督办函、上门督办, S2 §五1) */
-  reason: 'deadline' | 'interval' | 'returned' | 'manual';
+  reason: 'deadline' | 'interval' | 'returned' | 'manual' | 'missed_report';
   notice: { by: string };
   measures: ProposedMeasure[];
   /** the case this level opened (S4 §四(五)4: each urge's accountability follows the 问责程序) */
   caseId?: string;
   /** for a manual urge: how it was made and its note */
   manual?: { channel: 'phone' | 'letter' | 'visit'; note: string };
+}
+
+/** 签收 by the lead unit: when it is due, and when and by whom it came (late: 领办逾期) */
+export interface AcknowledgementRecord {
+  /** the lead unit that owes it (a reassignment starts a new one for the new unit) */
+  unit: { id: string; name: string };
+  interval: Interval;
+  /** from the assignment, or from the reassignment */
+  since: string;
+  dueAt: string;
+  /** the one reminder, when the due instant passed without 签收 */
+  remindedAt?: string;
+  acknowledgedAt?: string;
+  by?: string;
+  note?: string;
+  /** acknowledged after dueAt: 领办逾期 */
+  late?: boolean;
+}
+
+/** 协办单位 (S2 §六2, S3 §四(十)): a unit helping the lead unit, with its duty and its own time */
+export interface AssistingUnit extends Unit {
+  duty?: string;
+  due?: { workingDays: number } | { at: string };
+  /** its own time, computed from the assignment */
+  dueAt?: string;
+  /** reminded once at dueAt when it had filed no report */
+  remindedAt?: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  /** its last progress report */
+  reportedAt?: string;
+}
+
+/** What an assisting unit contributed, listed in the lead unit's final report. */
+export interface Contribution {
+  unit: { id: string; name: string };
+  duty?: string;
+  reports: number;
+  lastReportAt?: string;
+  /** the summaries of its reports, newest last (each cut to 200 characters) */
+  summaries: string[];
+}
+
+/** 汇报频次: the period a progress report is owed in now, and what came of the ones before */
+export interface ReportingState {
+  every: Interval;
+  /** 1-based number of the current period */
+  period: number;
+  /** the current period runs from `from` to `dueAt` */
+  from: string;
+  dueAt: string;
+  /** a progress report of this period came (the period closes at dueAt without a reminder) */
+  reportedAt?: string;
+  /** the period's report did not come by dueAt: reminded then, and urged at graceUntil */
+  remindedAt?: string;
+  graceUntil?: string;
+  /** periods missed so far (each an urge, S4 §四(五)1 逾期不报) */
+  missed: number;
+}
+
+/** 退回交办: a lead unit gave the item back, and what the office did with it */
+export interface DeclineRecord {
+  id: string;
+  unit: { id: string; name: string };
+  reason: string;
+  at: string;
+  by: string;
+  /** the office's answer: a new lead unit (the clock restarts) */
+  reassigned?: { leadUnit: { id: string; name: string }; at: string; by: string; comment?: string };
 }
 
 /** 领导批示 recorded on an item (S4 §四(五)2) */
@@ -311,6 +402,10 @@ export interface ReportRecord {
   summary: string;
   signedBy?: string;
   stage?: string;
+  /** whose report: the lead unit or an assisting unit (absent on a first-generation record: the lead) */
+  unit?: string;
+  /** a final report: what each assisting unit contributed */
+  contributions?: Contribution[];
   at: string;
   by: string;
   review?: { decision: 'accept' | 'return'; comment: string; at: string; by: string };
@@ -371,7 +466,7 @@ export interface SupervisionState {
   description?: string;
   source: Source;
   leadUnit: Unit;
-  assistingUnits: Unit[];
+  assistingUnits: AssistingUnit[];
   responsible: Responsible;
   assignedAt: string;
   status: ItemStatus;
@@ -385,6 +480,14 @@ export interface SupervisionState {
   extensions: ExtensionRecord[];
   /** the cases the ladder opened, in order of level */
   caseIds: string[];
+  /** 汇报频次: the current period of progress reports (absent where the item has none) */
+  reporting?: ReportingState;
+  /** warnings, urges and bulletins decided outside office hours, until their deliverAt */
+  heldNotices?: Notice[];
+  /** 签收 (absent where the item does not ask for it) */
+  acknowledgement?: AcknowledgementRecord;
+  /** 退回交办, in order; the last one without `reassigned` holds the item `declined` */
+  declines?: DeclineRecord[];
   /** 领导批示 (absent on a first-generation state) */
   instructions?: InstructionRecord[];
   policy: string;
@@ -446,6 +549,12 @@ export interface CaseInput {
     appealWindow?: number | Interval;
     review?: number | Interval;
   };
+  /** 汇报频次: a progress report owed each period (resolved by the API: the item's, else the policy's) */
+  reportEvery?: Interval;
+  /** office hours for warnings, urges and bulletins (absent: at their instant, as drills are) */
+  officeHours?: OfficeHours;
+  /** 签收: present when the lead unit must acknowledge, within this (resolved by the API) */
+  acknowledgeWithin?: Interval;
   /** continue-as-new once the run's history reaches this many events (default 10,000) */
   continueAsNewAfterEvents?: number;
   carried?: CaseState;

@@ -5,13 +5,16 @@ import { Router, type Response } from 'express';
 import { WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { z } from 'zod';
 import {
+  AcknowledgeInput,
   CompleteInput,
   CreateItem,
+  DeclineInput,
   ExtensionDecisionInput,
   ExtensionRequestInput,
   InstructionInput,
   ItemListQuery,
   ReasonInput,
+  ReassignInput,
   ReportInput,
   ReviewInput,
   UrgeInput,
@@ -19,11 +22,14 @@ import {
 } from '../../domain/schemas';
 import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
 import {
+  acknowledgeItem,
   cancelItem,
   completeItem,
   decideExtension,
+  declineItem,
   getItemState,
   pauseItem,
+  reassignItem,
   recordInstruction,
   recordUrge,
   requestExtension,
@@ -35,9 +41,11 @@ import { itemWorkflowId } from '../../workflows/ids';
 import { calendarWindow, stateAtStart } from '../../workflows/supervision/state';
 import { firstBatch } from '../../workflows/supervision/record-view';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { nextOpening, withDelivery, type OfficeHours } from '../../domain/calendar/office-hours';
 import type {
   Deadline,
   Due,
+  Interval,
   Policy,
   Schedule,
   SupervisionInput,
@@ -46,7 +54,7 @@ import type {
 import { applyItemBatch, listItems, InvalidQueryError } from '../../activities/record/store';
 import { scopeItem, unitOf } from '../access';
 import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
-import { resolveUnits, type ResolvedItem } from '../directory';
+import { resolveReassignment, resolveUnits, type ResolvedItem } from '../directory';
 import { conflict, HttpProblem, invalidField } from '../errors';
 import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
@@ -55,6 +63,8 @@ import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 
 export const DEFAULT_DUE: Due = { workingDays: 15 };
+/** 签收 within one working day unless the policy says otherwise (DESIGN: 签收) */
+export const DEFAULT_ACKNOWLEDGE_WITHIN: Interval = { workingDays: 1 };
 export const ITEM_WORKFLOW_TYPE = 'supervisionItem';
 type SupervisionItemWorkflow = (input: SupervisionInput) => Promise<unknown>;
 
@@ -62,7 +72,30 @@ export const IdParam = z.strictObject({ id: idString });
 
 export const ITEM_ACTIONS: ActionSpec[] = [
   // A unit account may take the actions whose roles name `unit`, on its own items only (api/access.ts).
-  // 签收 (acknowledge) and 退回交办 (decline) join here with roles ['unit', 'staff'] / ['unit'].
+  action({
+    path: 'acknowledge',
+    roles: ['unit', 'staff'],
+    schema: AcknowledgeInput,
+    update: acknowledgeItem,
+    summary: 'Acknowledge the item as its lead unit (签收; staff may do it on the unit’s behalf)',
+    answer: (o) => o.acknowledgement,
+  }),
+  action({
+    path: 'decline',
+    roles: ['unit'],
+    schema: DeclineInput,
+    update: declineItem,
+    summary: 'Give the item back before 签收, with the reason (退回交办); the office reassigns or cancels',
+    answer: (o) => o.decline,
+  }),
+  action({
+    path: 'reassign',
+    roles: ['staff', 'manager'],
+    schema: ReassignInput,
+    update: reassignItem,
+    summary: 'Name a new lead unit for an item given back (重新交办); the clock restarts from now',
+    prepare: resolveReassignment,
+  }),
   action({
     path: 'reports',
     roles: ['staff', 'unit'],
@@ -161,6 +194,25 @@ export interface ItemPlan {
   deadline: Deadline;
   stages?: { name: string; due: Due; deadline: Deadline }[];
   schedule: Schedule;
+  /** 签收: the interval the lead unit has, and its due instant; absent when the item does not ask */
+  acknowledge?: { within: Interval; dueAt: string };
+  /** 办公时间 the item keeps; absent for a drill (every notice at its instant) */
+  officeHours?: OfficeHours;
+  /** 汇报频次: the item's own, else the policy's */
+  reportEvery?: Interval;
+  /** the first period's report is due then */
+  firstReportDueAt?: string;
+}
+
+/** A drill counts in durations somewhere (due, a stage, the policy): it ignores office hours. */
+export function isDrill(policy: Policy, dues: Due[]): boolean {
+  const intervals = [
+    policy.warnBefore,
+    policy.acknowledgeWithin,
+    policy.reportEvery,
+    ...policy.reminders.map((l) => l.after),
+  ];
+  return [...dues, ...intervals].some((i) => i !== undefined && 'duration' in i);
 }
 
 /**
@@ -171,7 +223,10 @@ export interface ItemPlan {
  */
 export function planItem(
   ctx: ApiContext,
-  body: Pick<CreateItem, 'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages'>,
+  body: Pick<
+    CreateItem,
+    'timeZone' | 'policy' | 'assignedAt' | 'due' | 'stages' | 'acknowledge' | 'reportEvery'
+  >,
   opts: { pastAllowed?: boolean } = {},
 ): ItemPlan {
   const timeZone = body.timeZone ?? ctx.timeZone;
@@ -222,17 +277,69 @@ export function planItem(
   } else {
     deadline = compute(due, duePath(due, 'due'));
   }
+  const reportEvery = body.reportEvery ?? policy.reportEvery;
+  const dues: Due[] = [due, ...(body.stages ?? []).map((s) => s.due), ...(reportEvery ? [reportEvery] : [])];
+  const officeHours = ctx.officeHours && !isDrill(policy, dues) ? ctx.officeHours : undefined;
   let schedule: Schedule;
   try {
-    schedule = ctx.calendar.planSchedule({ deadlineAt: deadline.at, policy, timeZone, reached: [] });
+    schedule = withDelivery(
+      ctx.calendar.planSchedule({ deadlineAt: deadline.at, policy, timeZone, reached: [] }),
+      officeHours && ((ms) => nextOpening(ms, ctx.calendar, timeZone, officeHours)),
+    );
   } catch (err) {
     throw invalidField('policy', (err as Error).message);
   }
-  return { policy, timeZone, assignedAt, due, deadline, stages, schedule };
+  // the item asks for 签收 when it says so, or when its policy gives a window and it does not refuse
+  const within =
+    body.acknowledge === false
+      ? undefined
+      : body.acknowledge
+        ? (policy.acknowledgeWithin ?? DEFAULT_ACKNOWLEDGE_WITHIN)
+        : policy.acknowledgeWithin;
+  let acknowledge: ItemPlan['acknowledge'];
+  if (within) {
+    try {
+      const { at } = ctx.calendar.addInterval({ from: assignedAt, interval: within, direction: 1, timeZone });
+      acknowledge = { within, dueAt: at };
+    } catch (err) {
+      throw invalidField('policy.acknowledgeWithin', (err as Error).message);
+    }
+  }
+  return {
+    policy,
+    timeZone,
+    assignedAt,
+    due,
+    deadline,
+    stages,
+    schedule,
+    ...(acknowledge ? { acknowledge } : {}),
+    ...(officeHours ? { officeHours } : {}),
+    ...(reportEvery
+      ? {
+          reportEvery,
+          firstReportDueAt: ctx.calendar.addInterval({
+            from: assignedAt,
+            interval: reportEvery,
+            direction: 1,
+            timeZone,
+          }).at,
+        }
+      : {}),
+  };
 }
+
+const intervalText = (i: Interval): string =>
+  'workingDays' in i ? `每${i.workingDays}个工作日` : `每${i.duration}`;
 
 function staticDetails(body: ResolvedItem, plan: ItemPlan): string {
   const lines = [`承办单位：${body.leadUnit.name}`];
+  if (body.assistingUnits?.length)
+    lines.push(
+      `协办单位：${body.assistingUnits.map((u) => (u.duty ? `${u.name}（${u.duty}）` : u.name)).join('、')}`,
+    );
+  if (plan.acknowledge) lines.push(`签收期限：${localMinute(plan.acknowledge.dueAt, plan.timeZone)}`);
+  if (plan.reportEvery) lines.push(`汇报频次：${intervalText(plan.reportEvery)}报送一次进展情况`);
   const last = plan.stages?.[plan.stages.length - 1]?.deadline ?? plan.deadline;
   lines.push(`办理期限：${localMinute(last.at, plan.timeZone)}（${last.receipt.rule}）`);
   if (plan.stages) {
@@ -253,7 +360,18 @@ export function previewOf(plan: ItemPlan) {
     deadlineAt: plan.deadline.at,
     finalDeadlineAt: last.at,
     warningAt: plan.schedule.warningAt,
-    reminders: plan.schedule.levels.map((l) => ({ level: l.level, name: l.name, at: l.dueAt })),
+    // dueAt: when it is reached; deliverAt: when its notices go out (office hours)
+    ...(plan.schedule.warning ? { warning: plan.schedule.warning } : {}),
+    reminders: plan.schedule.levels.map((l) => ({
+      level: l.level,
+      name: l.name,
+      at: l.dueAt,
+      dueAt: l.dueAt,
+      deliverAt: l.deliverAt ?? l.dueAt,
+    })),
+    officeHours: plan.officeHours ?? null,
+    ...(plan.acknowledge ? { acknowledgeBy: plan.acknowledge.dueAt } : {}),
+    ...(plan.reportEvery ? { reportEvery: plan.reportEvery, firstReportDueAt: plan.firstReportDueAt } : {}),
     receipt: plan.deadline.receipt,
     calendar: plan.deadline.calendar,
     ...(plan.stages
@@ -371,6 +489,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       if (existing) return sendState(res, 200, existing);
       throw err;
     }
+    checkAssistingDues(ctx, input, plan);
     const id = input.id ?? randomUUID();
     const now = ctx.now();
     const window = calendarWindow(plan.assignedAt, plan.timeZone);
@@ -386,6 +505,9 @@ export function itemsRouter(ctx: ApiContext): Router {
       due: plan.due,
       stages: input.stages,
       policy: plan.policy,
+      ...(plan.acknowledge ? { acknowledgeWithin: plan.acknowledge.within } : {}),
+      ...(plan.officeHours ? { officeHours: plan.officeHours } : {}),
+      ...(plan.reportEvery ? { reportEvery: plan.reportEvery } : {}),
       timeZone: plan.timeZone,
       calendar: sliceCalendarData(ctx.calendar.data, window.from, window.through),
       createdBy: actorOf(res.locals),
@@ -452,8 +574,9 @@ export function itemsRouter(ctx: ApiContext): Router {
       validate('body', spec.schema),
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
-        const payload = res.locals.body as Record<string, unknown>;
-        if (spec.path === 'extension-request') checkExtensionDue(payload, ctx.now());
+        const given = res.locals.body as Record<string, unknown>;
+        if (spec.path === 'extension-request') checkExtensionDue(given, ctx.now());
+        const payload = spec.prepare ? await spec.prepare(ctx, given) : given;
         const outcome = await spec.run(
           ctx.client,
           itemWorkflowId(id),
@@ -467,6 +590,28 @@ export function itemsRouter(ctx: ApiContext): Router {
     );
   }
   return router;
+}
+
+/** An assisting unit's own time comes after the assignment and no later than the item's last deadline. */
+function checkAssistingDues(ctx: ApiContext, input: ResolvedItem, plan: ItemPlan): void {
+  const last = plan.stages?.[plan.stages.length - 1]?.deadline ?? plan.deadline;
+  (input.assistingUnits ?? []).forEach((u, i) => {
+    if (!u.due) return;
+    const path = `assistingUnits.${i}.due${'at' in u.due ? '.at' : ''}`;
+    let at: string;
+    try {
+      at = ctx.calendar.computeDeadline({ from: plan.assignedAt, due: u.due, timeZone: plan.timeZone }).at;
+    } catch (err) {
+      throw invalidField(path, (err as Error).message);
+    }
+    if (Date.parse(at) > Date.parse(last.at))
+      throw invalidField(
+        path,
+        `${at} is after the item's deadline ${last.at}: an assisting unit's time is earlier`,
+      );
+    if (Date.parse(at) <= Date.parse(plan.assignedAt))
+      throw invalidField(path, `${at} is not after the assignment ${plan.assignedAt}`);
+  });
 }
 
 function checkExtensionDue(payload: Record<string, unknown>, now: Date): void {

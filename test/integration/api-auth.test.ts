@@ -71,6 +71,14 @@ const RULES: Record<string, Rule> = {
   'POST /v1/items/preview': { roles: OFFICE, body: {}, allowed: 400 },
   'GET /v1/items/{id}': { roles: ANY, scope: 'item', allowed: 200 },
   'POST /v1/items/{id}/reports': { roles: ['staff', 'unit'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/items/{id}/acknowledge': {
+    roles: ['staff', 'unit'],
+    scope: 'item',
+    body: { note: 7 },
+    allowed: 400,
+  },
+  'POST /v1/items/{id}/decline': { roles: ['unit'], scope: 'item', body: {}, allowed: 400 },
+  'POST /v1/items/{id}/reassign': { roles: ['staff', 'manager'], scope: 'item', body: {}, allowed: 400 },
   'POST /v1/items/{id}/review': { roles: ['manager'], scope: 'item', body: {}, allowed: 400 },
   'POST /v1/items/{id}/complete': { roles: ['manager'], scope: 'item', body: { stage: 7 }, allowed: 400 },
   'POST /v1/items/{id}/extension-request': {

@@ -603,6 +603,9 @@ describe('policies, health and documents', () => {
       'get /v1/items/{id}',
       'post /v1/items/preview',
       ...[
+        'acknowledge',
+        'decline',
+        'reassign',
         'reports',
         'review',
         'complete',

@@ -480,3 +480,392 @@ describe('every urge has its consequence and its reason (S4 §四(五), S2 §五
     expect(t.levelOpensCase({ measures: [{ code: 'admonition_talk' }] })).toBe(true);
   });
 });
+
+describe('签收 and 退回交办', () => {
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+  const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
+  const otherUnit: Actor = { id: 'liaison-water', role: 'unit', unit: 'u-water' };
+  const water = { id: 'u-water', name: '市水务局', liaison: { id: 'p-water', name: '周联络' } };
+  const waterPeople = { principal: { id: 'p-water-chief', name: '孙局长' } };
+  // Monday 09-07 09:00 + 1 working day: the close of Tuesday 09-08 in Shanghai
+  const ACK_DUE = '2026-09-08T15:59:59.999Z';
+  const asking = () => start({ acknowledgeWithin: { workingDays: 1 } });
+
+  test('an item asks for 签收 only when its input says so: the others start open as ever', () => {
+    const { state } = asking();
+    expect(state.status).toBe('awaiting_acknowledgement');
+    expect(state.light).toBe('green');
+    expect(state.acknowledgement).toMatchObject({ unit: { id: 'u-housing' }, dueAt: ACK_DUE });
+    expect(nextWakeUp(state)).toMatchObject({ kind: 'acknowledgement', at: Date.parse(ACK_DUE) });
+    expect(currentDetails(state, 'Asia/Shanghai')).toContain('待签收：市住建局，签收期限 2026-09-08 23:59');
+    expect(timerSummary(state, nextWakeUp(state)!, 'Asia/Shanghai')).toBe(
+      '等待签收 2026-09-08 23:59（市住建局）',
+    );
+    const plain = start().state;
+    expect(plain.status).toBe('open');
+    expect(plain.acknowledgement).toBeUndefined();
+    expect(v.checkAcknowledge(plain, { actor: unit }, { now: 0, timeZone: 'Asia/Shanghai' })?.message).toBe(
+      '本事项未要求签收',
+    );
+  });
+
+  test('签收 in time opens the item; a second 签收 is refused with the reason', () => {
+    const { state, ctx, t0 } = asking();
+    const r = t.acknowledgeItem(state, { actor: unit, note: '已安排专人' }, ctx(t0 + 3_600_000));
+    expect(r.state.status).toBe('open');
+    expect(r.outcome.acknowledgement).toMatchObject({ by: unit.id, note: '已安排专人' });
+    expect(r.outcome.acknowledgement.late).toBeUndefined();
+    expect(r.state.history.at(-1)).toMatchObject({
+      action: 'acknowledged',
+      detail: '市住建局签收：已安排专人',
+    });
+    // no 签收 reminder is left: the next wake-up is the warning
+    expect(nextWakeUp(r.state)?.kind).toBe('warning');
+    const twice = v.checkAcknowledge(r.state, { actor: staff }, ctx(t0 + 7_200_000));
+    expect(twice).toEqual({
+      type: 'InvalidState',
+      message: '市住建局已于2026-09-07 10:00签收，不能重复签收',
+    });
+    // a unit not on the item does not 签收 it, nor for another unit
+    expect(v.checkAcknowledge(state, { actor: otherUnit }, ctx(t0))).toEqual({
+      type: 'InvalidInput',
+      message: 'unit: "u-water"不是本事项的牵头单位或协办单位',
+    });
+    expect(v.checkAcknowledge(state, { actor: unit, unit: 'u-water' }, ctx(t0))?.message).toBe(
+      'unit: 单位账号只能代表本单位（u-housing）',
+    );
+  });
+
+  test('late: reminded once at the due instant (领办逾期), the deadline clock never stops', () => {
+    const { state, ctx } = asking();
+    const r = runUntil(state, Date.parse(ACK_DUE), ctx);
+    expect(r.state.acknowledgement?.remindedAt).toBe(ACK_DUE);
+    expect(r.state.history.at(-1)).toMatchObject({ action: 'acknowledgement_overdue' });
+    expect(r.state.history.at(-1)?.detail).toContain('领办逾期：市住建局未在2026-09-08 23:59前签收');
+    const reminders = noticesOf(r.effects);
+    expect(reminders).toHaveLength(1);
+    expect(reminders[0]).toMatchObject({ kind: 'item_event', subject: '签收提醒：推进老旧小区改造（测试）' });
+    expect(reminders[0]!.recipients.map((x) => x.role)).toContain('liaison');
+    expect(r.state.deadlineAt).toBe(state.deadlineAt);
+    // once only: the warning is next, and the ladder follows on time without 签收
+    expect(nextWakeUp(r.state)?.kind).toBe('warning');
+    const overdue = runUntil(r.state, Date.parse(state.deadlineAt!), ctx);
+    expect(overdue.state).toMatchObject({ status: 'overdue', urgeCount: 1 });
+    const late = t.acknowledgeItem(
+      overdue.state,
+      { actor: staff },
+      ctx(Date.parse(state.deadlineAt!) + 1000),
+    );
+    expect(late.outcome.acknowledgement.late).toBe(true);
+    expect(late.state.history.at(-1)?.detail).toBe(
+      '市住建局（督查室代为签收）签收（领办逾期：签收期限2026-09-08 23:59）',
+    );
+  });
+
+  test('退回交办 holds the item for the office, which reassigns it: the clock restarts from then', () => {
+    const { state, ctx, t0 } = asking();
+    const d = t.declineItem(state, { reason: '该事项属水务部门职责', actor: unit }, ctx(t0 + 3_600_000));
+    expect(d.state.status).toBe('declined');
+    expect(d.outcome.decline).toMatchObject({
+      id: 'd1',
+      unit: { id: 'u-housing' },
+      reason: '该事项属水务部门职责',
+    });
+    const toOffice = noticesOf(d.effects);
+    expect(toOffice).toHaveLength(1);
+    expect(toOffice[0]).toMatchObject({
+      subject: '退回交办：推进老旧小区改造（测试）',
+      office: '市政府督查室',
+    });
+    expect(toOffice[0]!.recipients).toEqual([
+      { id: 'office:市政府督查室', name: '市政府督查室', role: 'office' },
+    ]);
+    // nothing fires while the office decides, not even long past the old deadline
+    expect(nextWakeUp(d.state)).toBeUndefined();
+    expect(currentDetails(d.state, 'Asia/Shanghai')).toContain(
+      '已退回交办：市住建局（该事项属水务部门职责）',
+    );
+    // nobody works on a declined item meanwhile, and it is not declined twice
+    expect(v.checkReport(d.state, { kind: 'progress', summary: 'x' })?.message).toBe(
+      '事项已退回交办，待督查室重新交办或撤销',
+    );
+    expect(v.checkUrge(d.state)?.message).toContain('退回交办');
+    expect(v.checkDecline(d.state, { reason: 'x', actor: unit })?.message).toContain('退回交办');
+    expect(v.checkReassign(d.state, { leadUnit: { id: 'u-housing', name: '市住建局' } })).toEqual({
+      type: 'InvalidInput',
+      message: '不能重新交办给退回交办的原承办单位（市住建局）',
+    });
+    expect(v.checkReassign(state, { leadUnit: water })?.message).toBe('事项未被退回交办，不能重新交办');
+
+    // reassigned on Thursday 09-10 10:00: 5 working days from then end on Thursday 09-17
+    const at = Date.parse('2026-09-10T02:00:00.000Z');
+    const r = t.reassignItem(
+      d.state,
+      { leadUnit: water, responsible: waterPeople, comment: '请水务局牵头', actor: manager },
+      ctx(at),
+      { workingDays: 5 },
+    );
+    expect(r.state.leadUnit.id).toBe('u-water');
+    expect(r.state.responsible).toEqual(waterPeople);
+    expect(r.state.deadlineAt).toBe('2026-09-17T15:59:59.999Z');
+    expect(r.outcome.deadlineAt).toBe('2026-09-17T15:59:59.999Z');
+    expect(r.state.deadline?.receipt.assignedAt).toBe('2026-09-10T02:00:00.000Z');
+    expect(r.state.deadline?.receipt.adjustments).toEqual([
+      expect.objectContaining({
+        kind: 'reassignment',
+        from: state.deadlineAt,
+        to: '2026-09-17T15:59:59.999Z',
+      }),
+    ]);
+    expect(r.state.schedule?.deadlineAt).toBe('2026-09-17T15:59:59.999Z');
+    // the new unit owes its own 签收, one working day from the reassignment
+    expect(r.state.acknowledgement).toMatchObject({
+      unit: { id: 'u-water' },
+      dueAt: '2026-09-11T15:59:59.999Z',
+    });
+    expect(r.state.acknowledgement?.remindedAt).toBeUndefined();
+    expect(r.state.status).toBe('awaiting_acknowledgement');
+    expect(r.state.declines![0]!.reassigned).toMatchObject({ leadUnit: { id: 'u-water' }, by: manager.id });
+    expect(r.state.history.at(-1)).toMatchObject({
+      action: 'reassigned',
+      detail: '重新交办：市住建局 → 市水务局（请水务局牵头）',
+    });
+    const told = noticesOf(r.effects)[0]!;
+    expect(told.subject).toBe('督办事项交办：推进老旧小区改造（测试）');
+    expect(told.recipients.map((x) => x.id)).toEqual(['p-water', 'p-water-chief']);
+    expect(told.next).toContain('请于2026-09-11 23:59前签收');
+    // the old unit is no longer the lead: its account cannot 签收; the new one can
+    expect(v.checkAcknowledge(r.state, { actor: unit }, ctx(at))?.message).toContain('不是本事项的牵头单位');
+    expect(v.checkAcknowledge(r.state, { actor: otherUnit }, ctx(at))).toBeUndefined();
+  });
+
+  test('退回交办 is refused after 签收, after an urge, and on an item that never asked for 签收', () => {
+    const { state, ctx, t0 } = asking();
+    const acked = t.acknowledgeItem(state, { actor: unit }, ctx(t0)).state;
+    expect(v.checkDecline(acked, { reason: 'x', actor: unit })).toEqual({
+      type: 'InvalidState',
+      message: '已签收，不能再退回交办',
+    });
+    const urged = t.recordUrge(state, { channel: 'phone', note: '电话催办', actor: staff }, ctx(t0)).state;
+    expect(v.checkDecline(urged, { reason: 'x', actor: unit })?.message).toBe('事项已被催办，不能再退回交办');
+    expect(v.checkDecline(start().state, { reason: 'x', actor: unit })?.message).toContain('未要求签收');
+    expect(v.checkDecline(state, { reason: 'x', actor: otherUnit })?.message).toContain('只有牵头单位');
+  });
+
+  test('a declined item may be cancelled instead', () => {
+    const { state, ctx, t0 } = asking();
+    const d = t.declineItem(state, { reason: '不属本单位职责', actor: unit }, ctx(t0)).state;
+    expect(v.checkCancel(d)).toBeUndefined();
+    const c = t.cancelItem(d, { reason: '事项不再督办', actor: manager }, ctx(t0 + 1000)).state;
+    expect(c.status).toBe('cancelled');
+  });
+
+  test('staged: every stage not yet done restarts from the reassignment', () => {
+    const { state, ctx, t0 } = start({
+      acknowledgeWithin: { workingDays: 1 },
+      stages: [
+        { name: '报批', due: { workingDays: 3 } },
+        { name: '开工', due: { workingDays: 8 } },
+      ],
+    });
+    const d = t.declineItem(state, { reason: '不属本单位职责', actor: unit }, ctx(t0)).state;
+    const at = Date.parse('2026-09-10T02:00:00.000Z');
+    const r = t.reassignItem(d, { leadUnit: water, actor: staff }, ctx(at), undefined).state;
+    // Thu 09-10 + 3 working days: Tue 09-15; + 8: Mon 09-21 (Sunday 09-20 is a 调休 working day)
+    expect(r.stages!.map((s) => s.deadlineAt)).toEqual([
+      '2026-09-15T15:59:59.999Z',
+      '2026-09-21T15:59:59.999Z',
+    ]);
+    expect(r.deadlineAt).toBe('2026-09-15T15:59:59.999Z');
+    // without new people given (a hand-made update), the persons stay as they were
+    expect(r.responsible).toEqual(state.responsible);
+  });
+});
+
+describe('汇报频次: periodic progress reports', () => {
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+  const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
+  const assisting: Actor = { id: 'liaison-water', role: 'unit', unit: 'u-water' };
+  // Monday 09-07 09:00, every 2 working days: the first period ends Wednesday 09-09 23:59
+  const P1 = '2026-09-09T15:59:59.999Z';
+  const GRACE = '2026-09-10T15:59:59.999Z';
+  // 8 working days: the deadline (Wed 09-17) and its warning (Mon 09-14) come after these periods
+  const reporting = () => start({ reportEvery: { workingDays: 2 }, due: { workingDays: 8 } });
+  const fire = (s: ItemState, ctx: (n: number) => Ctx) => {
+    const wake = nextWakeUp(s)!;
+    return { wake, ...t.timerFired(s, wake, ctx(wake.at)) };
+  };
+
+  test('a report in the period settles it: the next period runs from where this one was due', () => {
+    const { state, ctx, t0 } = reporting();
+    expect(state.reporting).toMatchObject({ period: 1, dueAt: P1, missed: 0 });
+    expect(nextWakeUp(state)).toMatchObject({ kind: 'report', at: Date.parse(P1) });
+    const filed = t.submitReport(
+      state,
+      { kind: 'progress', summary: '已完成摸排', actor: unit },
+      ctx(t0 + DAY),
+    );
+    // an assisting unit's report is its own, not the lead unit's
+    const other = t.submitReport(state, { kind: 'progress', summary: 'x', actor: assisting }, ctx(t0 + DAY));
+    expect(other.state.reporting?.reportedAt).toBeUndefined();
+    const r = fire(filed.state, ctx);
+    expect(r.effects).toEqual([]);
+    expect(r.state.reporting).toMatchObject({ period: 2, from: P1, dueAt: '2026-09-11T15:59:59.999Z' });
+    expect(r.state.reporting?.reportedAt).toBeUndefined();
+  });
+
+  test('missed: reminded when due, and still missing a working day later it counts as an urge (逾期不报)', () => {
+    const { state, ctx } = reporting();
+    let r = fire(state, ctx);
+    expect(r.wake.at).toBe(Date.parse(P1));
+    const reminder = noticesOf(r.effects);
+    expect(reminder).toHaveLength(1);
+    expect(reminder[0]).toMatchObject({
+      kind: 'item_event',
+      reason: 'missed_report',
+      subject: '进展情况报送提醒：推进老旧小区改造（测试）',
+    });
+    expect(reminder[0]!.next).toContain('请于2026-09-10 23:59前补报');
+    expect(r.state.reporting).toMatchObject({ remindedAt: P1, graceUntil: GRACE });
+    expect(r.state.urgeCount).toBe(0);
+
+    r = fire(r.state, ctx);
+    expect(r.wake).toMatchObject({ kind: 'report', at: Date.parse(GRACE) });
+    expect(r.state.urgeCount).toBe(1);
+    expect(r.state.reminders[0]).toMatchObject({ level: 1, reason: 'missed_report', at: GRACE });
+    const urge = noticesOf(r.effects).find((n) => n.kind === 'urge')!;
+    expect(urge.reason).toBe('missed_report');
+    expect(noticesOf(r.effects).find((n) => n.kind === 'bulletin')?.reason).toBe('missed_report');
+    expect(r.effects.some((e) => e.kind === 'openCase')).toBe(true);
+    expect(r.state.history.at(-1)?.detail).toContain('逾期未报送进展情况');
+    // the next period runs a whole period from the urge, and the ladder counts from the deadline on
+    expect(r.state.reporting).toMatchObject({
+      period: 2,
+      from: GRACE,
+      dueAt: '2026-09-14T15:59:59.999Z',
+      missed: 1,
+    });
+    expect(r.state.schedule!.levels[0]!.dueAt).toBe(GRACE);
+    expect(r.state.deadlineAt).toBe(state.deadlineAt);
+  });
+
+  test('a report in the grace settles the period late, without an urge', () => {
+    const { state, ctx } = reporting();
+    const reminded = fire(state, ctx).state;
+    const late = t.submitReport(
+      reminded,
+      { kind: 'progress', summary: '补报进展', actor: staff },
+      ctx(Date.parse(P1) + 3_600_000),
+    ).state;
+    expect(late.history.at(-1)).toMatchObject({ action: 'report_filed_late' });
+    expect(late.reporting).toMatchObject({ period: 2, missed: 0 });
+    expect(late.reporting?.remindedAt).toBeUndefined();
+    expect(nextWakeUp(late)).toMatchObject({ kind: 'report', at: Date.parse('2026-09-11T15:59:59.999Z') });
+  });
+
+  test('no period is owed past the deadline: the ladder urges from then', () => {
+    const { state, ctx } = start({ reportEvery: { workingDays: 10 } });
+    expect(nextWakeUp(state)?.kind).toBe('warning');
+    const r = runUntil(state, Date.parse(state.deadlineAt!), ctx);
+    expect(r.state.reminders.map((x) => x.reason)).toEqual(['deadline']);
+  });
+});
+
+describe('协办单位: assisting units', () => {
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+  const lead: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
+  const water: Actor = { id: 'liaison-water', role: 'unit', unit: 'u-water' };
+  const waterUnit = {
+    id: 'u-water',
+    name: '市水务局',
+    liaison: { id: 'p-water', name: '周联络', email: 'water@example.test' },
+    duty: '负责排水管网改造',
+    due: { workingDays: 2 },
+  };
+  // Monday 09-07 09:00: the water bureau's own time ends Wednesday 09-09 23:59
+  const assisted = () => start({ assistingUnits: [waterUnit] });
+
+  test('each receives the item’s notices and has its own time, reminded once if it filed nothing', () => {
+    const { state, ctx } = assisted();
+    expect(state.assistingUnits[0]).toMatchObject({ id: 'u-water', dueAt: '2026-09-09T15:59:59.999Z' });
+    expect(currentDetails(state, 'Asia/Shanghai')).toContain('协办单位：市水务局');
+    expect(timerSummary(state, nextWakeUp(state)!, 'Asia/Shanghai')).toBe('等待协办期限 2026-09-09 23:59');
+    expect(nextWakeUp(state)).toMatchObject({
+      kind: 'assisting',
+      at: Date.parse('2026-09-09T15:59:59.999Z'),
+    });
+    const r = t.timerFired(state, nextWakeUp(state)!, ctx(Date.parse('2026-09-09T15:59:59.999Z')));
+    const reminder = noticesOf(r.effects);
+    expect(reminder).toHaveLength(1);
+    expect(reminder[0]!.subject).toBe('协办提醒：推进老旧小区改造（测试）');
+    expect(reminder[0]!.recipients).toEqual([
+      expect.objectContaining({ id: 'p-water', role: 'assisting_liaison' }),
+    ]);
+    expect(r.state.history.at(-1)?.action).toBe('assisting_overdue');
+    expect(nextWakeUp(r.state)?.kind).toBe('warning');
+    // the ladder's notices reach it too
+    const urged = runUntil(r.state, Date.parse(state.deadlineAt!), ctx);
+    const urge = noticesOf(urged.effects).find((n) => n.kind === 'urge')!;
+    expect(urge.recipients.map((x) => x.id)).toContain('p-water');
+  });
+
+  test('it acknowledges and reports for itself; a report by its time means no reminder', () => {
+    const { state, ctx, t0 } = assisted();
+    const ack = t.acknowledgeItem(state, { actor: water, note: '已明确专人' }, ctx(t0 + 1000));
+    expect(ack.state.assistingUnits[0]!.acknowledgedAt).toBeDefined();
+    expect(ack.state.history.at(-1)?.detail).toBe('协办单位市水务局签收：已明确专人');
+    expect(v.checkAcknowledge(ack.state, { actor: water }, ctx(t0 + 2000))?.message).toContain(
+      '协办单位市水务局已于',
+    );
+    // staff may file for it by naming it; a unit not on the item is refused with the field
+    const filed = t.submitReport(
+      ack.state,
+      { kind: 'progress', summary: '管网摸排完成', unit: 'u-water', actor: staff },
+      ctx(t0 + DAY),
+    );
+    expect(filed.outcome.report.unit).toBe('u-water');
+    expect(v.checkReport(state, { kind: 'progress', summary: 'x', unit: 'u-nowhere' })?.message).toBe(
+      'unit: "u-nowhere"不是本事项的牵头单位或协办单位',
+    );
+    expect(
+      v.checkReport(state, { kind: 'progress', summary: 'x', unit: 'u-housing', actor: water })?.type,
+    ).toBe('InvalidInput');
+    const r = t.timerFired(
+      filed.state,
+      nextWakeUp(filed.state)!,
+      ctx(Date.parse('2026-09-09T15:59:59.999Z')),
+    );
+    expect(r.effects).toEqual([]);
+  });
+
+  test('the final report is the lead unit’s and lists what each assisting unit contributed', () => {
+    const { state, ctx, t0 } = assisted();
+    const one = t.submitReport(
+      state,
+      { kind: 'progress', summary: '管网摸排完成', actor: water },
+      ctx(t0 + 1000),
+    );
+    const two = t.submitReport(
+      one.state,
+      { kind: 'progress', summary: '改造完成80%', actor: water },
+      ctx(t0 + 2000),
+    );
+    expect(
+      v.checkReport(two.state, { kind: 'final', summary: 'x', signedBy: '孙局长', actor: water })?.message,
+    ).toBe('办结报告由牵头单位（市住建局）报送，协办单位报送进展情况');
+    const final = t.submitReport(
+      two.state,
+      { kind: 'final', summary: '已全部完成', signedBy: '李局长', actor: lead },
+      ctx(t0 + 3000),
+    );
+    expect(final.outcome.report.contributions).toEqual([
+      {
+        unit: { id: 'u-water', name: '市水务局' },
+        duty: '负责排水管网改造',
+        reports: 2,
+        lastReportAt: new Date(t0 + 2000).toISOString(),
+        summaries: ['管网摸排完成', '改造完成80%'],
+      },
+    ]);
+  });
+});

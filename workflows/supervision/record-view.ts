@@ -11,11 +11,13 @@ export const ITEM_DIFF: DiffOptions = {
     // a level is reached once per stage
     reminders: (r: ReminderRecord) => `${r.stage ?? ''}:L${r.level}`,
     stages: (s: StageState) => s.name,
+    declines: (d: { id: string }) => d.id,
   },
   // the record's own counters, not fields of the item; the notices' delivery results per channel
   // are the notifications' own rows (notice_deliveries), so a delivery that changed nothing else
   // (no failure counted) writes no batch
-  skip: ['revision', 'seq', 'notices'],
+  // (heldNotices: what office hours hold back is live state; the deliveries are recorded when made)
+  skip: ['revision', 'seq', 'notices', 'heldNotices'],
 };
 
 /**

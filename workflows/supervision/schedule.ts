@@ -1,5 +1,6 @@
 // Deadlines and the reminder schedule of the current stage, computed on the pure calendar. These
 // helpers change the draft a transition works on; the transitions are what callers use.
+import { nextOpening, withDelivery } from '../../domain/calendar/office-hours';
 import type { Actor, Deadline, Policy, StageState, SupervisionState } from '../types';
 import type { Ctx, ItemState } from './state';
 
@@ -12,6 +13,16 @@ export const remindersOfStage = (s: SupervisionState) =>
 export const pendingFinal = (s: SupervisionState) => s.reports.find((r) => r.kind === 'final' && !r.review);
 
 export const pendingExtension = (s: SupervisionState) => s.extensions.find((e) => !e.decision);
+
+/** 签收 still owed by the lead unit */
+export const awaitingAcknowledgement = (s: SupervisionState): boolean =>
+  Boolean(s.acknowledgement && !s.acknowledgement.acknowledgedAt);
+
+/** the 退回交办 the office has not answered yet: the item waits for a reassignment or a cancel */
+export const pendingDecline = (s: SupervisionState) => {
+  const last = s.declines?.at(-1);
+  return last && !last.reassigned ? last : undefined;
+};
 
 export const clockStopsForReview = (policy: Policy): boolean => policy.clockStopsDuringReview !== false;
 
@@ -32,14 +43,19 @@ export function setDeadline(s: ItemState, deadline: Deadline, ctx: Ctx): void {
   plan(s, ctx);
 }
 
-/** The warning and each level's instant; levels already reached keep theirs. */
+/** When a warning, urge or bulletin decided at an instant goes out (undefined: at once). */
+export const deliveryOf = (ctx: Ctx): ((ms: number) => number) | undefined =>
+  ctx.officeHours ? (ms) => nextOpening(ms, ctx.calendar, ctx.timeZone, ctx.officeHours!) : undefined;
+
+/** The warning and each level's instant, with when each goes out; levels already reached keep theirs. */
 export function plan(s: ItemState, ctx: Ctx): void {
-  const schedule = ctx.calendar.planSchedule({
+  const planned = ctx.calendar.planSchedule({
     deadlineAt: s.deadlineAt!,
     policy: ctx.policy,
     timeZone: ctx.timeZone,
     reached: remindersOfStage(s),
   });
+  const schedule = withDelivery(planned, deliveryOf(ctx));
   s.schedule = schedule;
   // A moved deadline earns a new warning only if its warning instant is still ahead; otherwise the
   // warning already given stands (a resumed item is not warned twice).

@@ -3,10 +3,14 @@
 import { CalendarInputError, WorkingCalendar } from '../../domain/calendar/working-calendar';
 import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
 import type {
+  AcknowledgementRecord,
   Actor,
   HistoryEntry,
+  Interval,
   ItemEnd,
+  OfficeHours,
   Policy,
+  ReportingState,
   StageState,
   SupervisionInput,
   SupervisionState,
@@ -32,6 +36,8 @@ export interface Ctx {
   calendar: WorkingCalendar;
   policy: Policy;
   timeZone: string;
+  /** absent: every notice goes out at its instant (drills, items started before office hours) */
+  officeHours?: OfficeHours;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -61,7 +67,7 @@ export function addLine(
 }
 
 export function contextOf(
-  input: Pick<SupervisionInput, 'calendar' | 'policy' | 'timeZone'>,
+  input: Pick<SupervisionInput, 'calendar' | 'policy' | 'timeZone' | 'officeHours'>,
   now: number,
 ): Ctx {
   if (!input.calendar) throw new Error('the item input carries no calendar');
@@ -70,6 +76,7 @@ export function contextOf(
     calendar: new WorkingCalendar(input.calendar),
     policy: input.policy,
     timeZone: input.timeZone,
+    ...(input.officeHours ? { officeHours: input.officeHours } : {}),
   };
 }
 
@@ -79,6 +86,28 @@ export function calendarWindow(assignedAt: string, timeZone: string): { from: st
   const through = `${String(Number(day.slice(0, 4)) + 2).padStart(4, '0')}${day.slice(4)}`;
   // 29 February two years on does not exist: take the last day of February.
   return { from: addDays(day, -31), through: through.endsWith('-02-29') ? addDays(through, -1) : through };
+}
+
+/** 签收 owed by a lead unit within `interval` from `since` (the assignment, or a reassignment). */
+export function acknowledgementDue(
+  unit: { id: string; name: string },
+  interval: Interval,
+  since: string,
+  ctx: Ctx,
+): AcknowledgementRecord {
+  const dueAt = ctx.calendar.addInterval({ from: since, interval, direction: 1, timeZone: ctx.timeZone }).at;
+  return { unit: { id: unit.id, name: unit.name }, interval, since, dueAt };
+}
+
+/** 汇报频次: the first period of progress reports, from `since` (the assignment, or a reassignment). */
+export function reportingFrom(every: Interval, since: string, ctx: Ctx): ReportingState {
+  const dueAt = ctx.calendar.addInterval({
+    from: since,
+    interval: every,
+    direction: 1,
+    timeZone: ctx.timeZone,
+  }).at;
+  return { every, period: 1, from: since, dueAt, missed: 0 };
 }
 
 /**
@@ -155,6 +184,17 @@ export function stateAtStart(
   } else {
     const deadline = deadlineOf(input.due, 'due');
     at('policy', () => setDeadline(s, deadline, ctx));
+  }
+  s.assistingUnits.forEach((u, i) => {
+    if (u.due) u.dueAt = deadlineOf(u.due, `assistingUnits.${i}.due`).at;
+  });
+  if (input.reportEvery) {
+    s.reporting = at('reportEvery', () => reportingFrom(input.reportEvery!, s.assignedAt, ctx));
+  }
+  if (input.acknowledgeWithin) {
+    s.acknowledgement = at('acknowledgeWithin', () =>
+      acknowledgementDue(s.leadUnit, input.acknowledgeWithin!, s.assignedAt, ctx),
+    );
   }
   derive(s, now);
   return copy(s);

@@ -16,8 +16,12 @@
 import { formatLocal, nth } from '../format';
 import { escalationCaseId } from '../ids';
 import type {
+  AcknowledgementRecord,
   Actor,
   CaseInput,
+  Contribution,
+  DeclineRecord,
+  Due,
   ExtensionRecord,
   InstructionRecord,
   Notice,
@@ -26,22 +30,29 @@ import type {
   Recipient,
   ReminderRecord,
   ReportRecord,
+  Unit,
 } from '../types';
 import type {
+  AcknowledgeInput,
   CompleteInput,
+  DeclineInput,
   ExtensionDecisionInput,
   ExtensionRequestInput,
   InstructionInput,
   ReasonInput,
+  ReassignInput,
   ReportInput,
   ReviewInput,
   UrgeInput,
 } from '../../domain/schemas';
 import { derive } from './details';
+import { unitOfAction } from './validate';
 import type { WakeUp } from './next-wake-up';
 import {
   clockStopsForReview,
   giveTimeBack,
+  deliveryOf,
+  pendingDecline,
   pendingExtension,
   pendingFinal,
   plan,
@@ -50,7 +61,16 @@ import {
   setDeadline,
   stageOf,
 } from './schedule';
-import { addLine, copy, iso, type Ctx, type ItemState } from './state';
+import {
+  acknowledgementDue,
+  addLine,
+  copy,
+  isTerminal,
+  iso,
+  reportingFrom,
+  type Ctx,
+  type ItemState,
+} from './state';
 
 export type Effect =
   | { kind: 'notice'; notice: Notice }
@@ -75,7 +95,45 @@ export function step<R>(state: ItemState, ctx: Ctx, rule: (s: ItemState, fx: Eff
   const effects: Effect[] = [];
   const outcome = rule(s, effects);
   derive(s, ctx.now);
-  return { state: s, effects, outcome };
+  return { state: s, effects: holdForOfficeHours(s, effects, ctx), outcome };
+}
+
+/** the notices that wake people: the others (item events, cases) go out at once */
+const HELD_KINDS: ReadonlySet<NoticeKind> = new Set(['warning', 'urge', 'bulletin']);
+
+/**
+ * Office hours (DESIGN): a warning, urge or bulletin decided outside them waits in the state for the
+ * next opening; what was reached, and when, is already in the state. An item that ends sends what
+ * it still holds at once (what was decided is delivered).
+ */
+function holdForOfficeHours(s: ItemState, effects: Effect[], ctx: Ctx): Effect[] {
+  const deliver = deliveryOf(ctx);
+  if (!deliver && !s.heldNotices?.length) return effects;
+  const out: Effect[] = [];
+  for (const e of effects) {
+    // a notice released at its deliverAt is not held again, however late the worker woke
+    if (deliver && e.kind === 'notice' && HELD_KINDS.has(e.notice.kind) && !e.notice.deliverAt) {
+      const at = deliver(ctx.now);
+      if (at > ctx.now) {
+        (s.heldNotices ??= []).push({ ...e.notice, deliverAt: iso(at) });
+        continue;
+      }
+    }
+    out.push(e);
+  }
+  if (isTerminal(s) && s.heldNotices?.length) {
+    out.push(...s.heldNotices.map((notice): Effect => ({ kind: 'notice', notice })));
+    s.heldNotices = [];
+  }
+  return out;
+}
+
+/** The held notices whose deliverAt has come go out. */
+function releaseHeld(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  const held = s.heldNotices ?? [];
+  const due = held.filter((n) => Date.parse(n.deliverAt!) <= ctx.now);
+  s.heldNotices = held.filter((n) => Date.parse(n.deliverAt!) > ctx.now);
+  for (const notice of due) fx.push({ kind: 'notice', notice });
 }
 
 // ---------- notices ----------
@@ -89,6 +147,8 @@ function recipients(s: ItemState, office?: string): Recipient[] {
   add(s.responsible.principal, 'principal');
   add(s.responsible.inCharge, 'in_charge');
   add(s.responsible.direct, 'direct');
+  // 协办单位 receive the item's notices too (DESIGN: assisting units)
+  for (const u of s.assistingUnits ?? []) add(u.liaison, 'assisting_liaison');
   if (office) list.push({ id: `office:${office}`, name: office, role: 'office' });
   return list;
 }
@@ -127,6 +187,7 @@ const WHY: Record<ReminderRecord['reason'], string> = {
   interval: '催办后仍未落实',
   returned: '办结报告被退回重办',
   manual: '人工催办',
+  missed_report: '逾期未报送进展情况（逾期不报）',
 };
 
 const CHANNEL_NAMES: Record<UrgeInput['channel'], string> = {
@@ -340,16 +401,21 @@ export function submitReport(
   ctx: Ctx,
 ): Step<{ report: ReportRecord }> {
   return step(state, ctx, (s) => {
+    const unit = unitOfAction(s, r);
     const report: ReportRecord = {
       id: `r${s.reports.length + 1}`,
       kind: r.kind,
       summary: r.summary,
       signedBy: r.signedBy,
       stage: r.stage ?? s.currentStage,
+      unit,
+      ...(r.kind === 'final' && s.assistingUnits.length ? { contributions: contributions(s) } : {}),
       at: iso(ctx.now),
       by: r.actor.id,
     };
     s.reports.push(report);
+    const assisting = s.assistingUnits.find((u) => u.id === unit);
+    if (assisting) assisting.reportedAt = report.at;
     addLine(
       s,
       r.actor,
@@ -359,6 +425,7 @@ export function submitReport(
     );
     if (r.kind === 'final' && clockStopsForReview(ctx.policy) && !s.clockStoppedAt)
       s.clockStoppedAt = iso(ctx.now);
+    if (r.kind === 'progress' && unit === s.leadUnit.id) progressReported(s, ctx);
     return { report };
   });
 }
@@ -597,6 +664,266 @@ export function caseLinked(state: ItemState, l: { caseId: string }, ctx: Ctx): S
   return step(state, ctx, (s) => linkCase(s, l.caseId));
 }
 
+// ---------- 汇报频次: periodic progress reports ----------
+
+/** The next period starts where the last one was due (the cadence does not drift with a late report),
+ * or, after an urge for a missed one, at the urge: the unit always has a whole period. */
+function nextPeriod(s: ItemState, ctx: Ctx, from = s.reporting!.dueAt): void {
+  const r = s.reporting!;
+  const dueAt = ctx.calendar.addInterval({
+    from,
+    interval: r.every,
+    direction: 1,
+    timeZone: ctx.timeZone,
+  }).at;
+  s.reporting = { every: r.every, period: r.period + 1, from, dueAt, missed: r.missed };
+}
+
+/** A progress report of the lead unit (or staff for it) settles the period it falls in. */
+function progressReported(s: ItemState, ctx: Ctx): void {
+  const r = s.reporting;
+  if (!r) return;
+  if (!r.remindedAt) {
+    r.reportedAt = iso(ctx.now);
+    return;
+  }
+  addLine(s, 'system', 'report_filed_late', ctx.now, `第${r.period}期进展情况已补报`);
+  nextPeriod(s, ctx);
+}
+
+/** One working day to make up a missed report (a drill: one more period of its own). */
+const graceOf = (r: NonNullable<ItemState['reporting']>, ctx: Ctx): string =>
+  ctx.calendar.addInterval({
+    from: r.dueAt,
+    interval: 'duration' in r.every ? r.every : { workingDays: 1 },
+    direction: 1,
+    timeZone: ctx.timeZone,
+  }).at;
+
+/** A period's end: reported, nothing to do; missed, a reminder; still missed after the grace, an urge. */
+function periodEnded(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  const r = s.reporting!;
+  if (r.reportedAt) return nextPeriod(s, ctx);
+  if (!r.remindedAt) {
+    r.remindedAt = iso(ctx.now);
+    r.graceUntil = graceOf(r, ctx);
+    const due = formatLocal(r.dueAt, ctx.timeZone);
+    const grace = formatLocal(r.graceUntil, ctx.timeZone);
+    addLine(s, 'system', 'report_overdue', ctx.now, `第${r.period}期进展情况应于${due}前报送，尚未报送`);
+    fx.push(
+      notice(s, ctx, 'item_event', `report:P${r.period}:reminder`, `进展情况报送提醒：${s.title}`, {
+        reason: 'missed_report',
+        body: `第${r.period}期进展情况应于${due}前报送，至今未报送`,
+        next: `请于${grace}前补报；逾期仍未报送，视为催办一次（逾期不报）`,
+      }),
+    );
+    return;
+  }
+  // S4 §四(五)1 逾期不报: counts as an urge, reaching the next level with its notices and case
+  r.missed += 1;
+  reachLevel(s, fx, 'missed_report', 'system', ctx);
+  plan(s, ctx);
+  nextPeriod(s, ctx, iso(ctx.now));
+}
+
+// ---------- 协办单位: assisting units ----------
+
+/** What each assisting unit contributed: its progress reports, listed in the lead's final report. */
+function contributions(s: ItemState): Contribution[] {
+  return s.assistingUnits.map((u) => {
+    const own = s.reports.filter((r) => r.unit === u.id && r.kind === 'progress');
+    return {
+      unit: { id: u.id, name: u.name },
+      ...(u.duty !== undefined ? { duty: u.duty } : {}),
+      reports: own.length,
+      ...(own.length ? { lastReportAt: own.at(-1)!.at } : {}),
+      summaries: own.map((r) => r.summary.slice(0, 200)),
+    };
+  });
+}
+
+/** An assisting unit's own time has come: reminded once if it has filed nothing by then. */
+function assistingDue(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  for (const u of s.assistingUnits) {
+    if (!u.dueAt || u.remindedAt || Date.parse(u.dueAt) > ctx.now) continue;
+    u.remindedAt = iso(ctx.now);
+    if (u.reportedAt) continue;
+    const due = formatLocal(u.dueAt, ctx.timeZone);
+    addLine(s, 'system', 'assisting_overdue', ctx.now, `协办单位${u.name}未在${due}前报送协办情况`);
+    fx.push(
+      notice(s, ctx, 'item_event', `assist:${u.id}:due`, `协办提醒：${s.title}`, {
+        body: `协办单位${u.name}应于${due}前完成协办事项${u.duty ? `（${u.duty}）` : ''}并报送情况，至今未报送`,
+        next: `请尽快报送协办情况；牵头单位办结期限${s.deadlineAt ? formatLocal(s.deadlineAt, ctx.timeZone) : ''}`,
+        recipients: u.liaison ? [{ ...u.liaison, role: 'assisting_liaison' }] : [],
+      }),
+    );
+  }
+}
+
+// ---------- 签收 and 退回交办 ----------
+
+/** the office that hears a 退回交办: the one that issues the ladder's first notice */
+const officeOf = (ctx: Ctx): string => ctx.policy.reminders[0]?.notice.by ?? '督查室';
+
+/** 签收 by the lead unit, or by staff on its behalf; after its due instant it is 领办逾期. */
+export function acknowledgeItem(
+  state: ItemState,
+  a: WithActor<AcknowledgeInput>,
+  ctx: Ctx,
+): Step<{ acknowledgement: AcknowledgementRecord }> {
+  return step(state, ctx, (s) => {
+    const assisting = s.assistingUnits.find((u) => u.id === unitOfAction(s, a));
+    if (assisting) {
+      assisting.acknowledgedAt = iso(ctx.now);
+      assisting.acknowledgedBy = a.actor.id;
+      const note = a.note ? `：${a.note}` : '';
+      addLine(s, a.actor, 'assisting_acknowledged', ctx.now, `协办单位${assisting.name}签收${note}`);
+      return {
+        acknowledgement: {
+          unit: { id: assisting.id, name: assisting.name },
+          interval: { workingDays: 0 },
+          since: s.assignedAt,
+          dueAt: assisting.acknowledgedAt,
+          acknowledgedAt: assisting.acknowledgedAt,
+          by: a.actor.id,
+          ...(a.note !== undefined ? { note: a.note } : {}),
+        },
+      };
+    }
+    const ack = s.acknowledgement!;
+    ack.acknowledgedAt = iso(ctx.now);
+    ack.by = a.actor.id;
+    if (a.note !== undefined) ack.note = a.note;
+    const late = ctx.now > Date.parse(ack.dueAt);
+    if (late) ack.late = true;
+    const who = a.actor.role === 'unit' ? ack.unit.name : `${ack.unit.name}（督查室代为签收）`;
+    const when = late ? `（领办逾期：签收期限${formatLocal(ack.dueAt, ctx.timeZone)}）` : '';
+    addLine(s, a.actor, 'acknowledged', ctx.now, `${who}签收${when}${a.note ? `：${a.note}` : ''}`);
+    return { acknowledgement: ack };
+  });
+}
+
+/** 退回交办: the item waits (no timer fires) until the office reassigns or cancels it. */
+export function declineItem(
+  state: ItemState,
+  d: WithActor<DeclineInput>,
+  ctx: Ctx,
+): Step<{ decline: DeclineRecord }> {
+  return step(state, ctx, (s, fx) => {
+    const list = (s.declines ??= []);
+    const decline: DeclineRecord = {
+      id: `d${list.length + 1}`,
+      unit: { id: s.leadUnit.id, name: s.leadUnit.name },
+      reason: d.reason,
+      at: iso(ctx.now),
+      by: d.actor.id,
+    };
+    list.push(decline);
+    addLine(s, d.actor, 'declined', ctx.now, `${s.leadUnit.name}退回交办：${d.reason.slice(0, 200)}`);
+    const office = officeOf(ctx);
+    fx.push(
+      notice(s, ctx, 'item_event', `${decline.id}:declined`, `退回交办：${s.title}`, {
+        body: `${s.leadUnit.name}退回交办：${d.reason}`,
+        next: '请重新交办（指定新的承办单位）或撤销事项',
+        office,
+        recipients: [{ id: `office:${office}`, name: office, role: 'office' }],
+      }),
+    );
+    return { decline };
+  });
+}
+
+/** Every deadline not yet met is computed afresh from `from` (the reassignment): the clock restarts. */
+function restartClock(s: ItemState, due: Due | undefined, actor: Actor, detail: string, ctx: Ctx): void {
+  const from = iso(ctx.now);
+  const fresh = (d: Due, old: NonNullable<ItemState['deadline']>) => {
+    // an explicit instant stays where it is: only a count of days or a duration restarts
+    const next =
+      'at' in d ? copy(old) : ctx.calendar.computeDeadline({ from, due: d, timeZone: ctx.timeZone });
+    next.receipt.adjustments = [
+      ...old.receipt.adjustments,
+      { kind: 'reassignment', at: from, from: old.at, to: next.at, detail, by: actor.id },
+    ];
+    return next;
+  };
+  s.warnedAt = undefined;
+  s.clockStoppedAt = undefined;
+  if (s.stages) {
+    for (const st of s.stages) {
+      if (st.status === 'completed' || !st.deadline) continue;
+      st.deadline = fresh(st.due, st.deadline);
+      st.deadlineAt = st.deadline.at;
+    }
+    const current = s.stages.find((st) => st.name === s.currentStage);
+    if (current?.deadline) return setDeadline(s, current.deadline, ctx);
+  }
+  if (s.deadline && due) setDeadline(s, fresh(due, s.deadline), ctx);
+  else plan(s, ctx);
+}
+
+/**
+ * 重新交办 after a 退回交办: the new lead unit (and its people) take the item, the clock restarts from
+ * now with the item's own due, and the new unit owes its own 签收.
+ */
+export function reassignItem(
+  state: ItemState,
+  r: WithActor<ReassignInput>,
+  ctx: Ctx,
+  due: Due | undefined,
+): Step<{ decline: DeclineRecord; deadlineAt?: string }> {
+  return step(state, ctx, (s, fx) => {
+    const decline = pendingDecline(s)!;
+    const unit: Unit = {
+      id: r.leadUnit.id,
+      name: r.leadUnit.name ?? r.leadUnit.id,
+      ...(r.leadUnit.liaison ? { liaison: r.leadUnit.liaison } : {}),
+    };
+    const before = s.leadUnit.name;
+    s.leadUnit = unit;
+    if (r.responsible) s.responsible = r.responsible;
+    decline.reassigned = {
+      leadUnit: { id: unit.id, name: unit.name },
+      at: iso(ctx.now),
+      by: r.actor.id,
+      ...(r.comment !== undefined ? { comment: r.comment } : {}),
+    };
+    const detail = `${before}退回交办，重新交办给${unit.name}，自重新交办起计算期限`;
+    addLine(
+      s,
+      r.actor,
+      'reassigned',
+      ctx.now,
+      `重新交办：${before} → ${unit.name}${r.comment ? `（${r.comment}）` : ''}`,
+    );
+    restartClock(s, due, r.actor, detail, ctx);
+    if (s.acknowledgement)
+      s.acknowledgement = acknowledgementDue(unit, s.acknowledgement.interval, iso(ctx.now), ctx);
+    if (s.reporting) s.reporting = reportingFrom(s.reporting.every, iso(ctx.now), ctx);
+    const ask = s.acknowledgement ? `请于${formatLocal(s.acknowledgement.dueAt, ctx.timeZone)}前签收，` : '';
+    fx.push(
+      notice(s, ctx, 'item_event', `${decline.id}:reassigned`, `督办事项交办：${s.title}`, {
+        body: detail,
+        next: `${ask}请于${formatLocal(s.deadlineAt!, ctx.timeZone)}前办结并报送办结报告`,
+      }),
+    );
+    return { decline, deadlineAt: s.deadlineAt };
+  });
+}
+
+/** The 签收 due instant passed: remind once and record 领办逾期; the deadline clock runs on. */
+function remindAcknowledgement(s: ItemState, fx: Effect[], ctx: Ctx): void {
+  const ack = s.acknowledgement!;
+  ack.remindedAt = iso(ctx.now);
+  const local = formatLocal(ack.dueAt, ctx.timeZone);
+  addLine(s, 'system', 'acknowledgement_overdue', ctx.now, `领办逾期：${ack.unit.name}未在${local}前签收`);
+  fx.push(
+    notice(s, ctx, 'item_event', `ack:${ack.unit.id}:${ack.since}`, `签收提醒：${s.title}`, {
+      body: `${ack.unit.name}未在签收期限${local}前签收，已记录领办逾期`,
+      next: '请立即签收；如不属于本单位职责，请说明理由退回交办',
+    }),
+  );
+}
+
 // ---------- timer events ----------
 
 function warn(s: ItemState, fx: Effect[], ctx: Ctx): void {
@@ -615,7 +942,11 @@ function warn(s: ItemState, fx: Effect[], ctx: Ctx): void {
 export function timerFired(state: ItemState, wake: WakeUp, ctx: Ctx): Step {
   return step(state, ctx, (s, fx) => {
     const deadlinePassed = s.deadlineAt !== undefined && ctx.now >= Date.parse(s.deadlineAt);
-    if (wake.kind === 'warning' && !deadlinePassed) warn(s, fx, ctx);
+    if (wake.kind === 'delivery') releaseHeld(s, fx, ctx);
+    else if (wake.kind === 'report') periodEnded(s, fx, ctx);
+    else if (wake.kind === 'assisting') assistingDue(s, fx, ctx);
+    else if (wake.kind === 'acknowledgement') remindAcknowledgement(s, fx, ctx);
+    else if (wake.kind === 'warning' && !deadlinePassed) warn(s, fx, ctx);
     else if (wake.kind !== 'level') addLine(s, 'system', 'overdue', ctx.now, '已超过办理期限');
     else reachLevel(s, fx, remindersOfStage(s).length === 0 ? 'deadline' : 'interval', 'system', ctx);
   });

@@ -123,6 +123,10 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   onUpdate(m.cancelItem, v.checkCancel, t.cancelItem);
   onUpdate(m.recordUrge, v.checkUrge, t.recordUrge);
   onUpdate(m.recordInstruction, v.checkInstruction, t.recordInstruction);
+  onUpdate(m.acknowledgeItem, v.checkAcknowledge, t.acknowledgeItem);
+  onUpdate(m.declineItem, v.checkDecline, t.declineItem);
+  // the clock restarts with the item's own due (a staged item's stages carry theirs)
+  onUpdate(m.reassignItem, v.checkReassign, (s, r, c) => t.reassignItem(s, r, c, input.due));
 
   calendar ??= await calendarSlice(calendarWindow(input.assignedAt, input.timeZone));
   base = contextOf({ ...input, calendar }, Date.now());
