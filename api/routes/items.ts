@@ -33,6 +33,7 @@ import {
 } from '../../workflows/messages';
 import { itemWorkflowId } from '../../workflows/ids';
 import { calendarWindow, stateAtStart } from '../../workflows/supervision/state';
+import { notOpen } from '../../workflows/supervision/validate';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import type {
   Deadline,
@@ -453,6 +454,7 @@ export function itemsRouter(ctx: ApiContext): Router {
           payload,
           actorOf(res.locals),
           `item "${id}"`,
+          (final) => notOpen(final as SupervisionState)?.message,
         );
         // Updates answer a small outcome; the routes keep answering what clients rely on.
         res.json(spec.answer ? spec.answer(outcome) : await stateOf(id));
