@@ -122,7 +122,10 @@ describe('POST /v1/items/{id}/urge (电话催办、督办函, S2 §五1)', () =>
       stage: 'decision',
       itemId: id,
       escalation: { level: 1, proposed: [{ code: 'admonition_talk' }, { code: 'disqualify_awards' }] },
+      // S4 §四(四)'s catalogue: the code and its Chinese text, saying which urge and how it was made
+      groundCodes: ['S4-4'],
     });
+    expect(case1.body.grounds[0]).toBe('办事拖拉、推诿扯皮（第一次催办：电话催办）');
 
     // a 督办函 next: the second level, not the first again
     const second = await api.call('POST', `/v1/items/${id}/urge`, {
@@ -201,6 +204,22 @@ describe('POST /v1/items/{id}/urge (电话催办、督办函, S2 §五1)', () =>
 
     expect((await api.call('POST', '/v1/items/ghost-item/urge', { as: 'staff', body })).status).toBe(404);
   });
+});
+
+test('a policy whose level cites a ground its catalogue lacks is a 400 naming that field (S4 §四(四))', async () => {
+  const policy = {
+    name: 'cites-unknown',
+    grounds: [{ code: 'G-1', text: '办事拖拉' }],
+    reminders: [
+      { after: { workingDays: 0 }, notice: { by: '督查室' }, measures: [], grounds: ['G-1', 'G-9'] },
+    ],
+  };
+  const res = await api.call('POST', '/v1/items', {
+    as: 'staff',
+    body: itemBody({ id: uid('bad'), policy }),
+  });
+  expect(res.status).toBe(400);
+  expect(paths(res)).toEqual(['policy.reminders.0.grounds.1']);
 });
 
 describe('POST /v1/items/{id}/instructions (领导批示, S4 §四(五)2)', () => {
