@@ -447,7 +447,7 @@ describe('every urge has its consequence and its reason (S4 §四(五), S2 §五
       groundCodes: ['S4-4'],
     });
     const r3 = runUntil(r1.state, Date.parse(sched.levels[2]!.dueAt), ctx);
-    const third = openOf(r3.effects.slice(r3.effects.findLastIndex((e) => e.kind === 'urge')));
+    const third = openOf(r3.effects.filter((e) => e.kind !== 'openCase' || e.level === 3));
     expect(third.groundCodes).toEqual(['S4-1', 'S4-4']);
     expect(third.grounds.slice(0, 2)).toEqual([
       '有令不行、有禁不止（第三次催办：催办后仍未落实）',
