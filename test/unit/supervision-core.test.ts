@@ -469,6 +469,12 @@ describe('every urge has its consequence and its reason (S4 §四(五), S2 §五
     expect(openOf(back.effects).grounds[0]).toBe('办事拖拉、推诿扯皮（第一次催办：办结报告被退回重办）');
     const phoned = t.recordUrge(s0, { channel: 'phone', note: '电话催办', actor: staff }, c0(t0 + 1));
     expect(openOf(phoned.effects).grounds[0]).toBe('办事拖拉、推诿扯皮（第一次催办：电话催办）');
+    // and the case is told why, so its opening notice can say so (test/unit/case-core "notices say")
+    expect(openOf(back.effects).escalation).toMatchObject({ level: 1, reason: 'returned' });
+    expect(openOf(phoned.effects).escalation).toMatchObject({
+      reason: 'manual',
+      manual: { channel: 'phone', note: '电话催办' },
+    });
 
     // S1 and S3 cite their own catalogues; a policy without one keeps the clause alone
     for (const [name, codes] of [
