@@ -190,13 +190,9 @@ export const Level = z
       .optional()
       .openapi({ description: 'first generation: a formal case even without measures' }),
     clause: text(200).optional().openapi({ description: 'the rule-book clause this level comes from' }),
-    grounds: z
-      .array(groundCode)
-      .max(10)
-      .optional()
-      .openapi({
-        description: "the codes of the policy's grounds the level's case cites (S1 §三, S3 §四, S4 §四(四))",
-      }),
+    grounds: z.array(groundCode).max(10).optional().openapi({
+      description: "the codes of the policy's grounds the level's case cites (S1 §三, S3 §四, S4 §四(四))",
+    }),
   })
   .openapi('Level');
 export type Level = z.infer<typeof Level>;
