@@ -16,7 +16,15 @@ export interface ActionSpec {
   summary: string;
   /** the Update's name, for the OpenAPI description */
   update: string;
-  run(client: Client, workflowId: string, body: unknown, actor: Actor, what: string): Promise<unknown>;
+  run(
+    client: Client,
+    workflowId: string,
+    body: unknown,
+    actor: Actor,
+    what: string,
+    /** the refusal's reason when the workflow has already closed, from its final state */
+    closedReason?: (result: unknown) => string | undefined,
+  ): Promise<unknown>;
   /** the response body from the Update's outcome; without it the route answers the full state */
   answer?: (outcome: unknown) => unknown;
   /** completes the validated body before it is sent (units named by id, from the directory) */
@@ -40,7 +48,7 @@ export function action<Ret, In extends object>(spec: {
     summary: spec.summary,
     update: spec.update.name,
     answer: spec.answer as ActionSpec['answer'],
-    run: (client, workflowId, body, actor, what) =>
-      updateOr404(client, workflowId, spec.update, { ...(body as In), actor }, what),
+    run: (client, workflowId, body, actor, what, closedReason) =>
+      updateOr404(client, workflowId, spec.update, { ...(body as In), actor }, what, closedReason),
   };
 }

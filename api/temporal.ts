@@ -2,12 +2,14 @@
 // was never used is a 404, a closed workflow refusing an action is a 409.
 import type { Client } from '@temporalio/client';
 import {
+  ApplicationFailure,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type QueryDefinition,
   type UpdateDefinition,
 } from '@temporalio/common';
-import { conflict, notFound } from './errors';
+import { REFUSAL } from '../workflows/refusals';
+import { notFound } from './errors';
 
 const FAILED_PRECONDITION = 9;
 
@@ -54,13 +56,26 @@ export async function queryOr404<T>(
   }
 }
 
-/** Runs an update; distinguishes "never existed" (404) from "already closed" (409). */
+const CLOSED_AS: Record<string, string> = {
+  COMPLETED: '已结束',
+  FAILED: '已失败终止',
+  TERMINATED: '已被终止',
+  CANCELLED: '已取消',
+  TIMED_OUT: '已超时',
+};
+
+/**
+ * Runs an update; distinguishes "never existed" (404) from "already closed" (409). A closed
+ * workflow's refusal is worded like the workflow's own (InvalidState, in Chinese): `closedReason`
+ * reads the final state a completed run returned (e.g. "事项已撤销，不能再操作").
+ */
 export async function updateOr404<Ret, Arg>(
   client: Client,
   workflowId: string,
   update: UpdateDefinition<Ret, [Arg]>,
   arg: Arg,
   what: string,
+  closedReason?: (result: unknown) => string | undefined,
 ): Promise<Ret> {
   const handle = client.workflow.getHandle(workflowId);
   try {
@@ -74,7 +89,17 @@ export async function updateOr404<Ret, Arg>(
       if (e instanceof WorkflowNotFoundError) throw notFound(`no ${what}`);
       throw e;
     }
-    throw conflict(`${what} is closed (${status}) and takes no more actions`);
+    let reason: string | undefined;
+    if (status === 'COMPLETED' && closedReason) {
+      const result = await withTimeout(client, READ_TIMEOUT_MS, () => handle.result()).catch(() => undefined);
+      reason = result === undefined ? undefined : closedReason(result);
+    }
+    // the error middleware answers a refusal type with 409 and the reason, as for a live workflow
+    throw ApplicationFailure.create({
+      type: REFUSAL.invalidState,
+      message: reason ?? `${what} ${CLOSED_AS[status] ?? status}，不能再操作`,
+      nonRetryable: true,
+    });
   }
 }
 

@@ -33,6 +33,7 @@ const threeUrges: Policy = {
         { code: 'disqualify_awards', appliesTo: 'person' },
       ],
       procedure: 'summary',
+      grounds: ['S4-4'],
       clause: 'S4 §四(五)1: 逾期不报、被催办一次或退回重办 → 督查室通报，诫勉谈话或取消当年评优评先资格',
     },
     {
@@ -45,6 +46,7 @@ const threeUrges: Policy = {
         { code: 'public_criticism', appliesTo: 'person' },
       ],
       procedure: 'summary',
+      grounds: ['S4-4'],
       clause: 'S4 §四(五)2: 被催办两次仍落实不力 → 政府办公室通报，责令书面检查或通报批评',
     },
     {
@@ -56,6 +58,8 @@ const threeUrges: Policy = {
         { code: 'reassignment', appliesTo: 'person' },
       ],
       procedure: 'formal',
+      // three urges ignored: 有令不行 as well as 办事拖拉
+      grounds: ['S4-1', 'S4-4'],
       clause:
         'S4 §四(五)3: 催办三次仍没有落实 → 政府办公室通报，责令公开道歉或调整工作岗位; §四(六) 启动问责程序',
     },
@@ -152,6 +156,7 @@ const enterpriseKeyWork: Policy = {
       after: { workingDays: 0 },
       notice: { by: '党政办' },
       measures: [enterpriseFines[0], enterpriseFines[1]],
+      grounds: ['S3-7'],
       clause: 'S3 §六: 党政办负责督办; §三 责令限期执行整改 100元、书面说明 200元',
     },
     {
@@ -159,6 +164,7 @@ const enterpriseKeyWork: Policy = {
       after: { workingDays: 3 },
       notice: { by: '党政办' },
       measures: [enterpriseFines[2], { code: 'admonition_talk', appliesTo: 'person' }],
+      grounds: ['S3-9'],
       clause: 'S3 §三 书面检查 500元; 个人诫勉谈话',
     },
     {
@@ -171,6 +177,7 @@ const enterpriseKeyWork: Policy = {
         { code: 'public_criticism', amount: 800, appliesTo: 'person' },
       ],
       procedure: 'formal',
+      grounds: ['S3-9'],
       clause: 'S3 §四(九) 督办后整改不力; §三 通报批评 800元、取消评先资格 1000元',
     },
   ],
@@ -217,6 +224,7 @@ const streetOffice: Policy = {
       after: { workingDays: 0 },
       notice: { by: '街道督查办' },
       measures: [{ code: 'rectify_within_deadline', appliesTo: 'unit' }],
+      grounds: ['S1-3'],
       clause: 'S1 §三3 未能按时间节点要求有序推进 → 责令限期整改',
     },
     {
@@ -227,6 +235,7 @@ const streetOffice: Policy = {
         { code: 'written_self_criticism', appliesTo: 'unit' },
         { code: 'admonition_talk', appliesTo: 'person' },
       ],
+      grounds: ['S1-6'],
       clause: 'S1 §三6 经督查督办后不整改或整改不力 → 书面检查、诫勉谈话',
     },
     {
@@ -240,6 +249,7 @@ const streetOffice: Policy = {
         { code: 'disciplinary_recommendation', appliesTo: 'person' },
       ],
       procedure: 'formal',
+      grounds: ['S1-6'],
       clause: 'S1 §二 通报批评、取消年度评先资格、建议党纪政纪处分或组织处理',
     },
   ],

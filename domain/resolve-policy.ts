@@ -1,6 +1,7 @@
 // A create or case request names a preset or carries a whole policy; either way the workflow
 // receives one validated Policy, so it never has to look anything up.
 import { DEFAULT_POLICY, POLICY_PRESETS } from './policies';
+import { catalogueOf, groundText } from './grounds';
 import { Policy, type CaseGround, type PolicyInput } from './schemas';
 
 export class UnknownPolicyError extends Error {
@@ -44,7 +45,7 @@ export function resolveGrounds(
   grounds: readonly CaseGround[],
   policy: Pick<Policy, 'grounds'>,
 ): { grounds: string[]; codes: string[] } {
-  const catalogue = (policy.grounds ?? []).flatMap((g) => (typeof g === 'string' ? [] : [g]));
+  const catalogue = catalogueOf(policy.grounds);
   const codes: string[] = [];
   const texts = grounds.map((g, i) => {
     if (typeof g === 'string') return g;
@@ -56,7 +57,7 @@ export function resolveGrounds(
         catalogue.map((c) => c.code),
       );
     codes.push(g.code);
-    return g.text ? `${entry.text}（${g.text}）` : entry.text;
+    return groundText(entry, g.text);
   });
   return { grounds: texts, codes };
 }

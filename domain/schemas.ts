@@ -6,6 +6,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { ID_MAX_LENGTH, ID_PATTERN } from '../workflows/ids';
 import { POLICY_PRESETS } from './policies';
+import { catalogueOf } from './grounds';
 
 extendZodWithOpenApi(z);
 
@@ -184,6 +185,8 @@ const MeasureEntry = z
   .openapi({ description: 'a measure code, or a measure with its amount and whom it applies to' });
 const measureList = z.array(MeasureEntry).max(20);
 
+const groundCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.()-]{0,19}$/, 'letters, digits and . ( ) - only');
+
 export const Level = z
   .strictObject({
     name: text(50).optional().openapi({ example: '第一次催办' }),
@@ -203,6 +206,9 @@ export const Level = z
       .optional()
       .openapi({ description: 'first generation: a formal case even without measures' }),
     clause: text(200).optional().openapi({ description: 'the rule-book clause this level comes from' }),
+    grounds: z.array(groundCode).max(10).optional().openapi({
+      description: "the codes of the policy's grounds the level's case cites (S1 §三, S3 §四, S4 §四(四))",
+    }),
   })
   .openapi('Level');
 export type Level = z.infer<typeof Level>;
@@ -224,13 +230,7 @@ export type Cascade = z.infer<typeof Cascade>;
 
 /** a ground of accountability (问责情形) in a policy's catalogue: a code and its text */
 export const GroundEntry = z
-  .union([
-    text(200),
-    z.strictObject({
-      code: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.()-]{0,19}$/, 'letters, digits and . ( ) - only'),
-      text: text(200),
-    }),
-  ])
+  .union([text(200), z.strictObject({ code: groundCode, text: text(200) })])
   .openapi('GroundEntry');
 export type GroundEntry = z.infer<typeof GroundEntry>;
 
@@ -265,6 +265,20 @@ export const Policy = z
     cascade: Cascade.optional(),
     grounds: z.array(GroundEntry).max(30).optional(),
     caseSteps: CaseSteps.optional(),
+  })
+  // a level cites only grounds its policy's catalogue has, so its cases read them in Chinese
+  .superRefine((p, ctx) => {
+    const known = new Set(catalogueOf(p.grounds).map((g) => g.code));
+    p.reminders.forEach((level, i) =>
+      level.grounds?.forEach((code, j) => {
+        if (!known.has(code))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reminders', i, 'grounds', j],
+            message: `"${code}" is not a code of this policy's grounds (${[...known].join(', ') || 'none'})`,
+          });
+      }),
+    );
   })
   .openapi('Policy');
 export type Policy = z.infer<typeof Policy>;

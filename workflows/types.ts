@@ -213,6 +213,8 @@ export interface Notice {
    * (`'phone'` 电话催办, `'letter'` 督办函) and its note in `reference`.
    */
   origin?: { kind: string; reference?: string };
+  /** a case's procedure (case notices): summary (简易程序, no investigation) or formal */
+  procedure?: 'summary' | 'formal';
 }
 
 export type NoticeReason =
@@ -523,7 +525,15 @@ export interface CaseInput {
   source: Source;
   itemId?: string;
   /** set when an item's escalation opened the case */
-  escalation?: { level: number; proposed: ProposedMeasure[]; itemTitle: string };
+  escalation?: {
+    level: number;
+    proposed: ProposedMeasure[];
+    itemTitle: string;
+    /** why the level was reached (its case's notice says so: 退回重办 is not 逾期) */
+    reason?: ReminderRecord['reason'];
+    /** a manual urge: how it was made and its note */
+    manual?: ReminderRecord['manual'];
+  };
   /** summary: decision → execution → appeal window (no investigation); formal: the whole procedure.
    * Absent: formal (the first generation's cases) */
   procedure?: 'summary' | 'formal';

@@ -101,6 +101,7 @@ export const NoticeSchema = z.looseObject({
   at: z.iso.datetime({ offset: true }),
   reason: z.enum(['deadline', 'interval', 'returned', 'missed_report', 'manual', 'instruction']).optional(),
   origin: z.looseObject({ kind: z.string().min(1), reference: z.string().max(500).optional() }).optional(),
+  procedure: z.enum(['summary', 'formal']).optional(),
 });
 
 const BatchSchema = batchSchema(NoticeSchema);

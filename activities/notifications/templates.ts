@@ -121,6 +121,7 @@ function caseRef(notice: Notice): string {
 export const URGE_METHODS: Record<string, string> = {
   phone: '电话催办',
   letter: '督办函',
+  visit: '上门督办',
   on_site: '现场督办',
   interview: '约谈督办',
 };
@@ -138,9 +139,32 @@ export const ORIGIN_NAMES: Record<string, string> = {
   other: '其他途径',
 };
 
-/** An escalation's case says "经催办后仍未落实"; any other origin is a case opened by hand. */
+/**
+ * A case opened by a ladder level carries that level (and, for a manual urge, how it was made in
+ * `origin`); a case without a level but with an origin was opened by hand.
+ */
 const openedByHand = (notice: Notice): boolean =>
-  notice.kind === 'case_opened' && notice.origin !== undefined && notice.origin.kind !== 'escalation';
+  notice.kind === 'case_opened' &&
+  notice.level === undefined &&
+  notice.origin !== undefined &&
+  notice.origin.kind !== 'escalation';
+
+/** Why a level's case was opened: what the unit failed to do, and which urge (S4 §四(五)1–3). */
+function escalationCause(notice: Notice, item: string): string {
+  const n = `第${chineseOrdinal(notice.level ?? 0)}次催办`;
+  switch (notice.reason) {
+    case 'returned':
+      return `${item}办结报告被退回重办（${n}）`;
+    case 'missed_report':
+      return `${item}逾期未报送进展情况（${n}）`;
+    case 'manual':
+      return `${item}尚未办结（${n}，${urgeMethod(notice)}）`;
+    case 'deadline':
+      return `${item}逾期未办结（${n}）`;
+    default:
+      return `${item}经催办后仍未落实（${n}）`;
+  }
+}
 
 const withRef = (label: string, reference: string | undefined): string =>
   reference ? `${label}（${reference}）` : label;
@@ -235,7 +259,13 @@ function lead(notice: Notice, deadline: string | undefined): string {
         const about = notice.title || notice.itemId ? `就${item}有关问题` : '';
         return `根据${originText(notice)}，${by ?? ''}决定${about}${tail}`;
       }
-      return `因${item}经催办后仍未落实，${by ?? ''}决定${tail}`;
+      if (notice.level === undefined) return `因${item}经催办后仍未落实，${by ?? ''}决定${tail}`;
+      // a summary case (简易程序) goes straight to the decision: nothing to investigate
+      const how =
+        notice.procedure === 'summary'
+          ? `启动本级问责（简易程序），立案为${caseRef(notice)}。问责决定作出前，有关单位和人员可说明情况。`
+          : `启动本级问责程序，立案为${caseRef(notice)}。请有关单位和人员配合调查核实。`;
+      return `因${escalationCause(notice, item)}，${by ?? ''}决定${how}`;
     }
     case 'case_step_overdue':
       return `${caseRef(notice)}的当前程序节点已超过规定期限${deadline ? `（${deadline}）` : ''}，请尽快办理。`;

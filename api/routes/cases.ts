@@ -212,7 +212,14 @@ export function casesRouter(ctx: ApiContext): Router {
       async (_req, res) => {
         const { id } = res.locals.params as { id: string };
         // the Update answers its small outcome; the route answers the case as it stands after it
-        await spec.run(ctx.client, caseWorkflowId(id), res.locals.body, actorOf(res.locals), `case "${id}"`);
+        await spec.run(
+          ctx.client,
+          caseWorkflowId(id),
+          res.locals.body,
+          actorOf(res.locals),
+          `case "${id}"`,
+          (final) => ((final as CaseState).stage === 'closed' ? `案件 ${id} 已结案，不能再操作` : undefined),
+        );
         res.json(await stateOf(id));
       },
     );

@@ -40,6 +40,7 @@ import {
 import { itemWorkflowId } from '../../workflows/ids';
 import { calendarWindow, stateAtStart } from '../../workflows/supervision/state';
 import { firstBatch } from '../../workflows/supervision/record-view';
+import { notOpen } from '../../workflows/supervision/validate';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { nextOpening, withDelivery, type OfficeHours } from '../../domain/calendar/office-hours';
 import type {
@@ -583,6 +584,7 @@ export function itemsRouter(ctx: ApiContext): Router {
           payload,
           actorOf(res.locals),
           `item "${id}"`,
+          (final) => notOpen(final as SupervisionState)?.message,
         );
         // Updates answer a small outcome; the routes keep answering what clients rely on.
         res.json(spec.answer ? spec.answer(outcome) : await stateOf(id));

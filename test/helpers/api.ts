@@ -9,6 +9,7 @@ import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
 import { openDatabase, type Db } from '../../activities/record/db';
 import type { TokenEntry } from '../../config';
+import type { NotificationChannels } from '../../activities/notifications';
 import { createWorker } from '../../worker/worker';
 import { createDevServerEnv } from './temporal';
 
@@ -62,7 +63,12 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(opts: { worker: boolean; record?: boolean }): Promise<ApiHarness> {
+export async function startApiHarness(opts: {
+  worker: boolean;
+  record?: boolean;
+  /** where the worker delivers notices (real receivers in a test); none by default */
+  channels?: NotificationChannels;
+}): Promise<ApiHarness> {
   const env = await createDevServerEnv();
   // every harness has the record now; `record` is kept so callers that asked for it still compile
   const record = await openDatabase();
@@ -79,7 +85,7 @@ export async function startApiHarness(opts: { worker: boolean; record?: boolean 
         namespace: env.namespace ?? 'default',
         taskQueue,
         workflowBundle,
-        deps: { calendar, channels: {}, record, client: env.client },
+        deps: { calendar, channels: opts.channels ?? {}, record, client: env.client },
       });
       running = worker.run();
     }

@@ -517,6 +517,10 @@ describe('cases and ledger', () => {
       body: { decision: 'revoke', comment: '复查撤销' },
     });
     expect(own.status).toBe(409);
+    expect(own.body).toMatchObject({
+      reason: 'InvalidState',
+      detail: '复议复查须由作出问责决定的领导（director-li）以外的领导作出（S4 §四(六)6）',
+    });
     const review = await api.call('POST', `/v1/cases/${caseId}/review`, {
       as: 'reviewer',
       body: { decision: 'revoke', comment: '复查撤销' },
@@ -551,6 +555,38 @@ describe('cases and ledger', () => {
     expect(badKind.status).toBe(400);
     const badYear = await api.call('GET', '/v1/ledger/nobody-at-all?year=1999', { as: 'staff' });
     expect(badYear.status).toBe(400);
+  });
+
+  test('an action on a dismissed (closed) case is a 409 with the reason in Chinese, once the run has ended too', async () => {
+    const id = uid('case');
+    const open = await api.call('POST', '/v1/cases', {
+      as: 'manager',
+      body: {
+        id,
+        subjects: [{ kind: 'unit', id: 'unit-y', name: '某单位' }],
+        grounds: ['投诉核查不属实'],
+        source: { kind: 'complaint' },
+      },
+    });
+    expect(open.status).toBe(201);
+    await api.call('POST', `/v1/cases/${id}/investigation`, { as: 'staff', body: { findings: '不属实' } });
+    const dismissed = await api.call('POST', `/v1/cases/${id}/decision`, {
+      as: 'manager',
+      body: { decision: 'dismiss', measures: [], comment: '不予问责' },
+    });
+    expect(dismissed.status).toBe(200);
+    expect(dismissed.body.stage).toBe('closed');
+    const ended = await eventually(
+      async () => (await api.env.client.workflow.getHandle(`case-${id}`).describe()).status.name,
+      (s) => s !== 'RUNNING',
+    );
+    expect(ended).toBe('COMPLETED');
+    const late = await api.call('POST', `/v1/cases/${id}/appeal`, {
+      as: 'staff',
+      body: { subjectId: 'unit-y', reason: '申诉' },
+    });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ reason: 'InvalidState', detail: `案件 ${id} 已结案，不能再操作` });
   });
 
   test('a case id that is taken is a 409; an unknown case is a 404', async () => {

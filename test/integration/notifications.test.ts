@@ -149,7 +149,10 @@ describe('templates (通知文本)', () => {
     ).text;
     expect(opened.split('\n')[0]).toBe('启动问责通知');
     expect(opened).toContain('李联络、王局长、赵经办：');
-    expect(opened).toContain('市政府办公室决定启动问责程序，立案为问责案件（编号：case-7）');
+    // a level's case says which urge opened it (the fixture is the second level)
+    expect(opened).toContain(
+      '经催办后仍未落实（第二次催办），市政府办公室决定启动本级问责程序，立案为问责案件（编号：case-7）',
+    );
     expect(opened).toContain('拟采取的问责措施：');
     expect(opened).toContain('责令公开道歉');
     expect(opened).toContain('调整工作岗位');

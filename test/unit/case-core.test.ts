@@ -9,6 +9,7 @@ import * as core from '../../workflows/case/transitions';
 import { currentDetails, timerSummary } from '../../workflows/case/details';
 import * as check from '../../workflows/case/validate';
 import type { Actor, CaseInput, CaseState } from '../../workflows/types';
+import { renderNotice } from '../../activities/notifications/templates';
 
 const manager: Actor = { id: 'director-zhou', role: 'manager' };
 const staff: Actor = { id: 'staff-li', role: 'staff' };
@@ -657,5 +658,61 @@ describe('notices say where a case came from', () => {
     const n = step.effects.find((e) => e.kind === 'notice');
     if (n?.kind !== 'notice') throw new Error('no notice');
     expect(n.notice.origin).toEqual({ kind: 'inspection', reference: '抽查' });
+    expect(n.notice.level).toBeUndefined();
+    const text = renderNotice(n.notice).text;
+    expect(text).toContain('根据督查检查发现（抽查），');
+    expect(text).toContain('线索来源：督查检查发现（抽查）');
+    expect(text).not.toContain('催办'); // never "经催办后仍未落实" for a case opened by hand
+  });
+
+  // The notice a level's case sends, rendered as the unit reads it (S4 §四(五)1–4).
+  const openedBy = (
+    level: number,
+    procedure: 'summary' | 'formal',
+    escalation: Partial<NonNullable<CaseInput['escalation']>>,
+  ) => {
+    const s4 = structuredClone(POLICY_PRESETS['three-urges']!);
+    const setup = input({
+      policy: s4,
+      itemId: 'item-1',
+      procedure,
+      escalation: {
+        level,
+        proposed: s4.reminders[level - 1]!.measures,
+        itemTitle: '老旧小区改造',
+        ...escalation,
+      },
+    });
+    const n = core.opened(setup, at(setup, MONDAY)).effects.find((e) => e.kind === 'notice');
+    if (n?.kind !== 'notice') throw new Error('no notice');
+    return { notice: n.notice, text: renderNotice(n.notice).text };
+  };
+
+  it('a case opened by an urge from a returned report says so, and a summary case asks for no investigation', () => {
+    const { notice, text } = openedBy(1, 'summary', { reason: 'returned' });
+    expect(notice).toMatchObject({ level: 1, reason: 'returned', procedure: 'summary' });
+    expect(text).toContain(
+      '因督办事项“老旧小区改造”办结报告被退回重办（第一次催办），市政府督查室决定启动本级问责（简易程序），立案为问责案件（编号：k1）。',
+    );
+    expect(text).not.toContain('调查核实');
+    expect(text).not.toContain('仍未落实');
+    expect(text).not.toContain('已超过办理期限');
+    expect(text).not.toContain('线索来源');
+  });
+
+  it('a level reached by the deadline, by the interval, or by hand says which', () => {
+    expect(openedBy(1, 'summary', { reason: 'deadline' }).text).toContain(
+      '因督办事项“老旧小区改造”逾期未办结（第一次催办），',
+    );
+    const third = openedBy(3, 'formal', { reason: 'interval' }).text;
+    expect(third).toContain('经催办后仍未落实（第三次催办），市政府办公室决定启动本级问责程序');
+    expect(third).toContain('请有关单位和人员配合调查核实。');
+    const phoned = openedBy(2, 'summary', {
+      reason: 'manual',
+      manual: { channel: 'visit', note: '约见主要负责人' },
+    });
+    expect(phoned.notice.origin).toEqual({ kind: 'visit', reference: '约见主要负责人' });
+    expect(phoned.text).toContain('尚未办结（第二次催办，上门督办：约见主要负责人）');
+    expect(phoned.text).not.toContain('线索来源');
   });
 });

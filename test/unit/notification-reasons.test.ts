@@ -84,6 +84,12 @@ describe('urge (催办通知): the first sentence says why', () => {
     expect(letter).toContain('进行第二次催办（督办函：督办〔2026〕12号）');
 
     expect(opening(urge('manual', { at: BEFORE }))).toContain('第二次催办（人工催办）');
+    // the API's third channel (UrgeInput.channel 'visit') has its name too
+    const visit = renderNotice(
+      urge('manual', { at: BEFORE, origin: { kind: 'visit', reference: '约见局长' } }),
+    );
+    expect(visit.text).toContain('第二次催办（上门督办：约见局长）');
+    expect(visit.text).toContain('催办方式：上门督办');
   });
 
   test('instruction: 根据领导批示 with its reference', () => {

@@ -70,6 +70,29 @@ describe('grounds (问责情形) from the policy catalogue', () => {
     expect(grounds.every((g) => typeof g !== 'string' && g.code && g.text)).toBe(true);
   });
 
+  it('every level of a preset cites grounds its catalogue has; a level citing an unknown code is refused at that field', () => {
+    for (const p of presets) {
+      for (const level of p.reminders) {
+        for (const code of level.grounds ?? []) {
+          expect([p.name, code, p.grounds?.some((g) => typeof g !== 'string' && g.code === code)]).toEqual([
+            p.name,
+            code,
+            true,
+          ]);
+        }
+      }
+    }
+    // S1, S3 and S4 cite theirs on every level; S2 and S5 have no catalogue to cite
+    for (const name of ['street-office', 'enterprise-key-work', 'three-urges']) {
+      expect(POLICY_PRESETS[name]!.reminders.every((l) => (l.grounds ?? []).length > 0)).toBe(true);
+    }
+    const bad = structuredClone(POLICY_PRESETS['three-urges']!);
+    bad.reminders[1]!.grounds = ['S4-4', 'S1-3'];
+    const r = Policy.safeParse(bad);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['reminders.1.grounds.1']);
+  });
+
   it('codes become their Chinese text, with free text beside them; plain strings still accepted', () => {
     const policy = resolvePolicy('three-urges');
     const r = resolveGrounds([{ code: 'S4-4', text: '三次催办仍未落实' }, '群众投诉属实'], policy);

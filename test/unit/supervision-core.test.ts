@@ -433,6 +433,62 @@ describe('every urge has its consequence and its reason (S4 §四(五), S2 §五
     expect(urge).toMatchObject({ reason: 'returned', level: 1 });
   });
 
+  test("a level's case cites the catalogue's grounds: codes plus Chinese text, saying which urge and why (S4 §四(四))", () => {
+    const openOf = (fx: t.Effect[]) =>
+      (fx.find((e) => e.kind === 'openCase') as Extract<t.Effect, { kind: 'openCase' }>).caseInput;
+    const { state, ctx } = start();
+    const sched = state.schedule!;
+    const r1 = runUntil(state, Date.parse(sched.deadlineAt), ctx);
+    expect(openOf(r1.effects)).toMatchObject({
+      grounds: [
+        '办事拖拉、推诿扯皮（第一次催办：逾期未办结）',
+        'S4 §四(五)1: 逾期不报、被催办一次或退回重办 → 督查室通报，诫勉谈话或取消当年评优评先资格',
+      ],
+      groundCodes: ['S4-4'],
+    });
+    const r3 = runUntil(r1.state, Date.parse(sched.levels[2]!.dueAt), ctx);
+    const third = openOf(r3.effects.filter((e) => e.kind !== 'openCase' || e.level === 3));
+    expect(third.groundCodes).toEqual(['S4-1', 'S4-4']);
+    expect(third.grounds.slice(0, 2)).toEqual([
+      '有令不行、有禁不止（第三次催办：催办后仍未落实）',
+      '办事拖拉、推诿扯皮（第三次催办：催办后仍未落实）',
+    ]);
+
+    // a returned report (退回重办) and a manual urge say so in the grounds
+    const { state: s0, ctx: c0, t0 } = start();
+    const filed = t.submitReport(
+      s0,
+      { kind: 'final', summary: '完成', signedBy: '李局长', actor: staff },
+      c0(t0),
+    );
+    const back = t.reviewReport(
+      filed.state,
+      { decision: 'return', comment: '不实', actor: manager },
+      c0(t0 + 1),
+    );
+    expect(openOf(back.effects).grounds[0]).toBe('办事拖拉、推诿扯皮（第一次催办：办结报告被退回重办）');
+    const phoned = t.recordUrge(s0, { channel: 'phone', note: '电话催办', actor: staff }, c0(t0 + 1));
+    expect(openOf(phoned.effects).grounds[0]).toBe('办事拖拉、推诿扯皮（第一次催办：电话催办）');
+    // and the case is told why, so its opening notice can say so (test/unit/case-core "notices say")
+    expect(openOf(back.effects).escalation).toMatchObject({ level: 1, reason: 'returned' });
+    expect(openOf(phoned.effects).escalation).toMatchObject({
+      reason: 'manual',
+      manual: { channel: 'phone', note: '电话催办' },
+    });
+
+    // S1 and S3 cite their own catalogues; a policy without one keeps the clause alone
+    for (const [name, codes] of [
+      ['street-office', ['S1-3']],
+      ['enterprise-key-work', ['S3-7']],
+      ['efficiency-supervision', undefined],
+    ] as const) {
+      const other = start({ policy: preset(name) });
+      const r = runUntil(other.state, Date.parse(other.state.schedule!.deadlineAt), other.ctx);
+      expect([name, openOf(r.effects).groundCodes]).toEqual([name, codes]);
+      expect(openOf(r.effects).grounds.at(-1)).toBe(preset(name).reminders[0]!.clause);
+    }
+  });
+
   test('a manual urge (电话催办, S2 §五1) is recorded, delivered and reaches the next level with its case', () => {
     const { state, ctx, t0 } = start();
     expect(v.checkUrge(state)).toBeUndefined();

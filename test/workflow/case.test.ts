@@ -39,6 +39,7 @@ import { createDevServerEnv, createTimeSkippingEnv } from '../helpers/temporal';
 import { batchDeliverer } from '../helpers/deliveries';
 import { caseEnd } from '../../workflows/case/state';
 import { recordHistory } from '../helpers/histories';
+import { renderNotice } from '../../activities/notifications/templates';
 
 const manager: Actor = { id: 'director-zhou', role: 'manager' };
 const staff: Actor = { id: 'staff-li', role: 'staff' };
@@ -1265,6 +1266,19 @@ describe('accountability case (问责程序)', () => {
       ]);
       // each urge says why it came (its notices carry the same reason: test/unit/supervision-core)
       expect(itemState.reminders.map((r) => r.reason)).toEqual(['deadline', 'interval', 'interval']);
+      // grounds from S4 §四(四)'s catalogue, codes plus Chinese text (point 11)
+      expect(opened.map((s) => s.groundCodes)).toEqual([['S4-4'], ['S4-4'], ['S4-1', 'S4-4']]);
+      expect(opened[0]!.grounds[0]).toBe('办事拖拉、推诿扯皮（第一次催办：逾期未办结）');
+      // each case's opening notice says which urge opened it, and how it proceeds (point 10)
+      const openingOf = (caseId: string) =>
+        renderNotice(h.notices.find((n) => n.kind === 'case_opened' && n.caseId === caseId)!).text;
+      expect(openingOf(ids[0]!)).toContain(
+        '逾期未办结（第一次催办），市政府督查室决定启动本级问责（简易程序）',
+      );
+      expect(openingOf(ids[1]!)).toContain(
+        '经催办后仍未落实（第二次催办），市政府办公室决定启动本级问责（简易程序）',
+      );
+      expect(openingOf(ids[2]!)).toContain('请有关单位和人员配合调查核实');
 
       // level 1: 诫勉谈话 for the unit is refused (a person measure), for the principal decided
       const decide = (c: typeof l1, body: Record<string, unknown>) =>
@@ -1273,11 +1287,26 @@ describe('accountability case (问责程序)', () => {
         decide(l1, { decision: 'impose', measures: [{ subjectId: 'u-housing', code: 'admonition_talk' }] }),
       ).rejects.toMatchObject(refusal('InvalidInput'));
       await decide(l1, { decision: 'impose', measures: [{ subjectId: 'p-chief', code: 'admonition_talk' }] });
-      expect((await stateOf(l1!)).stage).toBe('appeal_window');
+      const s1 = await stateOf(l1!);
+      expect(s1.stage).toBe('appeal_window');
+      // executed, and in the ledger of the person (the record's rows)
+      const year = yearOf(s1.measures[0]!.executedAt);
+      const chief = await ledgerWith('p-chief', year, 1);
+      expect(chief.events).toEqual([
+        expect.objectContaining({
+          measureId: `${ids[0]}-m1`,
+          caseId: ids[0],
+          code: 'admonition_talk',
+          decidedBy: manager.id,
+        }),
+      ]);
 
       // level 2 waived with a reason
       await decide(l2, { decision: 'dismiss', measures: [], comment: '承办单位已书面说明原因，免予问责' });
-      expect(await stateOf(l2!)).toMatchObject({ stage: 'closed', decision: { decision: 'dismiss' } });
+      expect(await stateOf(l2!)).toMatchObject({
+        stage: 'closed',
+        decision: { decision: 'dismiss', comment: '承办单位已书面说明原因，免予问责' },
+      });
 
       // level 3: the formal procedure, investigation first; a decision before it is refused
       await expect(
@@ -1297,6 +1326,10 @@ describe('accountability case (问责程序)', () => {
       });
       expect(reviewed).toMatchObject({ stage: 'appeal_window', review: { by: reviewer.id } });
       const s3 = await stateOf(l3!);
+      // the ledger holds level 1's and level 3's measures; the waived level wrote nothing
+      const clerk = await ledgerWith('p-clerk', year, 1);
+      expect(clerk.events).toEqual([expect.objectContaining({ caseId: ids[2], code: 'reassignment' })]);
+      expect(rows().filter((r) => r.caseId === ids[1])).toEqual([]);
       expect(s3.history.map((e) => e.action)).toEqual([
         'opened',
         'investigation_submitted',

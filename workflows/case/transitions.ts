@@ -160,8 +160,17 @@ export function opened(setup: CaseSetup, ctx: CaseContext): Step {
       deadlineAt: due,
       localDeadline: local(due, ctx),
       next: `${STEP_NAMES[state.stage]}，截止 ${local(due, ctx)}`,
+      procedure: state.procedure ?? 'formal',
       ...(setup.escalation
-        ? { measures: setup.escalation.proposed }
+        ? {
+            // the text says which urge opened it and why (S4 §四(五)1: 逾期、退回重办; S2 §五1: 电话催办)
+            measures: setup.escalation.proposed,
+            level: setup.escalation.level,
+            ...(setup.escalation.reason ? { reason: setup.escalation.reason } : {}),
+            ...(setup.escalation.manual
+              ? { origin: { kind: setup.escalation.manual.channel, reference: setup.escalation.manual.note } }
+              : {}),
+          }
         : {
             origin: {
               kind: setup.source.kind,

@@ -13,6 +13,7 @@
 // - A rejected extension gives back no time: the clock stood still only while the request waited,
 //   and the deadline stays where it was before the request (a unit cannot stall by asking).
 // - Effects are data (notices, a case to open, a report to the origin case); the shell performs them.
+import { citedGrounds } from '../../domain/grounds';
 import { formatLocal, nth } from '../format';
 import { escalationCaseId } from '../ids';
 import type {
@@ -289,6 +290,22 @@ function reachLevel(
   }
 }
 
+/**
+ * The grounds of a level's case (S1 §三, S3 §四, S4 §四(四)): the catalogue grounds the level cites,
+ * each saying which urge and why, then the level's clause; without cited grounds, the clause alone.
+ */
+function levelGrounds(
+  level: Ctx['policy']['reminders'][number] | undefined,
+  reminder: ReminderRecord,
+  ctx: Ctx,
+): { grounds: string[]; groundCodes?: string[] } {
+  const why = reminder.manual ? CHANNEL_NAMES[reminder.manual.channel] : WHY[reminder.reason];
+  const cited = citedGrounds(ctx.policy.grounds, level?.grounds, `${reminder.name}：${why}`);
+  const clause = level?.clause ?? `${reminder.name}后仍未落实`;
+  if (!cited.codes.length) return { grounds: [clause] };
+  return { grounds: [...cited.grounds, clause], groundCodes: cited.codes };
+}
+
 function openCase(
   s: ItemState,
   reminder: ReminderRecord,
@@ -312,10 +329,16 @@ function openCase(
           : [],
       ),
     ],
-    grounds: [ctx.policy.reminders[reminder.level - 1]?.clause ?? `${reminder.name}后仍未落实`],
+    ...levelGrounds(ctx.policy.reminders[reminder.level - 1], reminder, ctx),
     source: { kind: s.source.kind, reference: `督办事项 ${s.id}` },
     itemId: s.id,
-    escalation: { level: reminder.level, proposed: reminder.measures, itemTitle: s.title },
+    escalation: {
+      level: reminder.level,
+      proposed: reminder.measures,
+      itemTitle: s.title,
+      reason: reminder.reason,
+      ...(reminder.manual ? { manual: reminder.manual } : {}),
+    },
     procedure,
     policy: ctx.policy,
     timeZone: ctx.timeZone,
