@@ -73,20 +73,6 @@ describe('the case core (问责程序)', () => {
     expect(step.effects).toContainEqual({ kind: 'linkItem', itemId: 'item-1' });
   });
 
-  it('an escalation case does not signal its item back: the item linked it when it started it', () => {
-    const setup = input({
-      itemId: 'item-1',
-      escalation: {
-        level: 1,
-        proposed: POLICY_PRESETS['three-urges']!.reminders[0]!.measures,
-        itemTitle: '老旧小区改造',
-      },
-    });
-    const step = core.opened(setup, at(setup, MONDAY));
-    expect(step.effects.some((e) => e.kind === 'linkItem')).toBe(false);
-    expect(step.effects.some((e) => e.kind === 'notice')).toBe(true);
-  });
-
   it('without a calendar slice the case counts weekends only, and says so', () => {
     const setup = input({ calendar: undefined });
     const s = stateAtStart(setup, MONDAY);

@@ -574,9 +574,11 @@ describe('accountability case (问责程序)', () => {
       expect(state.remindersSent.filter((r) => r.step === 'investigation')).toHaveLength(2);
       expect(state.stage).toBe('decision');
       // the stage is indexed once per stage, not on every refresh (each upsert is a history event)
-      const upserts = (await handle.fetchHistory()).events!.filter(
-        (e) => e.upsertWorkflowSearchAttributesEventAttributes,
-      );
+      // (a patch's own TemporalChangeVersion upsert is the SDK's, not the case's)
+      const upserts = (await handle.fetchHistory()).events!.filter((e) => {
+        const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+        return fields && !('TemporalChangeVersion' in fields);
+      });
       expect(upserts).toHaveLength(2);
       await recordHistory(handle, 'case-overdue-investigation');
     });

@@ -179,8 +179,7 @@ export function opened(setup: CaseSetup, ctx: CaseContext): Step {
           }),
     }),
   ];
-  // An escalation case was opened by its item, which links it as it starts it: no signal back.
-  if (state.itemId && !setup.escalation) effects.push({ kind: 'linkItem', itemId: state.itemId });
+  if (state.itemId) effects.push({ kind: 'linkItem', itemId: state.itemId });
   return { state, effects, outcome: undefined };
 }
 

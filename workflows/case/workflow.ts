@@ -41,6 +41,9 @@ function endOf(err: unknown): { status: 'cancelled' | 'failed'; how: string } {
   return { status: 'failed', how: c instanceof wf.TimeoutFailure ? '超时' : '运行失败' };
 }
 
+/** patch id: an escalation case does not signal its item back */
+export const NO_LINK_BACK = 'escalation-case-no-link-back';
+
 const refuse = (refusal: check.Refusal | undefined): void => {
   if (refusal) throw wf.ApplicationFailure.create({ ...refusal, nonRetryable: true });
 };
@@ -114,6 +117,9 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
     const warn = (what: string) => (err: unknown) =>
       wf.log.warn(what, { itemId: effect.itemId, error: String(err) });
     if (effect.kind === 'linkItem') {
+      // An escalation case was started by its item, which linked it then: cases started since
+      // this patch send no signal back (a signal and a workflow task on the item per urge).
+      if (setup.escalation && wf.patched(NO_LINK_BACK)) return;
       await item
         .signal(msg.caseLinked, { caseId: state.id })
         .catch(warn('could not link the case to its item'));
