@@ -434,8 +434,8 @@ suite('督办台 (web console) in a real browser', () => {
     await page.close();
   });
 
-  test('a unit account sees its own items and their actions only, and not another unit’s item', async () => {
-    const own = await createItem({ title: '本单位的督办事项' });
+  test('a unit account signs for its item (签收), files a final report, and never sees another unit’s item', async () => {
+    const own = await createItem({ title: '本单位的督办事项', acknowledge: true });
     const other = await createItem({
       title: '别的单位的督办事项',
       leadUnit: { id: OTHER_UNIT, name: '市水务局', liaison: { id: 'p-water', name: '钱联络' } },
@@ -455,12 +455,16 @@ suite('督办台 (web console) in a real browser', () => {
     await table.getByRole('link', { name: '本单位的督办事项' }).click();
     await page.getByRole('heading', { name: '本单位的督办事项', level: 1 }).waitFor();
     const actions = page.getByRole('region', { name: '办理' });
-    await expect(actions.getByRole('heading', { level: 3 }).allInnerTexts()).resolves.toEqual([
-      '报送报告',
-      '申请延期',
-    ]);
-    // (签收 is not offered yet: POST /v1/items/{id}/acknowledge is not in the OpenAPI document)
-    await expect(page.getByRole('button', { name: '签收' }).count()).resolves.toBe(0);
+    const offered = () => actions.getByRole('heading', { level: 3 }).allInnerTexts();
+    // the item asks for 签收: the unit signs for it or gives it back (退回交办)
+    await expect(offered()).resolves.toEqual(['签收', '退回交办', '报送报告', '申请延期']);
+    await actions.getByRole('button', { name: '签收', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: '已签收' }).waitFor();
+    await actions.getByRole('heading', { name: '签收', level: 3 }).waitFor({ state: 'detached' });
+    await expect(offered()).resolves.toEqual(['报送报告', '申请延期']);
+    const signed = await api.call('GET', `/v1/items/${own}`, { as: 'staff' });
+    expect(signed.body.status).toBe('open');
+    expect(signed.body.acknowledgement.acknowledgedAt).toBeDefined();
     await page.getByLabel('报告类型').selectOption('final');
     await page.getByLabel('报告内容').fill('已按要求完成改造');
     await page.getByLabel('签发人（办结报告必填）').fill('张局长');
