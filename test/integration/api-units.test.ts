@@ -386,7 +386,13 @@ describe('签收 and 退回交办', () => {
     expect(moved.body.deadline.receipt.adjustments.map((a: { kind: string }) => a.kind)).toEqual([
       'reassignment',
     ]);
-    // the water bureau's account acknowledges it now
+    // the water bureau's account sees it once the record has the new lead unit (a write moments
+    // after the task that decided it), and acknowledges it
+    const seen = Date.now() + 10_000;
+    while ((await api.call('GET', `/v1/items/${given}`, { as: 'otherUnit' })).status !== 200) {
+      if (Date.now() > seen) throw new Error('the new lead unit never saw the item');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const ack = await api.call('POST', `/v1/items/${given}/acknowledge`, { as: 'otherUnit', body: {} });
     expect(ack.status).toBe(200);
     // and once the record has the new lead unit, the housing bureau's account no longer sees it

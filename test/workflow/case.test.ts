@@ -1055,7 +1055,8 @@ describe('accountability case (问责程序)', () => {
         (s) => s.measures[0]?.rectificationStatus !== undefined,
       );
       expect(state.measures[0]?.rectificationStatus).toBe('cancelled');
-      expect(state.history.at(-1)?.detail).toContain('已请求取消');
+      // whichever the case hears first ends the wait: the cancel request accepted, or the item's end
+      expect(state.history.at(-1)?.detail).toMatch(/已请求取消|整改事项 \S+已撤销/);
       // the item receives a Temporal cancellation request and ends itself as cancelled
       const itemHistory = await item.fetchHistory();
       expect(itemHistory.events!.some((e) => e.workflowExecutionCancelRequestedEventAttributes)).toBe(true);

@@ -15,7 +15,7 @@ import * as msg from '../messages';
 import { deliverAll } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
-import { afterDecidingTask, RECORD_WRITE, written } from '../shared/record-write';
+import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { CaseEnd, CaseInput, CaseState, ItemEnd, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
@@ -28,6 +28,7 @@ import * as check from './validate';
 type ItemWorkflow = (input: SupervisionInput) => Promise<ItemEnd>;
 
 const { recordCase } = wf.proxyLocalActivities<Activities>(RECORD_WRITE);
+const { recordCase: recordCaseTask } = wf.proxyActivities<Activities>(RECORD_WRITE_TASK);
 
 /** an error with its causes: "Activity task failed: …" */
 const why = (e: unknown): string =>
@@ -67,10 +68,11 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   });
   const record = new Outbox<CaseRecordBatch>(async (batches) => {
     const batch = mergeCaseBatches(batches);
-    const wait = afterDecidingTask();
-    if (wait) await wait;
+    const summary = `记录第 ${batch.revision} 版`;
     await written(
-      recordCase.executeWithOptions({ ...RECORD_WRITE, summary: `记录第 ${batch.revision} 版` }, [batch]),
+      writesAfterTask()
+        ? recordCaseTask.executeWithOptions({ ...RECORD_WRITE_TASK, summary }, [batch])
+        : recordCase.executeWithOptions({ ...RECORD_WRITE, summary }, [batch]),
     );
   }, 20);
   const children = new Outbox<base.ChildEffect>(async (batch) => {

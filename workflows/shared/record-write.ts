@@ -1,5 +1,5 @@
 // How a workflow writes its record batch (PostgreSQL, applied exactly once by revision).
-import { patched, sleep, type LocalActivityOptions } from '@temporalio/workflow';
+import { patched, sleep, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * The write is fast and idempotent, so it runs as a local activity: one marker event carrying only
@@ -38,16 +38,22 @@ export async function written<T>(write: Promise<T>): Promise<T> {
 /** the patch that moved each record write behind the completion of the task that decided it */
 export const RECORD_AFTER_TASK = 'record-after-deciding-task';
 
+/** The same write as a regular activity: the same unbounded backoff, on the server's timers. */
+export const RECORD_WRITE_TASK: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry: RECORD_WRITE.retry,
+};
+
 /**
- * Waits (a 1 ms timer) until the workflow task that decided a batch has completed. A local activity
- * runs inside its task: a worker killed after the write but before the task completed has written
- * a batch from a task that never happened, and the task run again (at a later workflow time, with
- * what arrived meanwhile) computes different content under the same revision, which the record
- * then skips as a duplicate. Behind the timer the batch comes from a completed task, the same on
- * every replay, so skipping a revision already written loses nothing.
+ * Whether this run writes its record with a regular activity (true) or, as runs started before
+ * RECORD_AFTER_TASK did, with a local activity. A local activity runs inside its task: a worker
+ * killed after the write but before the task completed has written a batch from a task that never
+ * happened, and the task run again (at a later workflow time, with what arrived meanwhile)
+ * computes different content under the same revision, which the record then skips as a duplicate.
+ * A regular activity is scheduled by the completion of the task that decided the batch, so the
+ * batch is the same on every replay and skipping a revision already written loses nothing; with
+ * eager dispatch it starts at once, so the record trails an update by milliseconds, not a timer.
  */
-export function afterDecidingTask(): Promise<void> | undefined {
-  // no promise on the old path: even an await of nothing would move the write behind the commands
-  // other lanes issue in the same activation, and the old histories would no longer replay
-  return patched(RECORD_AFTER_TASK) ? sleep(1) : undefined;
+export function writesAfterTask(): boolean {
+  return patched(RECORD_AFTER_TASK);
 }

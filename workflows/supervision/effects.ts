@@ -16,11 +16,12 @@ import { startStage } from '../case/state';
 import { caseWorkflowId } from '../ids';
 import { rectificationFinished } from '../messages';
 import * as sa from '../search-attributes';
-import { RECORD_WRITE } from '../shared/record-write';
+import { RECORD_WRITE, RECORD_WRITE_TASK } from '../shared/record-write';
 import type { SupervisionState } from '../types';
 import type { Effect } from './transitions';
 
 export const { recordItem } = proxyLocalActivities<Activities>(RECORD_WRITE);
+export const { recordItem: recordItemTask } = proxyActivities<Activities>(RECORD_WRITE_TASK);
 
 export const { calendarSlice } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',

@@ -28,11 +28,11 @@ import * as m from '../messages';
 import { deliverAll } from '../notify';
 import { mergeChanges, recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
-import { afterDecidingTask, written } from '../shared/record-write';
+import { writesAfterTask, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { ItemEnd, ItemStatus, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
-import { calendarSlice, performChild, recordItem, SearchIndex } from './effects';
+import { calendarSlice, performChild, recordItem, recordItemTask, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
 import { firstBatch, indexedValues, ITEM_DIFF, summaryOf } from './record-view';
 import {
@@ -158,9 +158,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
     const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
       ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
     const merged = batch.reduce(merge);
-    const wait = afterDecidingTask();
-    if (wait) await wait;
-    await written(recordItem(merged));
+    await written(writesAfterTask() ? recordItemTask(merged) : recordItem(merged));
   });
   const lanes = [notices, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;
