@@ -70,7 +70,9 @@ async function liveState<T>(
     const d = await handle.describe();
     const status = d.status.name;
     if (status === 'RUNNING') return { status: 'running', state: await handle.query(query) };
-    if (status === 'COMPLETED') return { status: 'closed', state: (await handle.result()) as T };
+    // a closed run returns only how it ended (ItemEnd, CaseEnd): its whole state comes from the
+    // query, which a worker answers by replaying the kept history
+    if (status === 'COMPLETED') return { status: 'closed', state: await handle.query(query) };
     return { status: 'other', detail: status.toLowerCase() };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { status: 'gone', detail: 'not in Temporal' };

@@ -13,7 +13,7 @@ import { applyItemBatch, getItem } from '../../activities/record/store';
 import { officialCalendar } from '../../domain/calendar/official';
 import { verifyRecords } from '../../scripts/verify-records';
 import { itemWorkflowId } from '../../workflows/ids';
-import { completeItem } from '../../workflows/messages';
+import { completeItem, getItemState } from '../../workflows/messages';
 import { summaryOf } from '../../workflows/supervision/record-view';
 import type { SupervisionState } from '../../workflows/types';
 import { createWorker } from '../../worker/worker';
@@ -86,7 +86,8 @@ test('silent while the record follows; names every difference once they part', a
   await handle.executeUpdate(completeItem, {
     args: [{ comment: '办结', actor: { id: 'director-li', role: 'manager' } }],
   });
-  const final = (await handle.result()) as SupervisionState;
+  await handle.result(); // how it ended; the whole final state comes from the query
+  const final: SupervisionState = await handle.query(getItemState);
   // the completed item's last batch lands, and visibility lists both workflows
   expect(
     await pollUntil(async () => (await getItem(record, done.itemId))?.status === 'completed', 30_000),
