@@ -103,7 +103,16 @@ function schemathesis(role: TestRole): Promise<Run> {
 describe.each(['staff', 'manager', 'ops', 'unit'] as const)('schemathesis as %s', (role) => {
   test('every generated request is answered as the document says, never with a 5xx', async () => {
     const started = Date.now();
-    const run = await schemathesis(role);
+    let run = await schemathesis(role);
+    // Hypothesis describes strategies by parsing their source, and two schemathesis workers doing so
+    // at once can trip CPython's AST recursion check ("AST constructor recursion depth mismatch"):
+    // a fault of the tool, not an answer of ours. Such a run, with no failure of a check, is run once
+    // more; a failed check is never retried.
+    const toolFault = (r: Run) =>
+      r.code !== 0 &&
+      /AST constructor recursion depth mismatch/.test(r.output) &&
+      !/=+ FAILURES =+/.test(r.output);
+    if (toolFault(run)) run = await schemathesis(role);
     const seconds = Math.round((Date.now() - started) / 1000);
     const summary = run.output.split('\n').slice(-25).join('\n');
     process.stdout.write(`schemathesis as ${role}: ${run.requests} requests in ${seconds}s\n${summary}\n`);
@@ -112,5 +121,5 @@ describe.each(['staff', 'manager', 'ops', 'unit'] as const)('schemathesis as %s'
     expect({ serverErrors: run.serverErrors }).toEqual({ serverErrors: [] });
     expect({ code: run.code, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, output: '' });
     expect(run.requests).toBeGreaterThan(100);
-  }, 180_000);
+  }, 360_000);
 });
