@@ -4,6 +4,7 @@ import { buildBulletin } from '../../activities/documents/bulletin';
 import { buildLetter, type LetterData, type LetterLevel } from '../../activities/documents/letter';
 import { docxToPdf, PdfUnavailableError } from '../../activities/documents/pdf';
 import { getItem, itemStats, measuresDecided, overdueOpenItems } from '../../activities/record/store';
+import { readItem } from '../read';
 import { BulletinQuery, LetterQuery } from '../../domain/overview';
 import { localDateOf } from '../../domain/calendar/zoned-time';
 import type { Deadline, Policy, ReminderRecord, Responsible, Source } from '../../workflows/types';
@@ -87,8 +88,16 @@ export function documentsRouter(ctx: ApiContext): Router {
     async (_req, res) => {
       const { id } = res.locals.params as { id: string };
       const q = res.locals.query as LetterQuery;
-      const item = await getItem(recordOf(ctx), id);
+      const levels = (it: Record<string, unknown>) =>
+        ((it.reminders as ReminderRecord[] | undefined) ?? []).map((r) => r.level);
+      // the create records an item as it answers: what the record does not know does not exist
+      let item = (await getItem(recordOf(ctx), id)) as Record<string, unknown> | undefined;
       if (!item) throw notFound(`item "${id}"`);
+      // an open item's record may trail an urge that was just made: its workflow knows it already
+      if (q.level !== undefined && !levels(item).includes(q.level) && !item.completedAt) {
+        const recorded = item;
+        item = (await readItem(ctx, id).catch(() => recorded)) as unknown as Record<string, unknown>;
+      }
       const reminders = (item.reminders as ReminderRecord[] | undefined) ?? [];
       const level = q.level ?? Math.max(0, ...reminders.map((r) => r.level));
       // with stages a level is reached once per stage: the letter is about the latest
@@ -115,7 +124,7 @@ export function documentsRouter(ctx: ApiContext): Router {
           leadUnit: leadUnit.name,
           principal: (item.responsible as Responsible | undefined)?.principal.name,
           assignedAt: String(item.assignedAt),
-          deadlineAt: item.deadlineAt,
+          deadlineAt: item.deadlineAt as string | undefined,
           receipt: deadline?.receipt,
         },
         urge: {
