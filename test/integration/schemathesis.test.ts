@@ -11,7 +11,7 @@ import { startApiHarness, TOKENS, type ApiHarness, type TestRole } from '../help
 
 // Bounded so the whole file stays under ~3 minutes on a 2-core machine.
 const MAX_EXAMPLES = 15;
-const MAX_SECONDS_PER_ROLE = 45;
+const MAX_SECONDS_PER_ROLE = 35;
 
 let api: ApiHarness;
 let reports: string;
