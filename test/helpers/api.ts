@@ -68,6 +68,8 @@ export async function startApiHarness(opts: {
   record?: boolean;
   /** where the worker delivers notices (real receivers in a test); none by default */
   channels?: NotificationChannels;
+  /** null: notices go out at once at any hour (a test that waits for one must not depend on the clock) */
+  officeHours?: null;
 }): Promise<ApiHarness> {
   const env = await createDevServerEnv();
   // every harness has the record now; `record` is kept so callers that asked for it still compile
@@ -93,6 +95,7 @@ export async function startApiHarness(opts: {
       client: env.client,
       calendar,
       tokens: TOKEN_ENTRIES,
+      ...(opts.officeHours === null ? { officeHours: null } : {}),
       taskQueue,
       timeZone: 'Asia/Shanghai',
       record,

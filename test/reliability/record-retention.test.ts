@@ -16,7 +16,7 @@ import { caseWorkflowId, itemWorkflowId } from '../../workflows/ids';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
 import { pollUntil } from '../helpers/reliability';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 let api: ApiHarness;
 let empty: DevServer | undefined;
@@ -50,7 +50,7 @@ async function deleteFromTemporal(workflowId: string): Promise<void> {
     namespace: api.env.namespace ?? 'default',
     workflowExecution: { workflowId },
   });
-  // deletion is asynchronous on the server
+  // deletion is asynchronous on the server (a task of its own, slow on a busy machine)
   const gone = await pollUntil(async () => {
     try {
       await api.env.client.workflow.getHandle(workflowId).describe();
@@ -58,7 +58,7 @@ async function deleteFromTemporal(workflowId: string): Promise<void> {
     } catch (err) {
       return err instanceof WorkflowNotFoundError;
     }
-  }, 30_000);
+  }, 90_000);
   expect(gone).toBe(true);
 }
 
