@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   CreateItem,
   ItemListQuery,
+  ItemStatus,
   LedgerQuery,
   CaseListQuery,
   MeasureCode,
@@ -55,17 +56,7 @@ const ItemState = z
   .looseObject({
     id: z.string(),
     title: z.string(),
-    status: z.enum([
-      'awaiting_acknowledgement',
-      'declined',
-      'open',
-      'warning',
-      'overdue',
-      'under_review',
-      'paused',
-      'completed',
-      'cancelled',
-    ]),
+    status: ItemStatus,
     light: z.enum(['green', 'yellow', 'red']),
     deadlineAt: z.string().optional(),
     urgeCount: z.int(),

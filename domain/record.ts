@@ -3,7 +3,9 @@
 // each exactly once. The zod schemas validate at the activity boundary; workflows `import type`
 // the inferred types only, so zod stays out of the workflow bundle.
 import { z } from 'zod';
-import { MeasureCode, Person } from './schemas';
+import { ItemStatus, MeasureCode, Person } from './schemas';
+
+export { ItemStatus };
 
 const id = z.string().min(1).max(200);
 const instant = z.iso.datetime({ offset: true });
@@ -48,18 +50,6 @@ const Upsert = z.record(viewFieldName, z.array(Entry).max(1000));
 /** top-level view fields replaced; null removes a field (undefined does not survive JSON) */
 const SetFields = z.record(viewFieldName, z.unknown());
 
-export const ItemStatus = z.enum([
-  'awaiting_acknowledgement',
-  'declined',
-  'open',
-  'warning',
-  'overdue',
-  'under_review',
-  'paused',
-  'completed',
-  'cancelled',
-]);
-export type ItemStatus = z.infer<typeof ItemStatus>;
 export const TERMINAL_ITEM_STATUSES: readonly ItemStatus[] = ['completed', 'cancelled'];
 
 /** the view fields the item's list columns are taken from; the rest of the view is free-form */

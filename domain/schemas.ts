@@ -416,21 +416,23 @@ export const ReassignInput = z
   .openapi('ReassignInput');
 export type ReassignInput = z.infer<typeof ReassignInput>;
 
+/** An item's status, as the record, the list's filter and the API's answers name it. */
+export const ItemStatus = z.enum([
+  'awaiting_acknowledgement',
+  'declined',
+  'open',
+  'warning',
+  'overdue',
+  'under_review',
+  'paused',
+  'completed',
+  'cancelled',
+]);
+export type ItemStatus = z.infer<typeof ItemStatus>;
+
 export const ItemListQuery = z
   .strictObject({
-    status: z
-      .enum([
-        'awaiting_acknowledgement',
-        'declined',
-        'open',
-        'warning',
-        'overdue',
-        'under_review',
-        'paused',
-        'completed',
-        'cancelled',
-      ])
-      .optional(),
+    status: ItemStatus.optional(),
     light: z.enum(['green', 'yellow', 'red']).optional(),
     leadUnit: id.optional(),
     unit: id.optional().openapi({ description: 'lead or assisting unit' }),
