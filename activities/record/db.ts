@@ -80,6 +80,11 @@ function postgresDb(url: string, options: OpenOptions): Db {
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // A checked-out client has no listener of the pool's (pool.query has its own): a connection
+      // cut meanwhile (a server restart, the embedded record's owner gone) would emit an unhandled
+      // 'error' and end the process. The query in flight fails with it anyway; the client is dropped.
+      const onError = (err: Error) => void (broken = err);
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -97,6 +102,7 @@ function postgresDb(url: string, options: OpenOptions): Db {
         }
         throw err;
       } finally {
+        client.removeListener('error', onError);
         client.release(broken);
       }
     },

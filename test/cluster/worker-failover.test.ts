@@ -71,8 +71,20 @@ test(`${ITEMS} items, two workers, one SIGKILLed in the storm: the other deliver
   const deliveredAtKill = uniqueUrges().length;
   const killedAt = Date.now();
   await a.kill('SIGKILL');
+  // the survivor must stay up: if it dies too, nothing can answer, so stop waiting and say why
+  const survivorGone = () => b.child.exitCode !== null || b.child.signalCode !== null;
+  const survivorDied = () =>
+    new Error(
+      `the surviving worker exited (code ${b.child.exitCode}, signal ${b.child.signalCode}) ` +
+        `${Date.now() - killedAt} ms after the kill, with ${uniqueUrges().length}/${expected.size} urges in:\n${b.tail()}`,
+    );
 
-  const complete = await pollUntil(() => uniqueUrges().length >= expected.size, 300_000, 250);
+  const complete = await pollUntil(
+    () => survivorGone() || uniqueUrges().length >= expected.size,
+    300_000,
+    250,
+  );
+  if (survivorGone()) throw survivorDied();
   const doneAt = Date.now();
   // a task the killed worker held is retried after its timeout: let the states settle too. Until
   // then the server refuses queries of such an item ("Workflow Task in failed state": its task is on
@@ -81,6 +93,7 @@ test(`${ITEMS} items, two workers, one SIGKILLed in the storm: the other deliver
   let states: SupervisionState[] = [];
   await pollUntil(
     async () => {
+      if (survivorGone()) return true;
       const got = await inBatches(ids, 10, (id) =>
         client.workflow
           .getHandle(itemWorkflowId(id))
@@ -94,6 +107,7 @@ test(`${ITEMS} items, two workers, one SIGKILLed in the storm: the other deliver
     120_000,
     1000,
   );
+  if (survivorGone()) throw survivorDied();
   expect(states).toHaveLength(ITEMS);
 
   const urges = uniqueUrges();
