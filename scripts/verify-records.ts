@@ -5,6 +5,11 @@
 // or case the record holds as open must still have a running workflow. Prints each difference and
 // exits 1 when there is one, 0 when there is none.
 //
+// With a task queue (a namespace shared with other deployments or tests), a record row whose
+// workflow runs on another queue is someone else's and is left out; a row whose workflow is gone
+// is still a difference. A workflow whose query gets no answer (no worker polls its queue) is
+// reported as a difference, not a crash: it is work nobody is doing.
+//
 // A write still in flight is not a difference: whatever differs is read again after `--settle`
 // seconds (from the workflow itself, not from visibility, which lags) and only what still differs
 // is reported.
@@ -35,7 +40,10 @@ export interface Difference {
 export interface VerifyOptions {
   client: Client;
   record: Db;
-  /** only workflows on this task queue (a shared namespace); the record's open rows are checked either way */
+  /**
+   * only workflows on this task queue (a shared namespace); the record's open rows are checked
+   * either way, except those whose workflow runs on another queue
+   */
   taskQueue?: string;
   /** also check workflows closed within this many hours (default 24) */
   recentHours?: number;
@@ -51,7 +59,10 @@ export interface VerifyReport {
   differences: Difference[];
 }
 
-type Live<T> = { status: 'running' | 'closed'; state: T } | { status: 'gone' | 'other'; detail: string };
+type Live<T> =
+  | { status: 'running' | 'closed'; state: T }
+  | { status: 'gone' | 'other' | 'unanswered'; detail: string }
+  | { status: 'elsewhere' };
 
 const ms = (v: unknown): number | undefined =>
   typeof v === 'string' && v !== '' ? Date.parse(v) : undefined;
@@ -64,19 +75,31 @@ async function liveState<T>(
   client: Client,
   workflowId: string,
   query: QueryDefinition<T, []>,
+  taskQueue?: string,
 ): Promise<Live<T>> {
   const handle = client.workflow.getHandle(workflowId);
+  let d: Awaited<ReturnType<typeof handle.describe>>;
   try {
-    const d = await handle.describe();
-    const status = d.status.name;
-    if (status === 'RUNNING') return { status: 'running', state: await handle.query(query) };
-    // a closed run returns only how it ended (ItemEnd, CaseEnd): its whole state comes from the
-    // query, which a worker answers by replaying the kept history
-    if (status === 'COMPLETED') return { status: 'closed', state: await handle.query(query) };
-    return { status: 'other', detail: status.toLowerCase() };
+    d = await handle.describe();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { status: 'gone', detail: 'not in Temporal' };
     throw err;
+  }
+  if (taskQueue !== undefined && d.taskQueue !== taskQueue) return { status: 'elsewhere' };
+  const status = d.status.name;
+  // a closed run returns only how it ended (ItemEnd, CaseEnd): its whole state comes from the
+  // query, which a worker answers by replaying the kept history
+  if (status !== 'RUNNING' && status !== 'COMPLETED')
+    return { status: 'other', detail: status.toLowerCase() };
+  try {
+    return { status: status === 'RUNNING' ? 'running' : 'closed', state: await handle.query(query) };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { status: 'gone', detail: 'not in Temporal' };
+    const cause = (err as { cause?: { details?: string } }).cause?.details;
+    return {
+      status: 'unanswered',
+      detail: `no answer from a worker on ${d.taskQueue}: ${cause ?? (err as Error).message}`,
+    };
   }
 }
 
@@ -89,7 +112,12 @@ function historyDifference(recorded: HistoryEntry[], live: HistoryEntry[]): stri
   return i < 0 ? undefined : `line ${recorded.length - live.length + i + 1} differs`;
 }
 
-export async function compareItem(client: Client, record: Db, id: string): Promise<Difference[]> {
+export async function compareItem(
+  client: Client,
+  record: Db,
+  id: string,
+  taskQueue?: string,
+): Promise<Difference[]> {
   const diff = (field: string, rec: unknown, wf: unknown): Difference => ({
     kind: 'item',
     id,
@@ -99,8 +127,10 @@ export async function compareItem(client: Client, record: Db, id: string): Promi
   });
   const [recorded, live] = await Promise.all([
     getItem(record, id),
-    liveState<SupervisionState>(client, itemWorkflowId(id), getItemState),
+    liveState<SupervisionState>(client, itemWorkflowId(id), getItemState, taskQueue),
   ]);
+  if (live.status === 'elsewhere') return [];
+  if (live.status === 'unanswered') return [diff('workflow', recorded?.status ?? 'missing', live.detail)];
   if ('detail' in live) {
     if (!recorded) return [];
     if (recorded.status === 'completed' || recorded.status === 'cancelled') return [];
@@ -123,7 +153,12 @@ export async function compareItem(client: Client, record: Db, id: string): Promi
   return out;
 }
 
-export async function compareCase(client: Client, record: Db, id: string): Promise<Difference[]> {
+export async function compareCase(
+  client: Client,
+  record: Db,
+  id: string,
+  taskQueue?: string,
+): Promise<Difference[]> {
   const diff = (field: string, rec: unknown, wf: unknown): Difference => ({
     kind: 'case',
     id,
@@ -133,8 +168,10 @@ export async function compareCase(client: Client, record: Db, id: string): Promi
   });
   const [recorded, live] = await Promise.all([
     getCase(record, id),
-    liveState<CaseState>(client, caseWorkflowId(id), getCaseState),
+    liveState<CaseState>(client, caseWorkflowId(id), getCaseState, taskQueue),
   ]);
+  if (live.status === 'elsewhere') return [];
+  if (live.status === 'unanswered') return [diff('workflow', recorded?.stage ?? 'missing', live.detail)];
   if ('detail' in live) {
     if (!recorded || recorded.stage === 'closed') return [];
     return [diff('workflow', recorded.stage, live.detail)];
@@ -201,7 +238,7 @@ export async function verifyRecords(opts: VerifyOptions): Promise<VerifyReport> 
   const check = async (kind: 'item' | 'case', ids: string[]) =>
     (
       await inBatches(ids, concurrency, (id) =>
-        (kind === 'item' ? compareItem : compareCase)(client, record, id),
+        (kind === 'item' ? compareItem : compareCase)(client, record, id, opts.taskQueue),
       )
     ).flat();
 
@@ -223,7 +260,9 @@ export function formatDifference(d: Difference): string {
 const USAGE = `usage: npm run verify-records [-- --recent <hours>] [--settle <seconds>] [--task-queue <name>] [--json]
   Compares the open (and recently closed) item and case workflows in Temporal with the record.
   Configured like the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DUBAN_DATABASE_URL or the
-  embedded record). Exit 0: no difference; 1: differences (printed); 2: bad arguments or configuration.`;
+  embedded record). --task-queue: only workflows on that queue (the record's rows whose workflow runs
+  on another queue are left out). Exit 0: no difference; 1: differences (printed, a workflow no
+  worker answers among them); 2: bad arguments or configuration.`;
 
 function parseArgs(argv: string[]): { recent: number; settle: number; taskQueue?: string; json: boolean } {
   const out = { recent: 24, settle: 5, json: false } as {

@@ -14,7 +14,8 @@ import { officialCalendar } from '../../domain/calendar/official';
 import { verifyRecords } from '../../scripts/verify-records';
 import { itemWorkflowId } from '../../workflows/ids';
 import { completeItem, getItemState } from '../../workflows/messages';
-import { summaryOf } from '../../workflows/supervision/record-view';
+import { firstBatch, summaryOf } from '../../workflows/supervision/record-view';
+import { stateAtStart } from '../../workflows/supervision/state';
 import type { SupervisionState } from '../../workflows/types';
 import { createWorker } from '../../worker/worker';
 import { itemInput } from '../helpers/fixtures';
@@ -131,6 +132,31 @@ test('silent while the record follows; names every difference once they part', a
   expect(dirty.stdout).toContain(`item ${done.itemId}: status: record "paused", workflow "completed"`);
   expect(dirty.stdout).toContain(`item ${open.itemId}: workflow: record "open", workflow "terminated"`);
   expect(dirty.stdout).toMatch(/2 items and 0 cases checked, 3 differences\n$/);
+
+  // an open item on another task queue, whose worker is gone (a shared namespace): out of scope with
+  // --task-queue; without it, a difference that says nobody answers, not a crash
+  const elsewhere = itemInput();
+  const otherQueue = `verify-other-${randomUUID()}`;
+  await env.client.workflow.start('supervisionItem', {
+    workflowId: itemWorkflowId(elsewhere.itemId),
+    taskQueue: otherQueue,
+    args: [elsewhere],
+  });
+  await applyItemBatch(record, firstBatch(stateAtStart(elsewhere, Date.now())));
+  const scoped = await verifyRecords({ client: env.client, record, taskQueue, settleMs: 500 });
+  expect(scoped.differences.map((d) => `${d.id} ${d.field}`).sort()).toEqual(
+    [`${done.itemId} revision`, `${done.itemId} status`, `${open.itemId} workflow`].sort(),
+  );
+  const all = await verifyRecords({ client: env.client, record, settleMs: 500 });
+  expect(all.differences.filter((d) => d.id === elsewhere.itemId)).toEqual([
+    {
+      kind: 'item',
+      id: elsewhere.itemId,
+      field: 'workflow',
+      record: 'open',
+      workflow: expect.stringContaining(`no answer from a worker on ${otherQueue}`),
+    },
+  ]);
 
   // bad arguments are the operator's mistake: exit 2 with the usage
   const bad = await cli(['--recent', 'soon']);

@@ -127,9 +127,16 @@ test('a completed item, its cases and its ledger rows answer after their workflo
   await deleteFromTemporal(itemWorkflowId(id));
   await deleteFromTemporal(caseWorkflowId(dismissed));
   expect(await read()).toEqual(before);
-  expect(await verifyRecords({ client: api.env.client, record: api.record, settleMs: 1000 })).toMatchObject({
-    differences: [],
-  });
+  // this file's task queue only: on a shared server (npm run test:cluster) the namespace also holds
+  // other files' workflows, whose records are theirs and whose workers may be gone
+  expect(
+    await verifyRecords({
+      client: api.env.client,
+      record: api.record,
+      taskQueue: api.taskQueue,
+      settleMs: 1000,
+    }),
+  ).toMatchObject({ differences: [] });
 
   // every workflow gone: an API on the same record and a Temporal that never saw these ids
   empty = await startDevServer({ port: 0, headless: true, logLevel: 'error' });
