@@ -969,7 +969,7 @@ describe('patched rules (new runs): 交办通知 and 汇报频次 across a stopp
   });
 
   test('a pause (working-day cadence): nothing falls due; the period keeps the working days it had left', () => {
-    const { state, ctx, t0 } = start({ reportEvery: { workingDays: 2 }, due: { workingDays: 8 } });
+    const { state, ctx } = start({ reportEvery: { workingDays: 2 }, due: { workingDays: 8 } });
     const P1 = '2026-09-09T15:59:59.999Z'; // Wed 09-09 23:59
     expect(state.reporting?.dueAt).toBe(P1);
     const pausedAt = Date.parse('2026-09-08T02:00:00.000Z'); // Tue 10:00
