@@ -173,7 +173,8 @@ export type NoticeKind =
   | 'case_step_overdue' // 问责程序节点逾期提醒
   | 'case_decision' // 问责决定
   | 'appeal_result' // 申诉（复议复查）结果
-  | 'item_event'; // 退回重办、延期决定等
+  | 'item_event' // 退回重办、延期决定等
+  | 'assignment'; // 交办通知: the item is assigned (or reassigned) to the units
 
 export interface Recipient {
   id: string;

@@ -83,6 +83,7 @@ export const NoticeSchema = z.looseObject({
     'case_decision',
     'appeal_result',
     'item_event',
+    'assignment',
   ]),
   subject: z.string().max(500),
   itemId: z.string().optional(),

@@ -290,8 +290,15 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     expect(s.caseIds).toEqual([1, 2, 3].map((l) => `${s.id}-L${l}`));
     expect(s.reminders.map((r) => r.caseId)).toEqual(s.caseIds);
 
-    // Every urge was delivered to the liaison and the responsible persons, and a bulletin issued.
-    await waitFor(handle, (x) => x.notices.length >= 7, 'all notices recorded');
+    // The assignment (交办通知), the warning, and every urge delivered to the liaison and the
+    // responsible persons with a bulletin issued: eight notices.
+    // (the item's own: the harness also delivers its cases' notices)
+    s = await waitFor(handle, (x) => x.notices.length === 8, 'all notices recorded');
+    expect(s.notices.map((n) => n.kind)).toEqual([
+      'assignment',
+      'warning',
+      ...['urge', 'bulletin', 'urge', 'bulletin', 'urge', 'bulletin'],
+    ]);
     const urges = h.notices.filter((n) => n.kind === 'urge');
     expect(urges.map((n) => n.level)).toEqual([1, 2, 3]);
     expect(urges[0]!.recipients.map((r) => r.role)).toEqual(['liaison', 'principal', 'in_charge', 'direct']);

@@ -17,6 +17,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   workflowInfo,
@@ -68,7 +69,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   let state: ItemState = unplannedState(input);
   let calendar = input.calendar;
   let base!: Ctx;
-  const ctx = (): Ctx => ({ ...base, now: Date.now() });
+  const ctx = (): Ctx => ({ ...base, now: Date.now(), patched }); // the core asks where it acts
 
   // ---------- query and updates (registered before the first await) ----------
   setHandler(m.getItemState, () => state);
@@ -120,6 +121,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   }
 
   planned = true;
+  if (!input.carried) apply(t.itemAssigned(state, ctx())); // 交办通知
 
   // ---------- signals (the SDK keeps a signal until its handler is set) ----------
   setHandler(m.caseLinked, (l) => void apply(t.caseLinked(state, l, ctx())));
