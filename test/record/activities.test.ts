@@ -53,6 +53,20 @@ it('refuses bad input as non-retryable InvalidInput, naming the field', async ()
   await invalid(a.recordItem(itemBatch('act-2', 1, {}, { title: 'lone \ud800 surrogate' })));
   await invalid(a.recordCase(caseBatch('act-3', 1, { ledger: [measure('m1', { code: 'nope' as never })] })));
   await invalid(a.recordDeliveries([{ noticeKey: 'k' } as never]));
+  // a batch carries the rows of its own item or case only
+  const stray = {
+    noticeKey: 'k',
+    channel: 'email',
+    kind: 'urge',
+    subject: 's',
+    status: 'delivered',
+    at: '2026-03-02T01:00:00.000Z',
+  } as const;
+  const f2 = await invalid(
+    a.recordItem(itemBatch('act-2', 1, { deliveries: [{ ...stray, itemId: 'another' }] })),
+  );
+  expect(f2.message).toMatch(/deliveries/);
+  await invalid(a.recordCase(caseBatch('act-3', 1, { deliveries: [{ ...stray, caseId: 'another' }] })));
   expect(await getItem(db, 'act-2')).toBeUndefined();
 });
 
