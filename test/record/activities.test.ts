@@ -60,6 +60,7 @@ it('refuses bad input as non-retryable InvalidInput, naming the field', async ()
     kind: 'urge',
     subject: 's',
     status: 'delivered',
+    attempts: 1,
     at: '2026-03-02T01:00:00.000Z',
   } as const;
   const f2 = await invalid(
