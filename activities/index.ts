@@ -4,8 +4,9 @@
 import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 import type { NoticeDelivery } from '../domain/record';
 import { deliveryRows } from '../workflows/shared/record-diff';
-import type { DeliveryBatch, Notice, NoticeRecord } from '../workflows/types';
+import type { BatchProgress, DeliveryBatch, Notice, NoticeRecord } from '../workflows/types';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { createCalendarActivities } from './calendar/activities';
 import type { CalendarService } from './calendar/service';
 import { createReplanActivities } from './calendar/replan';
@@ -44,8 +45,22 @@ export function createActivities(deps: ActivityDeps) {
      */
     async deliverNotices(batch: DeliveryBatch): Promise<NoticeRecord[]> {
       const records = await notifications.deliverNotices(batch);
-      if (batch.inRecordBatch !== true)
+      if (batch.inRecordBatch === true) return records;
+      try {
         await recordDeliveries(deps.record, deliveryRowsOf(batch.notices, records));
+      } catch (err) {
+        // Retried like any outage; should the retries run out, the details keep what was
+        // delivered, so the workflow does not count a delivered notice as failed (afterFailure).
+        const progress: BatchProgress = {
+          done: records.flatMap((r) => r.deliveries.map((result) => ({ key: r.key, result }))),
+        };
+        throw ApplicationFailure.create({
+          type: 'RecordWriteFailed',
+          message: `delivered, but the results were not recorded: ${(err as Error).message}`,
+          nonRetryable: false,
+          details: [progress],
+        });
+      }
       return records;
     },
   };
