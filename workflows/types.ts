@@ -247,6 +247,13 @@ export interface BatchProgress {
   pending?: { key: string; channel: Channel; detail: string }[];
 }
 
+/** deliverNotices' input: one step's notices */
+export interface DeliveryBatch {
+  notices: Notice[];
+  /** the workflow records the results in its record batch (deliveries-in-record-batch): no SQL here */
+  inRecordBatch?: true;
+}
+
 export interface NoticeRecord {
   key: string;
   kind: NoticeKind;

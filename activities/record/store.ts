@@ -274,9 +274,13 @@ async function insertEvents(tx: Queryable, t: Target, id: string, events: Record
 
 /** Applies one item batch exactly once (see the module comment). */
 export function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
-  return db.transaction((tx) =>
-    applyBatch(tx, ITEM, { ...batch, id: batch.itemId }, (view) => itemValues(view, batch.summary)),
-  );
+  return db.transaction(async (tx) => {
+    const result = await applyBatch(tx, ITEM, { ...batch, id: batch.itemId }, (view) =>
+      itemValues(view, batch.summary),
+    );
+    if (result.applied) await upsertDeliveries(tx, batch.deliveries ?? []);
+    return result;
+  });
 }
 
 /** Applies one case batch exactly once, with its ledger rows upserted by (case id, measure id). */
@@ -287,6 +291,7 @@ export function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyRes
     );
     if (!result.applied) return result;
     for (const m of batch.ledger ?? []) await upsertMeasure(tx, batch.caseId, batch.summary.itemId, m);
+    await upsertDeliveries(tx, batch.deliveries ?? []);
     return result;
   });
 }
@@ -331,11 +336,15 @@ async function upsertMeasure(tx: Queryable, caseId: string, itemId: string | und
  * replaces `delivered`, so a stale retry cannot turn a delivered notice back into a failure.
  */
 export function recordDeliveries(db: Db, rows: readonly NoticeDelivery[]): Promise<number> {
-  return db.transaction(async (tx) => {
-    let written = 0;
-    for (const d of rows) {
-      const r = await tx.query(
-        `INSERT INTO notice_deliveries (notice_key, channel, item_id, case_id, kind, subject, status, attempts,
+  return db.transaction((tx) => upsertDeliveries(tx, rows));
+}
+
+/** recordDeliveries inside a transaction: the delivery activity's own, or a record batch's */
+async function upsertDeliveries(tx: Queryable, rows: readonly NoticeDelivery[]): Promise<number> {
+  let written = 0;
+  for (const d of rows) {
+    const r = await tx.query(
+      `INSERT INTO notice_deliveries (notice_key, channel, item_id, case_id, kind, subject, status, attempts,
            detail, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz)
          ON CONFLICT (notice_key, channel) DO UPDATE SET item_id = EXCLUDED.item_id, case_id = EXCLUDED.case_id,
@@ -343,23 +352,22 @@ export function recordDeliveries(db: Db, rows: readonly NoticeDelivery[]): Promi
            attempts = greatest(notice_deliveries.attempts, EXCLUDED.attempts), detail = EXCLUDED.detail,
            at = EXCLUDED.at
          WHERE notice_deliveries.status <> 'delivered' AND EXCLUDED.at >= notice_deliveries.at`,
-        [
-          d.noticeKey,
-          d.channel,
-          d.itemId ?? null,
-          d.caseId ?? null,
-          d.kind,
-          d.subject,
-          d.status,
-          d.attempts ?? 1,
-          d.detail ?? null,
-          d.at,
-        ],
-      );
-      written += r.rowCount;
-    }
-    return written;
-  });
+      [
+        d.noticeKey,
+        d.channel,
+        d.itemId ?? null,
+        d.caseId ?? null,
+        d.kind,
+        d.subject,
+        d.status,
+        d.attempts ?? 1,
+        d.detail ?? null,
+        d.at,
+      ],
+    );
+    written += r.rowCount;
+  }
+  return written;
 }
 
 // ---------- reads: items and cases ----------

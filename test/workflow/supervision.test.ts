@@ -328,7 +328,14 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     expect(upserts).toHaveLength(6);
     // the item linked each level's case as it started it: no case signals it back
     expect(history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
+    // each notice's result per channel reached the record in a batch (deliveries-in-record-batch)
+    const rows = batches.flatMap((b) => b.deliveries ?? []);
+    expect(rows.map((d) => `${d.noticeKey} ${d.channel} ${d.status}`).sort()).toEqual(
+      final.notices.flatMap((n) => [`${n.key} email delivered`, `${n.key} webhook delivered`]).sort(),
+    );
+    expect(rows.every((d) => d.itemId === final.id)).toBe(true);
     await recordHistory(handle, 'supervision-three-urges');
+    await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });

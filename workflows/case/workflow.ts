@@ -10,7 +10,7 @@ import * as wf from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CaseRecordBatch } from '../../domain/record';
 import * as msg from '../messages';
-import { deliverAll } from '../notify';
+import { deliverAll, deliveriesInBatch } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
 import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
@@ -103,7 +103,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   // ---------- the main loop ----------
   /** once per activation: the record batch, the search attributes (on a change only), the details */
   function sync(): void {
-    const batch = caseRecordBatch(recorded, state, setup);
+    const batch = caseRecordBatch(recorded, state, setup, deliveriesInBatch());
     if (batch) record.push(batch);
     recorded = state;
     if (state.stage !== indexedStage) {

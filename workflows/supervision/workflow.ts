@@ -25,7 +25,7 @@ import {
 import type { ItemRecordBatch } from '../../domain/record';
 import { CalendarInputError } from '../../domain/calendar/working-calendar';
 import * as m from '../messages';
-import { deliverAll } from '../notify';
+import { deliverAll, deliveriesInBatch } from '../notify';
 import { mergeChanges, recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
 import { writesAfterTask, written } from '../shared/record-write';
@@ -34,7 +34,7 @@ import type { ItemEnd, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { calendarSlice, performChild, recordItem, recordItemTask, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
-import { firstBatch, indexedValues, ITEM_DIFF, summaryOf } from './record-view';
+import { firstBatch, indexedValues, itemDiff, summaryOf } from './record-view';
 import {
   calendarWindow,
   carriedState,
@@ -137,7 +137,12 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   function sync(): void {
     // The state at start already names its batch (revision 1), so the create response matches it.
     const changes = recorded
-      ? recordChanges(recorded as never, state as never, state.revision + 1, ITEM_DIFF)
+      ? recordChanges(
+          recorded as never,
+          state as never,
+          state.revision + 1,
+          itemDiff(state, deliveriesInBatch()),
+        )
       : firstBatch(state);
     if (changes) {
       state.revision = changes.revision;
