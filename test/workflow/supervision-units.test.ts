@@ -2,8 +2,6 @@
 // every assisting unit (协办单位) what they have, when and by when (held for office hours like an
 // urge), again to the new lead unit after a 退回交办; and 汇报频次 across a pause (S4 §三(一)): a
 // paused item owes no progress report, on resume the interrupted period has the time it had left.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { officialCalendar } from '../../domain/calendar/official';
 import { DEFAULT_OFFICE_HOURS } from '../../domain/calendar/office-hours';
 import { addDays, localDateOf, zonedInstant } from '../../domain/calendar/zoned-time';
@@ -19,8 +17,7 @@ import {
 import type { Actor, AssistingUnit } from '../../workflows/types';
 import { itemInput, preset } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
-import { itemHarness } from '../helpers/item-harness';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { itemHarness, useTimeSkipping } from '../helpers/item-harness';
 
 const TZ = 'Asia/Shanghai';
 const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
@@ -39,22 +36,12 @@ const assisting = (): AssistingUnit[] => [
   { id: 'u-finance', name: '市财政局', duty: '落实改造资金', liaison: { id: 'p-finance', name: '吴联络' } },
 ];
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
-});
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+const ts = useTimeSkipping();
 
 test('交办通知: one notice to the lead unit’s people and each assisting unit’s liaison with its duty and own due; a reassignment tells the new lead unit', async () => {
-  const h = itemHarness(env, bundle);
+  const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
-    const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+    const assignedAt = new Date(await ts.env.currentTimeMs()).toISOString();
     const policy = { ...preset(), acknowledgeWithin: { workingDays: 1 } };
     const handle = await h.start(
       itemInput({
@@ -127,10 +114,10 @@ test('交办通知: one notice to the lead unit’s people and each assisting un
 
 test('交办通知 after office hours waits for 09:00 of the next working day; the item itself starts at once', async () => {
   const calendar = officialCalendar();
-  const h = itemHarness(env, bundle);
+  const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
     // 20:00 on a working day some days ahead
-    let day = addDays(localDateOf(await env.currentTimeMs(), TZ), 2);
+    let day = addDays(localDateOf(await ts.env.currentTimeMs(), TZ), 2);
     while (!calendar.isWorkingDay(day)) day = addDays(day, 1);
     let next = addDays(day, 1);
     while (!calendar.isWorkingDay(next)) next = addDays(next, 1);
@@ -140,7 +127,7 @@ test('交办通知 after office hours waits for 09:00 of the next working day; t
 
     const handle = await h.start(
       itemInput({
-        assignedAt: new Date(await env.currentTimeMs()).toISOString(),
+        assignedAt: new Date(await ts.env.currentTimeMs()).toISOString(),
         officeHours: DEFAULT_OFFICE_HOURS,
         assistingUnits: assisting(),
       }),
@@ -162,9 +149,9 @@ test('交办通知 after office hours waits for 09:00 of the next working day; t
 });
 
 test('汇报频次 across a pause: nothing is owed while paused, and on resume the period has exactly the time it had left', async () => {
-  const h = itemHarness(env, bundle);
+  const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
-    const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+    const assignedAt = new Date(await ts.env.currentTimeMs()).toISOString();
     const handle = await h.start(
       itemInput({ assignedAt, due: { workingDays: 10 }, reportEvery: { duration: 'PT1H' } }),
     );
