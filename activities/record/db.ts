@@ -80,6 +80,13 @@ function postgresDb(url: string, options: OpenOptions): Db {
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // The pool listens for errors only on idle connections: a server shutting down between two
+      // statements of this transaction would otherwise be an unhandled 'error' that ends the
+      // process. Kept here, the error fails the next statement and drops the connection.
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await fn({
@@ -97,6 +104,7 @@ function postgresDb(url: string, options: OpenOptions): Db {
         }
         throw err;
       } finally {
+        client.removeListener('error', onError);
         client.release(broken);
       }
     },
