@@ -23,7 +23,7 @@ const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [ove
   history  (no flags)
   overview --items 10000  --rounds 100   (the record alone: no Temporal)
   list     --items 10000  --rounds 200   (GET /v1/items from the record vs the visibility list, same items)
-  scale    --targets dev,cluster  --concurrency 16,64  --requests 400  --items 1000
+  scale    --targets dev,cluster  --concurrency 16,64  --requests 400  --items 1000  --wait 900
            (two workers and two APIs as processes, against a dev server and against the cluster)
   all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
 
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
         concurrencies: concurrencies ?? SCALE_DEFAULTS.concurrencies,
         requests: int(flags, 'requests', SCALE_DEFAULTS.requests),
         stormItems: int(flags, 'items', SCALE_DEFAULTS.stormItems),
+        waitSeconds: int(flags, 'wait', SCALE_DEFAULTS.waitSeconds),
         ...(flags.has('db-dir') ? { dbDir: flags.get('db-dir') } : {}),
       });
       printScale(r);

@@ -3,13 +3,17 @@
 // (1) a Temporal dev server (the CLI, SQLite) started here and (2) the running `npm run cluster`
 // (the Temporal server on PostgreSQL). For each: creates per second through the two APIs
 // (round-robin) at each concurrency, then a deadline storm of N items whose first urges are due on
-// one instant, delivered through the real webhook channel to a local receiver.
+// one instant, delivered through the real webhook channel to a local receiver. Each target keeps
+// duban's record as it is deployed there: the embedded PGlite in a data folder of the run's own
+// (shared by the four processes, as under `npm start`) on the dev server, the cluster's PostgreSQL
+// database `duban` on the cluster.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { openRecord, type Db } from '../activities/record/db';
 import { projectRoot } from '../config/temporal-binaries';
 import type { TokenEntry } from '../config';
 import { alive, readState } from '../scripts/cluster';
@@ -26,6 +30,8 @@ export interface ScaleOptions {
   /** creates per concurrency (at least 4 × the concurrency) */
   requests: number;
   stormItems: number;
+  /** how long the storm waits for every first urge after the deadline */
+  waitSeconds: number;
   /** folder for the dev server's SQLite file; the OS temp folder (disk here) by default */
   dbDir?: string;
 }
@@ -35,6 +41,7 @@ export const SCALE_DEFAULTS: ScaleOptions = {
   concurrencies: [16, 64],
   requests: 400,
   stormItems: 1000,
+  waitSeconds: 900,
 };
 
 interface CreateResult {
@@ -51,6 +58,7 @@ export interface ScaleTargetResult {
   target: 'dev' | 'cluster';
   temporal: string;
   persistence: string;
+  record: string;
   creates: CreateResult[];
   storm: PhaseResult;
 }
@@ -124,6 +132,8 @@ async function runTarget(
   let address: string;
   let namespace = 'default';
   let persistence: string;
+  let recordEnv: Record<string, string>;
+  let recordLabel: string;
   if (target === 'dev') {
     dbDir = mkdtempSync(join(opts.dbDir ?? tmpdir(), 'duban-scale-'));
     dev = await startDevServer({
@@ -134,6 +144,8 @@ async function runTarget(
     });
     address = dev.address;
     persistence = `SQLite file in ${dbDir}`;
+    recordEnv = { DUBAN_DATA_DIR: dbDir };
+    recordLabel = `embedded PGlite in ${join(dbDir, 'record')}`;
   } else {
     const state = readState();
     if (!state || !state.processes.some((p) => p.name === 'temporal' && alive(p))) {
@@ -142,14 +154,22 @@ async function runTarget(
     address = state.temporalAddress;
     namespace = state.namespace;
     persistence = 'PostgreSQL 15 (npm run cluster)';
+    recordEnv = { DUBAN_DATABASE_URL: state.databaseUrl };
+    recordLabel = 'PostgreSQL 15, database duban (npm run cluster)';
   }
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   const taskQueue = `bench-scale-${target}-${runId()}`;
   const token = randomBytes(24).toString('base64url');
   const tokens: TokenEntry[] = [{ token, actor: 'bench-staff', role: 'staff' }];
-  const common = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, DUBAN_TASK_QUEUE: taskQueue };
+  const common = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
+    DUBAN_TASK_QUEUE: taskQueue,
+    ...recordEnv,
+  };
   const children: Child[] = [];
+  let record: Db | undefined;
   try {
     for (let i = 0; i < 2; i++) {
       children.push(
@@ -188,7 +208,14 @@ async function runTarget(
       children.push(api);
       urls.push(url);
     }
-    console.log(`  ${target}: 2 workers and 2 APIs on ${address} (${persistence})`);
+    console.log(`  ${target}: 2 workers and 2 APIs on ${address} (${persistence}; record: ${recordLabel})`);
+    // opened once the workers hold it, so on the dev server a worker (not this process) serves the
+    // embedded record, as under `npm start`; read only, for the storm's record lag
+    record = await openRecord({
+      database: recordEnv.DUBAN_DATABASE_URL
+        ? { url: recordEnv.DUBAN_DATABASE_URL, dir: '' }
+        : { dir: join(dbDir!, 'record') },
+    });
 
     const run = runId();
     let seq = 0;
@@ -242,15 +269,16 @@ async function runTarget(
       await waitSettled(client, created.splice(0), 300_000);
     }
     const storm = await itemsPhase(
-      { client },
+      { client, record },
       receiver,
       taskQueue,
       run,
-      { ...STORM_DEFAULTS, items: opts.stormItems },
+      { ...STORM_DEFAULTS, items: opts.stormItems, deliveryTimeoutSeconds: opts.waitSeconds },
       Math.ceil(30 + opts.stormItems / 4),
     );
-    return { target, temporal: address, persistence, creates, storm };
+    return { target, temporal: address, persistence, record: recordLabel, creates, storm };
   } finally {
+    await record?.close().catch(() => undefined);
     for (const c of children.reverse()) await c.stop();
     await connection.close().catch(() => undefined);
     await dev?.stop();
@@ -298,4 +326,11 @@ export function printScale(r: ScaleResult): void {
     ]);
   }
   console.log(table(['target', 'what', 'ok', 'err', 'per s', 'p50 ms', 'p99 ms', 'all by'], rows));
+  for (const t of r.targets) {
+    const rec = t.storm.recordLagMs;
+    if (rec)
+      console.log(
+        `  ${t.target} record (${t.record}): storm lines decided → committed, ${rec.n} lines: p50 ${rec.p50} ms, p99 ${rec.p99} ms, max ${rec.max} ms`,
+      );
+  }
 }

@@ -12,6 +12,7 @@
 //   node dist/scripts/cluster.js --stop              stop everything it started, in reverse order
 //   node dist/scripts/cluster.js --status            what runs, as JSON
 //   node dist/scripts/cluster.js --restart-temporal [--down N]  stop the Temporal server, start it again
+//   node dist/scripts/cluster.js --restart-postgres [--down N]  pg_ctl stop -m fast, then start again
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -606,19 +607,25 @@ async function stop(): Promise<void> {
   say('cluster stopped (data kept in data/cluster; delete the folder to start afresh)');
 }
 
-/** `--down N` keeps the server stopped N seconds, so timers come due during the outage (tests). */
-async function restartTemporal(downSeconds: number): Promise<void> {
+/**
+ * Stops the Temporal server or PostgreSQL, keeps it down `downSeconds` (so timers come due during
+ * the outage: the tests), starts it again on the same data and ports and records the new pid.
+ * Nothing else is touched: the workers, the APIs and (for PostgreSQL) the Temporal server must
+ * find their way back by themselves.
+ */
+async function restart(name: 'temporal' | 'postgres', downSeconds: number): Promise<void> {
   const state = readState();
-  const proc = state?.processes.find((p) => p.name === 'temporal');
+  const proc = state?.processes.find((p) => p.name === name);
   if (!state || !proc)
-    throw new Error('no Temporal server recorded in pids.json: run `npm run cluster` first');
+    throw new Error(`no ${name} process recorded in pids.json: run \`npm run cluster\` first`);
+  const what = name === 'temporal' ? 'Temporal server' : 'PostgreSQL';
   const t0 = Date.now();
   await stopProc(proc);
-  say(`Temporal server stopped (pid ${proc.pid})`);
+  say(`${what} stopped (pid ${proc.pid})`);
   await sleep(downSeconds * 1000);
-  const next = await startTemporal(secrets().temporal);
-  writeState({ ...state, processes: state.processes.map((p) => (p.name === 'temporal' ? next : p)) });
-  say(`Temporal server restarted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const next = name === 'temporal' ? await startTemporal(secrets().temporal) : await startPostgres(secrets());
+  writeState({ ...state, processes: state.processes.map((p) => (p.name === name ? next : p)) });
+  say(`${what} restarted in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${next.pid})`);
 }
 
 // --- up -----------------------------------------------------------------------------------------
@@ -689,10 +696,11 @@ async function up(): Promise<void> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--stop')) return stop();
-  if (args.includes('--restart-temporal')) {
+  for (const name of ['temporal', 'postgres'] as const) {
+    if (!args.includes(`--restart-${name}`)) continue;
     const down = args.includes('--down') ? Number(args[args.indexOf('--down') + 1]) : 0;
     if (!Number.isFinite(down) || down < 0 || down > 600) throw new Error('--down: seconds, 0 to 600');
-    return restartTemporal(down);
+    return restart(name, down);
   }
   if (args.includes('--status')) {
     const state = readState();
@@ -706,7 +714,9 @@ async function main(): Promise<void> {
     return;
   }
   if (args.length)
-    throw new Error(`unknown arguments: ${args.join(' ')} (use --stop, --status, --restart-temporal)`);
+    throw new Error(
+      `unknown arguments: ${args.join(' ')} (use --stop, --status, --restart-temporal, --restart-postgres)`,
+    );
   return up();
 }
 

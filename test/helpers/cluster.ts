@@ -1,5 +1,6 @@
 // What the cluster tests need of `npm run cluster`: its recorded state (data/cluster/pids.json),
-// API processes of their own (dist/api/main.js) to kill, and a restart of its Temporal server.
+// API processes of their own (dist/api/main.js) to kill, and a restart of its Temporal server or
+// of its PostgreSQL.
 // `npm run test:cluster` brings the cluster up before jest starts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,10 +22,22 @@ export function clusterState(): ClusterState {
 }
 
 /** Stops the cluster's Temporal server, waits `downSeconds`, starts it again (scripts/cluster.ts). */
-export async function restartClusterTemporal(downSeconds: number): Promise<{ ms: number; output: string }> {
+export function restartClusterTemporal(downSeconds: number): Promise<{ ms: number; output: string }> {
+  return restartClusterPart('temporal', downSeconds);
+}
+
+/** Stops the cluster's PostgreSQL (pg_ctl stop -m fast), waits `downSeconds`, starts it again. */
+export function restartClusterPostgres(downSeconds: number): Promise<{ ms: number; output: string }> {
+  return restartClusterPart('postgres', downSeconds);
+}
+
+async function restartClusterPart(
+  name: 'temporal' | 'postgres',
+  downSeconds: number,
+): Promise<{ ms: number; output: string }> {
   const t0 = Date.now();
   // asynchronously: the test's own receivers must keep answering meanwhile
-  const child = spawn(process.execPath, [clusterJs, '--restart-temporal', '--down', String(downSeconds)], {
+  const child = spawn(process.execPath, [clusterJs, `--restart-${name}`, '--down', String(downSeconds)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,7 +47,7 @@ export async function restartClusterTemporal(downSeconds: number): Promise<{ ms:
   const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
   const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   clearTimeout(timer);
-  if (code !== 0) throw new Error(`restart failed (${code}):\n${output}`);
+  if (code !== 0) throw new Error(`restart of ${name} failed (${code}):\n${output}`);
   return { ms: Date.now() - t0, output };
 }
 
