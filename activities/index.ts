@@ -3,8 +3,10 @@
 // Workflows import only the *type* Activities from here.
 import type { WorkingCalendar } from '../domain/calendar/working-calendar';
 import type { NoticeDelivery } from '../domain/record';
-import type { Notice, NoticeRecord } from '../workflows/types';
+import { deliveryRows } from '../workflows/shared/record-diff';
+import type { BatchProgress, DeliveryBatch, Notice, NoticeRecord } from '../workflows/types';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { createCalendarActivities } from './calendar/activities';
 import type { CalendarService } from './calendar/service';
 import { createReplanActivities } from './calendar/replan';
@@ -35,32 +37,46 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordActivities(deps.record),
     ...createReplanActivities(deps),
     /**
-     * Delivers a step's notices and records each one's result per channel. The delivery itself is
-     * idempotent per notice key, so a retry after a failed record write sends nothing twice.
+     * Delivers a step's notices. With `inRecordBatch` (every run since deliveries-in-record-batch)
+     * that is all: no SQL, so a database that is down delays no notice, and the workflow carries
+     * the results to the record in its next batch. Without it (the runs before the patch) each
+     * result is also written here; the delivery is idempotent per notice key and its heartbeat
+     * skips the pairs done, so a retry after a failed write sends nothing twice.
      */
-    async deliverNotices(batch: { notices: Notice[] }): Promise<NoticeRecord[]> {
+    async deliverNotices(batch: DeliveryBatch): Promise<NoticeRecord[]> {
       const records = await notifications.deliverNotices(batch);
-      await recordDeliveries(deps.record, deliveryRows(batch.notices, records));
+      if (batch.inRecordBatch === true) return records;
+      try {
+        await recordDeliveries(deps.record, deliveryRowsOf(batch.notices, records));
+      } catch (err) {
+        // Retried like any outage; should the retries run out, the details keep what was
+        // delivered, so the workflow does not count a delivered notice as failed (afterFailure).
+        const progress: BatchProgress = {
+          done: records.flatMap((r) => r.deliveries.map((result) => ({ key: r.key, result }))),
+        };
+        throw ApplicationFailure.create({
+          type: 'RecordWriteFailed',
+          message: `delivered, but the results were not recorded: ${(err as Error).message}`,
+          nonRetryable: false,
+          details: [progress],
+        });
+      }
       return records;
     },
   };
 }
 
 /** The record's rows for a batch's results: one per notice and channel. */
-export function deliveryRows(notices: readonly Notice[], records: readonly NoticeRecord[]): NoticeDelivery[] {
+export function deliveryRowsOf(
+  notices: readonly Notice[],
+  records: readonly NoticeRecord[],
+): NoticeDelivery[] {
   return records.flatMap((r) => {
     const notice = notices.find((n) => n.key === r.key);
-    return r.deliveries.map((d): NoticeDelivery => ({
-      noticeKey: r.key,
-      channel: d.channel,
+    return deliveryRows(r, {
       ...(notice?.itemId ? { itemId: notice.itemId } : {}),
       ...(notice?.caseId ? { caseId: notice.caseId } : {}),
-      kind: r.kind,
-      subject: r.subject,
-      status: d.status === 'delivered' ? 'delivered' : d.status === 'failed' ? 'failed' : 'skipped',
-      ...(d.detail ? { detail: d.detail } : {}),
-      at: r.at,
-    }));
+    });
   });
 }
 

@@ -656,7 +656,7 @@ export function buildOpenApiDocument(): ReturnType<OpenApiGeneratorV31['generate
     request: { query: BulletinQuery },
     responses: {
       200: file('the bulletin', DOCX_TYPE, 'application/pdf'),
-      501: problem('PDF asked for and LibreOffice is not installed'),
+      406: problem('PDF asked for and LibreOffice is not installed on this server: ask for format=docx'),
       ...recordErrors(),
     },
   });

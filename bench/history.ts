@@ -45,6 +45,8 @@ export interface HistoryFigures {
   bytes: number;
   /** event type → count, most frequent first */
   byType: Record<string, number>;
+  /** the heaviest events: type, what it names (activity, child, update) and its encoded bytes */
+  heaviest: { id: number; type: string; names?: string; bytes: number }[];
   /** what the record keeps for it (the item with its case and deliveries) */
   record?: Footprint;
 }
@@ -68,12 +70,26 @@ async function figures(handle: WorkflowHandle, path: string, server: string): Pr
     byType[name] = (byType[name] ?? 0) + 1;
   }
   const sorted = Object.fromEntries(Object.entries(byType).sort((a, b) => b[1] - a[1]));
+  const heaviest = events
+    .map((e) => ({
+      id: Number(e.eventId),
+      type: (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? '').replace(/^EVENT_TYPE_/, ''),
+      names:
+        e.activityTaskScheduledEventAttributes?.activityType?.name ??
+        e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ??
+        e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ??
+        undefined,
+      bytes: temporal.api.history.v1.HistoryEvent.encode(e).finish().length,
+    }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 15);
   return {
     path,
     server,
     events: events.length,
     bytes: temporal.api.history.v1.History.encode(history).finish().length,
     byType: sorted,
+    heaviest,
   };
 }
 

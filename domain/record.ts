@@ -50,6 +50,22 @@ const Upsert = z.record(viewFieldName, z.array(Entry).max(1000));
 /** top-level view fields replaced; null removes a field (undefined does not survive JSON) */
 const SetFields = z.record(viewFieldName, z.unknown());
 
+/** one notice's result on one channel (a DeliveryResult's not_configured / no_recipients is `skipped`) */
+export const NoticeDelivery = z.strictObject({
+  noticeKey: text(300).min(1),
+  channel: z.enum(['email', 'webhook']),
+  itemId: id.optional(),
+  caseId: id.optional(),
+  kind: text(50).min(1),
+  subject: text(500),
+  status: z.enum(['delivered', 'failed', 'skipped']),
+  attempts: z.int().min(1).max(10_000).default(1),
+  detail: text(5000).optional(),
+  at: instant,
+});
+export type NoticeDelivery = z.input<typeof NoticeDelivery>;
+export const NoticeDeliveries = z.array(NoticeDelivery).max(1000).refine(storable, STORABLE);
+
 export const TERMINAL_ITEM_STATUSES: readonly ItemStatus[] = ['completed', 'cancelled'];
 
 /** the view fields the item's list columns are taken from; the rest of the view is free-form */
@@ -101,6 +117,12 @@ export const ItemRecordBatch = z
     set: ItemSet.optional(),
     upsert: Upsert.optional(),
     events: z.array(RecordEvent).max(1000),
+    /** the results of the notices delivered since the last batch (patch deliveries-in-record-batch) */
+    deliveries: z.array(NoticeDelivery).max(1000).optional(),
+  })
+  .refine((b) => (b.deliveries ?? []).every((d) => d.itemId === b.itemId), {
+    message: "an item batch's deliveries name its item",
+    path: ['deliveries'],
   })
   .refine(storable, STORABLE);
 export type ItemRecordBatch = z.infer<typeof ItemRecordBatch>;
@@ -153,25 +175,15 @@ export const CaseRecordBatch = z
     upsert: Upsert.optional(),
     events: z.array(RecordEvent).max(1000),
     ledger: z.array(LedgerRow).max(500).optional(),
+    /** the results of the notices delivered since the last batch (patch deliveries-in-record-batch) */
+    deliveries: z.array(NoticeDelivery).max(1000).optional(),
+  })
+  .refine((b) => (b.deliveries ?? []).every((d) => d.caseId === b.caseId), {
+    message: "a case batch's deliveries name its case",
+    path: ['deliveries'],
   })
   .refine(storable, STORABLE);
 export type CaseRecordBatch = z.infer<typeof CaseRecordBatch>;
-
-/** one notice's result on one channel (a DeliveryResult's not_configured / no_recipients is `skipped`) */
-export const NoticeDelivery = z.strictObject({
-  noticeKey: text(300).min(1),
-  channel: z.enum(['email', 'webhook']),
-  itemId: id.optional(),
-  caseId: id.optional(),
-  kind: text(50).min(1),
-  subject: text(500),
-  status: z.enum(['delivered', 'failed', 'skipped']),
-  attempts: z.int().min(1).max(10_000).default(1),
-  detail: text(5000).optional(),
-  at: instant,
-});
-export type NoticeDelivery = z.input<typeof NoticeDelivery>;
-export const NoticeDeliveries = z.array(NoticeDelivery).max(1000).refine(storable, STORABLE);
 
 /** a unit of the directory */
 export const UnitEntry = z.strictObject({
@@ -197,7 +209,7 @@ export const CalendarYearInput = z.strictObject({
 export type CalendarYearInput = z.infer<typeof CalendarYearInput>;
 
 /** The part of a batch a workflow derives from its own state (workflows/shared/record-diff.ts). */
-export type RecordChanges = Pick<ItemRecordBatch, 'revision' | 'upsert' | 'events'> & {
+export type RecordChanges = Pick<ItemRecordBatch, 'revision' | 'upsert' | 'events' | 'deliveries'> & {
   created?: Record<string, unknown>;
   set?: Record<string, unknown>;
 };

@@ -1,12 +1,14 @@
 // Delivering notices from a workflow. deliverAll: one deliverNotices activity per batch (the notices
 // one step produces), which heartbeats the (notice, channel) pairs it finished so a retry never
-// repeats them; each pair is idempotent on the notice's key. deliver: the older one activity per
+// repeats them; each pair is idempotent on the notice's key. It writes no SQL: the results reach
+// the record with the workflow's next record batch (deliveriesInBatch). deliver: the older one activity per
 // channel, kept for running histories. A delivery that still fails after its retries is recorded,
 // never thrown: a lost e-mail must not stop the supervision process.
 import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
   TimeoutFailure,
   type ActivityOptions,
@@ -112,6 +114,20 @@ function recordOf(notice: Notice, deliveries: DeliveryResult[]): NoticeRecord {
   };
 }
 
+/** the patch that moved the delivery rows from the delivery activity into the record batch */
+export const DELIVERIES_IN_BATCH = 'deliveries-in-record-batch';
+
+/**
+ * Whether this run's record batches carry its notices' delivery rows (true), or, as runs started
+ * before DELIVERIES_IN_BATCH did, deliverNotices writes them to SQL before it answers. Then a
+ * database that was down held every notice lane at its first batch: the warning went out, its
+ * result could not be written, and the urge behind it waited for the database. The workflow's
+ * record lane retries without end, so the rows catch up when the database is back, with the rest.
+ */
+export function deliveriesInBatch(): boolean {
+  return patched(DELIVERIES_IN_BATCH);
+}
+
 /**
  * Sends every notice of one step (an urge and its bulletin, say) on every channel with one activity
  * and returns one record per notice, in order, each with a result per channel. Never throws for a
@@ -120,7 +136,8 @@ function recordOf(notice: Notice, deliveries: DeliveryResult[]): NoticeRecord {
 export async function deliverAll(notices: Notice[]): Promise<NoticeRecord[]> {
   if (notices.length === 0) return [];
   try {
-    return await deliverNotices.executeWithOptions(batchOptions(notices), [{ notices }]);
+    const batch = deliveriesInBatch() ? { notices, inRecordBatch: true as const } : { notices };
+    return await deliverNotices.executeWithOptions(batchOptions(notices), [batch]);
   } catch (err) {
     // A cancelled workflow stops here; only a delivery that failed becomes a record.
     if (err instanceof ActivityFailure && !isCancellation(err)) return afterFailure(notices, err);

@@ -173,7 +173,8 @@ export type NoticeKind =
   | 'case_step_overdue' // 问责程序节点逾期提醒
   | 'case_decision' // 问责决定
   | 'appeal_result' // 申诉（复议复查）结果
-  | 'item_event'; // 退回重办、延期决定等
+  | 'item_event' // 退回重办、延期决定等
+  | 'assignment'; // 交办通知: the item is assigned (or reassigned) to the units
 
 export interface Recipient {
   id: string;
@@ -244,6 +245,13 @@ export interface BatchProgress {
   done: { key: string; result: DeliveryResult }[];
   /** pairs whose last try failed for a temporary reason, with that reason */
   pending?: { key: string; channel: Channel; detail: string }[];
+}
+
+/** deliverNotices' input: one step's notices */
+export interface DeliveryBatch {
+  notices: Notice[];
+  /** the workflow records the results in its record batch (deliveries-in-record-batch): no SQL here */
+  inRecordBatch?: true;
 }
 
 export interface NoticeRecord {

@@ -1,6 +1,6 @@
 // PDF, where the machine has LibreOffice: the .docx converted by `soffice --headless`, each conversion
 // with a profile of its own (two at once would otherwise fight over one). Chinese renders right only
-// with CJK fonts installed (Debian: fonts-noto-cjk); without soffice the API answers 501.
+// with CJK fonts installed (Debian: fonts-noto-cjk); without soffice the API answers 406 (docx is always there).
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -39,6 +39,7 @@ const ProgressSchema = z.looseObject({
 
 export function batchSchema(notice: z.ZodType) {
   return z.strictObject({
+    inRecordBatch: z.literal(true).optional(),
     notices: z
       .array(notice)
       .max(MAX_BATCH)

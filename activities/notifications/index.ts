@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import type { Channel, DeliveryResult, Notice, NoticeRecord } from '../../workflows/types';
+import type { Channel, DeliveryBatch, DeliveryResult, Notice, NoticeRecord } from '../../workflows/types';
 import { batchSchema, deliverBatch } from './batch';
 import { createEmailChannel, sendEmailNotice, type EmailChannel } from './email';
 import { DEFAULT_TIME_ZONE, renderNotice } from './templates';
@@ -83,6 +83,7 @@ export const NoticeSchema = z.looseObject({
     'case_decision',
     'appeal_result',
     'item_event',
+    'assignment',
   ]),
   subject: z.string().max(500),
   itemId: z.string().optional(),
@@ -121,10 +122,10 @@ export function parseNotice(input: unknown): Notice {
   return parsed.data as Notice;
 }
 
-export function parseBatch(input: unknown): { notices: Notice[] } {
+export function parseBatch(input: unknown): DeliveryBatch {
   const parsed = BatchSchema.safeParse(input);
   if (!parsed.success) throw invalidInput('batch', parsed.error);
-  return parsed.data as { notices: Notice[] };
+  return parsed.data as DeliveryBatch;
 }
 
 export function createNotificationActivities(channels: NotificationChannels) {
@@ -165,7 +166,7 @@ export function createNotificationActivities(channels: NotificationChannels) {
      * 批量送达: every notice of one workflow step on every channel; per notice one result per
      * channel. Heartbeats the pairs done, and a retry skips them.
      */
-    async deliverNotices(batch: { notices: Notice[] }): Promise<NoticeRecord[]> {
+    async deliverNotices(batch: DeliveryBatch): Promise<NoticeRecord[]> {
       const { notices } = parseBatch(batch);
       return deliverBatch(notices, sendOn, log);
     },

@@ -37,6 +37,7 @@ const KIND_TITLES: Record<NoticeKind, string> = {
   case_decision: '问责决定',
   appeal_result: '申诉复查结果',
   item_event: '事项动态',
+  assignment: '交办通知',
 };
 
 export function noticeTitle(notice: Notice): string {
@@ -101,7 +102,7 @@ export function describeMeasure(m: NoticeMeasure, names: ReadonlyMap<string, str
 
 function addressee(notice: Notice): string {
   const people = notice.recipients.map((r) => r.name);
-  const unitFirst = ['warning', 'urge', 'bulletin', 'item_event'].includes(notice.kind);
+  const unitFirst = ['warning', 'urge', 'bulletin', 'item_event', 'assignment'].includes(notice.kind);
   if (unitFirst && notice.leadUnit) return notice.leadUnit.name;
   if (people.length === 0) return notice.leadUnit?.name ?? '有关单位和人员';
   return people.length > 5 ? `${people.slice(0, 5).join('、')}等` : people.join('、');
@@ -277,6 +278,10 @@ function lead(notice: Notice, deadline: string | undefined): string {
       return `关于${caseRef(notice)}的申诉，复查结果如下。`;
     case 'item_event':
       return `${item}有新的办理动态：${notice.subject}。`;
+    case 'assignment': {
+      const lead = notice.leadUnit ? `由${notice.leadUnit.name}牵头办理` : '请你单位办理';
+      return `现将${item}交办，${lead}${due ? `，办理期限${due}` : ''}。协办单位按分工配合，并及时报送协办情况。`;
+    }
   }
 }
 

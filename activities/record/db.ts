@@ -80,10 +80,12 @@ function postgresDb(url: string, options: OpenOptions): Db {
     async transaction(fn) {
       const client = await pool.connect();
       let broken: Error | undefined;
-      // A checked-out client has no listener of the pool's (pool.query has its own): a connection
-      // cut meanwhile (a server restart, the embedded record's owner gone) would emit an unhandled
-      // 'error' and end the process. The query in flight fails with it anyway; the client is dropped.
-      const onError = (err: Error) => void (broken = err);
+      // The pool listens for errors only on idle connections: a server shutting down between two
+      // statements of this transaction would otherwise be an unhandled 'error' that ends the
+      // process. Kept here, the error fails the next statement and drops the connection.
+      const onError = (err: Error) => {
+        broken = err;
+      };
       client.on('error', onError);
       try {
         await client.query('BEGIN');

@@ -216,15 +216,21 @@ async function applyBatch(
   values: (view: View) => unknown[],
 ): Promise<ApplyResult> {
   if (b.created) {
-    // Revision 0, so the batch itself is applied on top just below. A concurrent creator's insert
-    // waits on ours and then does nothing.
-    const view = mergeView(b.created, undefined, undefined);
-    await tx.query(
+    // The batch that creates the row lands in one statement at its own revision, its events in a
+    // second. A concurrent creator's insert waits on ours and then takes the general path below,
+    // where the revision check makes it change nothing.
+    const view = mergeView(mergeView(b.created, undefined, undefined), b.set, b.upsert);
+    const inserted = await tx.query(
       `INSERT INTO ${t.table} (id, revision, view, ${names(t.columns)})
-       VALUES ($1, 0, $2::text::jsonb, ${placeholders(t.columns, 3)})
-       ON CONFLICT (id) DO NOTHING`,
-      [b.id, json(view), ...values(view)],
+       VALUES ($1, $2, $3::text::jsonb, ${placeholders(t.columns, 4)})
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+      [b.id, b.revision, json(view), ...values(view)],
     );
+    if (inserted.rows.length) {
+      await insertEvents(tx, t, b.id, b.events);
+      return { applied: true, revision: b.revision };
+    }
   }
   const { rows } = await tx.query<{ revision: unknown; view: View }>(
     `SELECT revision, view FROM ${t.table} WHERE id = $1 FOR UPDATE`,
@@ -237,14 +243,7 @@ async function applyBatch(
   if (stored >= b.revision) return { applied: false, revision: stored };
 
   const view = mergeView(row.view, b.set, b.upsert);
-  for (const e of b.events) {
-    await tx.query(
-      `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
-       VALUES ($1, $2, $3::timestamptz, $4, $5, $6, $7::text::jsonb)
-       ON CONFLICT DO NOTHING`,
-      [b.id, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data)],
-    );
-  }
+  await insertEvents(tx, t, b.id, b.events);
   await tx.query(
     `UPDATE ${t.table} SET (revision, view, updated_at, ${names(t.columns)})
        = ($2, $3::text::jsonb, now(), ${placeholders(t.columns, 4)})
@@ -254,11 +253,34 @@ async function applyBatch(
   return { applied: true, revision: b.revision };
 }
 
+/** A batch's events, keyed: one multi-row statement per 500 (an event already there is kept). */
+async function insertEvents(tx: Queryable, t: Target, id: string, events: RecordEvent[]): Promise<void> {
+  for (let from = 0; from < events.length; from += 500) {
+    const chunk = events.slice(from, from + 500);
+    const params: unknown[] = [];
+    const rows = chunk.map((e, i) => {
+      params.push(id, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data));
+      const p = (k: number) => `$${i * 7 + k}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}::timestamptz, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::text::jsonb)`;
+    });
+    await tx.query(
+      `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
+       VALUES ${rows.join(', ')}
+       ON CONFLICT DO NOTHING`,
+      params,
+    );
+  }
+}
+
 /** Applies one item batch exactly once (see the module comment). */
 export function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
-  return db.transaction((tx) =>
-    applyBatch(tx, ITEM, { ...batch, id: batch.itemId }, (view) => itemValues(view, batch.summary)),
-  );
+  return db.transaction(async (tx) => {
+    const result = await applyBatch(tx, ITEM, { ...batch, id: batch.itemId }, (view) =>
+      itemValues(view, batch.summary),
+    );
+    if (result.applied) await upsertDeliveries(tx, batch.deliveries ?? []);
+    return result;
+  });
 }
 
 /** Applies one case batch exactly once, with its ledger rows upserted by (case id, measure id). */
@@ -269,6 +291,7 @@ export function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyRes
     );
     if (!result.applied) return result;
     for (const m of batch.ledger ?? []) await upsertMeasure(tx, batch.caseId, batch.summary.itemId, m);
+    await upsertDeliveries(tx, batch.deliveries ?? []);
     return result;
   });
 }
@@ -313,11 +336,15 @@ async function upsertMeasure(tx: Queryable, caseId: string, itemId: string | und
  * replaces `delivered`, so a stale retry cannot turn a delivered notice back into a failure.
  */
 export function recordDeliveries(db: Db, rows: readonly NoticeDelivery[]): Promise<number> {
-  return db.transaction(async (tx) => {
-    let written = 0;
-    for (const d of rows) {
-      const r = await tx.query(
-        `INSERT INTO notice_deliveries (notice_key, channel, item_id, case_id, kind, subject, status, attempts,
+  return db.transaction((tx) => upsertDeliveries(tx, rows));
+}
+
+/** recordDeliveries inside a transaction: the delivery activity's own, or a record batch's */
+async function upsertDeliveries(tx: Queryable, rows: readonly NoticeDelivery[]): Promise<number> {
+  let written = 0;
+  for (const d of rows) {
+    const r = await tx.query(
+      `INSERT INTO notice_deliveries (notice_key, channel, item_id, case_id, kind, subject, status, attempts,
            detail, at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz)
          ON CONFLICT (notice_key, channel) DO UPDATE SET item_id = EXCLUDED.item_id, case_id = EXCLUDED.case_id,
@@ -325,23 +352,22 @@ export function recordDeliveries(db: Db, rows: readonly NoticeDelivery[]): Promi
            attempts = greatest(notice_deliveries.attempts, EXCLUDED.attempts), detail = EXCLUDED.detail,
            at = EXCLUDED.at
          WHERE notice_deliveries.status <> 'delivered' AND EXCLUDED.at >= notice_deliveries.at`,
-        [
-          d.noticeKey,
-          d.channel,
-          d.itemId ?? null,
-          d.caseId ?? null,
-          d.kind,
-          d.subject,
-          d.status,
-          d.attempts ?? 1,
-          d.detail ?? null,
-          d.at,
-        ],
-      );
-      written += r.rowCount;
-    }
-    return written;
-  });
+      [
+        d.noticeKey,
+        d.channel,
+        d.itemId ?? null,
+        d.caseId ?? null,
+        d.kind,
+        d.subject,
+        d.status,
+        d.attempts ?? 1,
+        d.detail ?? null,
+        d.at,
+      ],
+    );
+    written += r.rowCount;
+  }
+  return written;
 }
 
 // ---------- reads: items and cases ----------

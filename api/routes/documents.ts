@@ -23,8 +23,10 @@ async function send(res: Response, docx: Buffer, name: string, format: 'docx' | 
     try {
       body = await docxToPdf(docx);
     } catch (err) {
+      // the request is sound; this server has no representation in that format (4xx: the client
+      // can ask for docx, nothing is wrong with the server)
       if (err instanceof PdfUnavailableError)
-        throw new HttpProblem(501, 'pdf-unavailable', 'Not Implemented', err.message);
+        throw new HttpProblem(406, 'pdf-unavailable', 'Not Acceptable', err.message);
       throw err;
     }
   }

@@ -3,13 +3,14 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createCalendarActivities } from '../../activities/calendar/activities';
 import { officialCalendar } from '../../domain/calendar/official';
 import type { ItemRecordBatch } from '../../domain/record';
 import { getItemState } from '../../workflows/messages';
 import type { Notice, SupervisionInput, SupervisionState } from '../../workflows/types';
 import { batchDeliverer } from './deliveries';
+import { createTimeSkippingEnv } from './temporal';
 
 export function itemHarness(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap) {
   const taskQueue = `tq-${Math.random().toString(36).slice(2)}`;
@@ -78,4 +79,22 @@ export async function refusal(p: Promise<unknown>): Promise<ApplicationFailure> 
     throw err;
   }
   throw new Error('expected the update to be refused');
+}
+
+/**
+ * The set-up every item feature test shares: the workflow bundle once per file, a fresh
+ * time-skipping server per test. Read `env` and `bundle` inside a test, after the hooks ran.
+ */
+export function useTimeSkipping(): { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap } {
+  const ts = {} as { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap };
+  beforeAll(async () => {
+    ts.bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
+  });
+  beforeEach(async () => {
+    ts.env = await createTimeSkippingEnv();
+  });
+  afterEach(async () => {
+    await ts.env?.teardown();
+  });
+  return ts;
 }

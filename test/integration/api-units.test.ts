@@ -526,9 +526,24 @@ describe('协办单位 over HTTP', () => {
       },
     });
     expect(opened.status).toBe(201);
+    expect(opened.body.subjects).toEqual([expect.objectContaining({ kind: 'unit', id: UNIT })]);
     const seen = await api.call('GET', `/v1/cases/${opened.body.id}`, { as: 'unit' });
     expect(seen.status).toBe(200);
     expect(seen.body.subjects).toEqual([expect.objectContaining({ kind: 'unit', id: UNIT })]);
+    // the case links itself to the item (a signal): the item lists it, after its ladder's cases
+    let item = await api.call('GET', `/v1/items/${id}`, { as: 'staff' });
+    for (let i = 0; i < 100 && !item.body.caseIds.includes(opened.body.id); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      item = await api.call('GET', `/v1/items/${id}`, { as: 'staff' });
+    }
+    expect(item.body.caseIds).toContain(opened.body.id);
+    // and the assisting unit's account finds it among its cases (from the record)
+    let mine = await api.call('GET', '/v1/cases', { as: 'unit' });
+    for (let i = 0; i < 100 && !mine.body.cases.some((c: { id: string }) => c.id === opened.body.id); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      mine = await api.call('GET', '/v1/cases', { as: 'unit' });
+    }
+    expect(mine.body.cases.map((c: { id: string }) => c.id)).toContain(opened.body.id);
   });
 
   test('an own time later than the item’s deadline is a 400 naming the field', async () => {

@@ -2,7 +2,8 @@
 // the real channels from createNotificationChannels() pointed at real SMTP and webhook receivers on
 // loopback. Each notice must reach each receiver exactly once, through retries and through a
 // worker killed between sending and recording, and a delivery that cannot succeed is recorded on
-// the item (state and the DeliveryFailures search attribute) without stopping the ladder.
+// the item (state and the DeliveryFailures search attribute) without stopping the ladder. Every item
+// first sends its 交办通知 (`<id>:assigned`) at the start, to the same people as its urges.
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import {
   bundleWorkflowCode,
@@ -20,7 +21,7 @@ import { messageIdFor } from '../../activities/notifications/email';
 import type { WebhookBody } from '../../activities/notifications/webhook';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { itemWorkflowId } from '../../workflows/ids';
-import { completeItem, getItemState } from '../../workflows/messages';
+import { completeItem, getItemState, recordUrge } from '../../workflows/messages';
 import { DeliveryFailuresKey } from '../../workflows/search-attributes';
 import type { Actor, NoticeRecord, Policy, SupervisionInput, SupervisionState } from '../../workflows/types';
 import { itemInput } from '../helpers/fixtures';
@@ -178,7 +179,7 @@ test('three urges and their bulletins reach every mailbox and the webhook exactl
     const handle = await start(taskQueue, { policy: drill(3), due: { duration: 'PT2S' } });
     const itemId = handle.workflowId.replace(/^supervision-/, '');
 
-    const s = await waitForState(handle, (x) => x.notices.length === 6, 'six notices recorded', 40_000);
+    const s = await waitForState(handle, (x) => x.notices.length === 7, 'seven notices recorded', 40_000);
     expect(s.urgeCount).toBe(3);
     expect(s.reminders.map((r) => r.name)).toEqual(['第一次催办', '第二次催办', '第三次催办']);
     // Real time: the levels are due two seconds apart and none fired before it was due.
@@ -186,7 +187,8 @@ test('three urges and their bulletins reach every mailbox and the webhook exactl
     expect([due[1]! - due[0]!, due[2]! - due[1]!]).toEqual([2_000, 2_000]);
     s.reminders.forEach((r, i) => expect(Date.parse(r.at)).toBeGreaterThanOrEqual(due[i]!));
 
-    const keys = [1, 2, 3].flatMap((l) => [`${itemId}:L${l}:urge`, `${itemId}:L${l}:bulletin`]);
+    const ladder = [1, 2, 3].flatMap((l) => [`${itemId}:L${l}:urge`, `${itemId}:L${l}:bulletin`]);
+    const keys = [`${itemId}:assigned`, ...ladder];
     expect(s.notices.map((n) => n.key)).toEqual(keys);
     for (const n of s.notices) {
       expect(delivered(n, 'email')).toMatchObject({ status: 'delivered', recipients: 3 });
@@ -198,7 +200,14 @@ test('three urges and their bulletins reach every mailbox and the webhook exactl
     expect(smtp.received).toHaveLength(keys.length * MAILED.length);
     expect(smtp.deliveries).toBe(smtp.received.length);
     expect(smtp.duplicates).toBe(0);
-    for (const [i, key] of keys.entries()) {
+    for (const p of MAILED) {
+      const mails = smtp.received.filter((m) => m.messageId === messageIdFor(keys[0]!, p.id));
+      expect(mails).toHaveLength(1);
+      expect(mails[0]!.subject).toBe(`督办事项交办：${TITLE}`);
+      expect(mails[0]!.text.split('\n')[0]).toBe('交办通知');
+      expect(mails[0]!.text).toContain('市住建局');
+    }
+    for (const [i, key] of ladder.entries()) {
       const level = Math.floor(i / 2) + 1;
       const office = level === 1 ? '市政府督查室' : '市政府办公室';
       for (const p of MAILED) {
@@ -227,8 +236,9 @@ test('three urges and their bulletins reach every mailbox and the webhook exactl
     for (const w of hook.received) {
       const body = verifier.verify(w.raw, w.headers) as WebhookBody;
       expect(body.data.key).toBe(w.id);
-      expect(body.type).toBe(w.id.endsWith(':urge') ? 'duban.urge' : 'duban.bulletin');
-      expect(body.data.text.split('\n')[0]).toMatch(/^(第[一二三]次催办通知|督查通报)$/);
+      const type = w.id.endsWith(':assigned') ? 'assignment' : w.id.endsWith(':urge') ? 'urge' : 'bulletin';
+      expect(body.type).toBe(`duban.${type}`);
+      expect(body.data.text.split('\n')[0]).toMatch(/^(交办通知|第[一二三]次催办通知|督查通报)$/);
       expect(body.data.recipients.map((r) => r.id)).toEqual(
         expect.arrayContaining(['p-liaison', 'p-chief', 'p-deputy', 'p-clerk']),
       );
@@ -244,13 +254,19 @@ test('three urges and their bulletins reach every mailbox and the webhook exactl
 
 test('a receiver that fails twice and then accepts gets the notice once; the item records it delivered', async () => {
   const taskQueue = `e2e-flaky-${Date.now()}`;
-  hook.failNext(2, 503);
-  smtp.failNextSessions(2);
   await withWorker(taskQueue, async () => {
-    const handle = await start(taskQueue, { policy: drill(1), due: { duration: 'PT1S' } });
+    // the 交办通知 goes out first; the faults wait for the urge, recorded by hand (电话催办)
+    const handle = await start(taskQueue, { policy: drill(1) });
     const itemId = handle.workflowId.replace(/^supervision-/, '');
+    const assigned = `${itemId}:assigned`;
     const urge = `${itemId}:L1:urge`;
-    const s = await waitForState(handle, (x) => x.notices.length === 2, 'urge and bulletin recorded', 40_000);
+    await waitForState(handle, (x) => x.notices.length === 1, 'the assignment notice recorded');
+    hook.failNext(2, 503);
+    smtp.failNextSessions(2);
+    await handle.executeUpdate(recordUrge, {
+      args: [{ channel: 'phone', note: '电话催办', actor: manager }],
+    });
+    const s = await waitForState(handle, (x) => x.notices.length === 3, 'urge and bulletin recorded', 40_000);
 
     // One batch carries the urge and its bulletin: the first attempt met the two 503s (one each),
     // the retry delivered both.
@@ -261,15 +277,15 @@ test('a receiver that fails twice and then accepts gets the notice once; the ite
     ]);
     expect(new Set(urgeRequests.map((r) => r.raw)).size).toBe(1); // the same body each attempt
     expect(hook.received.filter((w) => w.id === urge)).toHaveLength(1);
-    expect(hook.received.map((w) => w.id)).toEqual([urge, `${itemId}:L1:bulletin`]);
+    expect(hook.received.map((w) => w.id)).toEqual([assigned, urge, `${itemId}:L1:bulletin`]);
     expect(hook.duplicates).toBe(0);
 
     // SMTP refused two connections with 451, then took every message once.
     expect(smtp.refusedSessions).toBe(2);
-    expect(smtp.received).toHaveLength(2 * MAILED.length);
+    expect(smtp.received).toHaveLength(3 * MAILED.length);
     expect(smtp.duplicates).toBe(0);
 
-    expect(s.notices.map((n) => n.key)).toEqual([urge, `${itemId}:L1:bulletin`]);
+    expect(s.notices.map((n) => n.key)).toEqual([assigned, urge, `${itemId}:L1:bulletin`]);
     for (const n of s.notices) {
       expect(delivered(n, 'webhook')?.status).toBe('delivered');
       expect(delivered(n, 'email')).toMatchObject({ status: 'delivered', recipients: 3 });
@@ -294,10 +310,15 @@ test('a receiver that always refuses: the delivery is recorded failed, visible a
     const handle = await start(taskQueue, { policy: drill(2), due: { duration: 'PT1S' } });
     const itemId = handle.workflowId.replace(/^supervision-/, '');
 
-    const s = await waitForState(handle, (x) => x.notices.length === 4, 'both urges and bulletins', 40_000);
+    const s = await waitForState(
+      handle,
+      (x) => x.notices.length === 5,
+      'the assignment, both urges and bulletins',
+      40_000,
+    );
     expect(s.urgeCount).toBe(2);
     expect(s.reminders.map((r) => r.name)).toEqual(['第一次催办', '第二次催办']);
-    expect(s.deliveryFailures).toBe(4);
+    expect(s.deliveryFailures).toBe(5);
     for (const n of s.notices) {
       expect(delivered(n, 'webhook')).toMatchObject({ status: 'failed' });
       expect(delivered(n, 'webhook')?.detail).toContain('HTTP 404');
@@ -305,20 +326,21 @@ test('a receiver that always refuses: the delivery is recorded failed, visible a
       expect(delivered(n, 'email')?.detail).toContain('deputy@housing.example');
       expect(delivered(n, 'email')?.detail).toContain('550');
     }
-    expect(s.history.filter((h) => h.action === 'delivery_failed')).toHaveLength(4);
+    expect(s.history.filter((h) => h.action === 'delivery_failed')).toHaveLength(5);
 
     // One attempt each (non-retryable), and the other two mailboxes still got every notice once.
-    expect(hook.requests.map((r) => r.status)).toEqual([404, 404, 404, 404]);
+    expect(hook.requests.map((r) => r.status)).toEqual([404, 404, 404, 404, 404]);
     expect(hook.received).toHaveLength(0);
-    expect(smtp.rejectedRecipients).toBe(4);
-    expect(smtp.received).toHaveLength(4 * 2);
+    expect(smtp.rejectedRecipients).toBe(5);
+    expect(smtp.received).toHaveLength(5 * 2);
     expect(smtp.to('deputy@housing.example')).toHaveLength(0);
     expect(smtp.duplicates).toBe(0);
 
     // Ops see it in the Temporal UI: the DeliveryFailures search attribute on the run.
-    const described = await waitForDescribe(handle, 4);
-    expect(described).toBe(4);
+    const described = await waitForDescribe(handle, 5);
+    expect(described).toBe(5);
     expect(s.notices.map((n) => n.key)).toEqual([
+      `${itemId}:assigned`,
       `${itemId}:L1:urge`,
       `${itemId}:L1:bulletin`,
       `${itemId}:L2:urge`,
@@ -356,39 +378,45 @@ test('the worker killed (SIGKILL) after the receiver took the notice but before 
   try {
     const killed = first;
     let armed = true;
-    beforeAnswer = async () => {
-      if (!armed) return;
+    beforeAnswer = async (r) => {
+      if (!armed || !r.id?.endsWith(':L1:urge')) return; // the 交办通知 before it is answered
       armed = false;
       await killed.kill('SIGKILL'); // the request arrived and was taken; its answer never will
     };
-    const handle = await start(taskQueue, { policy: drill(1), due: { duration: 'PT1S' } });
+    const handle = await start(taskQueue, { policy: drill(1) });
     const itemId = handle.workflowId.replace(/^supervision-/, '');
+    const assigned = `${itemId}:assigned`;
     const urge = `${itemId}:L1:urge`;
+    await waitForState(handle, (x) => x.notices.length === 1, 'the assignment notice recorded');
+    await handle.executeUpdate(recordUrge, {
+      args: [{ channel: 'phone', note: '电话催办', actor: manager }],
+    });
 
     expect(await killed.exited).toEqual({ code: null, signal: 'SIGKILL' });
     first = undefined;
-    expect(hook.requests.map((r) => r.id)).toEqual([urge]);
-    expect(hook.received.map((w) => w.id)).toEqual([urge]);
+    expect(hook.requests.map((r) => r.id)).toEqual([assigned, urge]);
+    expect(hook.received.map((w) => w.id)).toEqual([assigned, urge]);
     // Temporal still sees the attempt as running: the server cannot know the worker died.
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
     expect(pending.map((p) => p.activityType?.name)).toContain('deliverNotices');
 
     // A new worker process picks up the retry once the attempt's start-to-close timeout has passed.
     second = await startWorkerProcess(workerEnv);
-    const s = await waitForState(handle, (x) => x.notices.length === 2, 'urge and bulletin recorded', 80_000);
+    const s = await waitForState(handle, (x) => x.notices.length === 3, 'urge and bulletin recorded', 80_000);
 
     const urgeRequests = hook.requests.filter((r) => r.id === urge);
     expect(urgeRequests).toHaveLength(2); // raw count: the original and the retry
     expect(urgeRequests[1]!.raw).toBe(urgeRequests[0]!.raw); // the same body, only the timestamp may change
-    expect(hook.received.map((w) => w.id)).toEqual([urge, `${itemId}:L1:bulletin`]); // unique count 1 each
+    // unique count 1 each
+    expect(hook.received.map((w) => w.id)).toEqual([assigned, urge, `${itemId}:L1:bulletin`]);
     expect(hook.duplicates).toBe(1);
     // E-mail ran beside the webhook; whatever it repeated carried the same Message-IDs.
-    expect(smtp.received).toHaveLength(2 * MAILED.length);
-    for (const key of [urge, `${itemId}:L1:bulletin`])
+    expect(smtp.received).toHaveLength(3 * MAILED.length);
+    for (const key of [assigned, urge, `${itemId}:L1:bulletin`])
       for (const p of MAILED)
         expect(smtp.received.filter((m) => m.messageId === messageIdFor(key, p.id))).toHaveLength(1);
 
-    expect(s.notices.map((n) => n.key)).toEqual([urge, `${itemId}:L1:bulletin`]);
+    expect(s.notices.map((n) => n.key)).toEqual([assigned, urge, `${itemId}:L1:bulletin`]);
     for (const n of s.notices) {
       expect(delivered(n, 'webhook')).toMatchObject({ status: 'delivered', detail: 'HTTP 204' });
       expect(delivered(n, 'email')?.status).toBe('delivered');
@@ -397,9 +425,10 @@ test('the worker killed (SIGKILL) after the receiver took the notice but before 
 
     // The history tells why: the urge's webhook activity ran its second attempt after a timeout.
     const events = (await handle.fetchHistory()).events ?? [];
-    const scheduled = events.find(
+    // (the second delivery activity: the first carried the 交办通知)
+    const scheduled = events.filter(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotices',
-    )!;
+    )[1]!;
     const started = events.find(
       (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled.eventId),
     )!.activityTaskStartedEventAttributes!;
@@ -446,14 +475,16 @@ test('a webhook answering 500 forever (time-skipping server): eight attempts per
       const urge = `${input.itemId}:L1:urge`;
       // The backoff (2 s doubling to 2 min, 8 attempts) is about four minutes per notice.
       await env.sleep('20 minutes');
-      const s = await waitForState(handle, (x) => x.notices.length === 4, 'four notices recorded');
+      const s = await waitForState(handle, (x) => x.notices.length === 5, 'five notices recorded');
       expect(s.urgeCount).toBe(2);
       // The second urge was reached while the first one's webhook was still being retried.
-      const firstFailure = s.history.find((h) => h.action === 'delivery_failed')!;
+      const firstFailure = s.history.find(
+        (h) => h.action === 'delivery_failed' && h.detail?.startsWith('第一次催办'),
+      )!;
       expect(Date.parse(firstFailure.at) - Date.parse(s.reminders[0]!.at)).toBeGreaterThan(200_000);
       expect(Date.parse(s.reminders[1]!.at)).toBeLessThan(Date.parse(firstFailure.at));
       expect(hook.requests.filter((r) => r.id === urge).map((r) => r.status)).toEqual(Array(8).fill(500));
-      expect(hook.requests).toHaveLength(4 * 8);
+      expect(hook.requests).toHaveLength(5 * 8); // the 交办通知, two urges and two bulletins
       expect(hook.received).toHaveLength(0);
       for (const n of s.notices) {
         expect(delivered(n, 'webhook')).toMatchObject({ status: 'failed' });
@@ -461,8 +492,8 @@ test('a webhook answering 500 forever (time-skipping server): eight attempts per
         expect(delivered(n, 'webhook')?.detail).not.toContain('will retry'); // it will not, any more
         expect(delivered(n, 'email')).toMatchObject({ status: 'delivered', recipients: 3 });
       }
-      expect(s.deliveryFailures).toBe(4);
-      expect(smtp.received).toHaveLength(4 * MAILED.length);
+      expect(s.deliveryFailures).toBe(5);
+      expect(smtp.received).toHaveLength(5 * MAILED.length);
       expect(smtp.duplicates).toBe(0);
 
       await handle.executeUpdate(completeItem, { args: [{ comment: '演练结束', actor: manager }] });

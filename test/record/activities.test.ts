@@ -1,7 +1,9 @@
 // The record activities: input validated at the boundary (non-retryable InvalidInput), everything
 // else left to Temporal's retries.
 import { ApplicationFailure } from '@temporalio/common';
+import { createActivities } from '../../activities';
 import { createRecordActivities } from '../../activities/record/activities';
+import { officialCalendar } from '../../domain/calendar/official';
 import { openDatabase, type Db } from '../../activities/record/db';
 import { getItem, listDeliveries, UnknownRecordError } from '../../activities/record/store';
 import { caseBatch, itemBatch, measure } from './fixtures';
@@ -53,6 +55,21 @@ it('refuses bad input as non-retryable InvalidInput, naming the field', async ()
   await invalid(a.recordItem(itemBatch('act-2', 1, {}, { title: 'lone \ud800 surrogate' })));
   await invalid(a.recordCase(caseBatch('act-3', 1, { ledger: [measure('m1', { code: 'nope' as never })] })));
   await invalid(a.recordDeliveries([{ noticeKey: 'k' } as never]));
+  // a batch carries the rows of its own item or case only
+  const stray = {
+    noticeKey: 'k',
+    channel: 'email',
+    kind: 'urge',
+    subject: 's',
+    status: 'delivered',
+    attempts: 1,
+    at: '2026-03-02T01:00:00.000Z',
+  } as const;
+  const f2 = await invalid(
+    a.recordItem(itemBatch('act-2', 1, { deliveries: [{ ...stray, itemId: 'another' }] })),
+  );
+  expect(f2.message).toMatch(/deliveries/);
+  await invalid(a.recordCase(caseBatch('act-3', 1, { deliveries: [{ ...stray, caseId: 'another' }] })));
   expect(await getItem(db, 'act-2')).toBeUndefined();
 });
 
@@ -61,4 +78,48 @@ it('leaves a batch that arrives before its item to the retries', async () => {
   const err = await a.recordItem(itemBatch('act-4', 2)).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(UnknownRecordError);
   expect(err).not.toBeInstanceOf(ApplicationFailure);
+});
+
+describe('deliverNotices and the record', () => {
+  const notice = {
+    key: 'act-5:L1:urge',
+    kind: 'urge' as const,
+    subject: '第一次催办',
+    itemId: 'act-5',
+    recipients: [{ id: 'liaison', name: '联络员', role: 'liaison' }],
+    at: '2026-03-02T01:00:00.000Z',
+  };
+  const activitiesOn = (record: Db) =>
+    createActivities({ calendar: officialCalendar(), channels: {}, record });
+
+  it('writes no SQL for a run that carries its deliveries in the record batch', async () => {
+    const down = await openDatabase();
+    await down.close(); // a database that cannot answer
+    const records = await activitiesOn(down).deliverNotices({ notices: [notice], inRecordBatch: true });
+    expect(records.map((r) => r.deliveries.map((d) => d.status))).toEqual([
+      ['not_configured', 'not_configured'],
+    ]);
+  });
+
+  it('before the patch it records the results itself, and a failed write keeps them in its details', async () => {
+    await activitiesOn(db).deliverNotices({ notices: [notice] });
+    expect(await listDeliveries(db, { itemId: 'act-5' })).toHaveLength(2);
+    const down = await openDatabase();
+    await down.close();
+    const err = await activitiesOn(down)
+      .deliverNotices({ notices: [notice] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    const failure = err as ApplicationFailure;
+    expect({ type: failure.type, nonRetryable: failure.nonRetryable }).toEqual({
+      type: 'RecordWriteFailed',
+      nonRetryable: false,
+    });
+    expect(failure.details?.[0]).toEqual({
+      done: [
+        { key: notice.key, result: { channel: 'email', status: 'not_configured' } },
+        { key: notice.key, result: { channel: 'webhook', status: 'not_configured' } },
+      ],
+    });
+  });
 });

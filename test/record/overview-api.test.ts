@@ -203,12 +203,15 @@ describe('GET /v1/documents/bulletin', () => {
     expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(field);
   });
 
-  it('answers 501 for PDF where LibreOffice is missing', async () => {
+  it('answers 406 problem+json for PDF where LibreOffice is missing, naming docx', async () => {
     const before = process.env.DUBAN_SOFFICE;
     process.env.DUBAN_SOFFICE = '/nonexistent/soffice';
     try {
       const res = await get(`/v1/documents/bulletin?${MARCH}&format=pdf`);
-      expect(res.status).toBe(501);
+      expect(res.status).toBe(406);
+      const problem = await json(res);
+      expect(problem.type).toMatch(/pdf-unavailable$/);
+      expect(problem.detail).toMatch(/docx/);
     } finally {
       if (before === undefined) delete process.env.DUBAN_SOFFICE;
       else process.env.DUBAN_SOFFICE = before;

@@ -593,6 +593,46 @@ describe.each(backends)('record store on $name', (backend) => {
       });
     });
 
+    it('applies the rows a record batch carries with it, once, and none with a batch already applied', async () => {
+      const mine = { ...row, noticeKey: 'item-b:L1:urge', itemId: 'item-b' };
+      await applyItemBatch(db, itemBatch('item-b', 1));
+      const batch = itemBatch('item-b', 2, {
+        deliveries: [mine, { ...mine, channel: 'webhook', status: 'delivered' }],
+      });
+      expect(await applyItemBatch(db, batch)).toEqual({ applied: true, revision: 2 });
+      // a retry, a replay or a second worker: the revision stops it, rows included
+      await applyItemBatch(other, {
+        ...batch,
+        deliveries: [{ ...mine, status: 'delivered', detail: undefined }],
+      });
+      const rows = await listDeliveries(db, { itemId: 'item-b' });
+      expect(rows.map((d) => `${d.channel} ${d.status}`)).toEqual(['email failed', 'webhook delivered']);
+      // a later batch's result replaces the failure; nothing replaces delivered
+      await applyItemBatch(
+        db,
+        itemBatch('item-b', 3, {
+          deliveries: [
+            { ...mine, status: 'delivered', detail: undefined, at: '2026-04-01T01:02:00.000Z' },
+            { ...mine, channel: 'webhook', status: 'failed', at: '2026-04-01T01:03:00.000Z' },
+          ],
+        }),
+      );
+      expect(
+        (await listDeliveries(db, { itemId: 'item-b' })).map((d) => `${d.channel} ${d.status}`).sort(),
+      ).toEqual(['email delivered', 'webhook delivered']);
+      // a case batch's rows name the case and its item
+      await applyCaseBatch(db, caseBatch('case-b', 1));
+      await applyCaseBatch(
+        db,
+        caseBatch('case-b', 2, {
+          deliveries: [{ ...row, noticeKey: 'case-case-b-opened', kind: 'case_opened', caseId: 'case-b' }],
+        }),
+      );
+      expect(await listDeliveries(db, { caseId: 'case-b' })).toMatchObject([
+        { noticeKey: 'case-case-b-opened', caseId: 'case-b', itemId: 'item-d' },
+      ]);
+    });
+
     it('never doubles a row under concurrent writers', async () => {
       const r = { ...row, noticeKey: 'conc-notice' };
       await Promise.all(Array.from({ length: 6 }, (_, i) => recordDeliveries(i % 2 ? other : db, [r])));

@@ -77,9 +77,9 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
   const ids = Array.from({ length: ITEMS }, (_, i) => `storm-${i}-${randomUUID().slice(0, 6)}`);
   const starting = inBatches(ids, 20, (id) => startDrillItem(client, taskQueue, id));
 
-  // Kill points are random fractions of the storm's notices (warning + urge + bulletin per level),
-  // so every kill lands while deliveries are in flight, plus a random jitter.
-  const expectedNotices = ITEMS * (2 * LEVELS + 1);
+  // Kill points are random fractions of the storm's notices (交办通知, warning, urge + bulletin per
+  // level), so every kill lands while deliveries are in flight, plus a random jitter.
+  const expectedNotices = ITEMS * (2 * LEVELS + 2);
   const fractions = Array.from({ length: KILLS }, () => 0.05 + random() * 0.8).sort((a, b) => a - b);
   const kills: {
     fraction: number;
@@ -136,8 +136,11 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
   await pollUntil(
     async () => {
       states = await queryStates(client, ids);
-      // the ladder's urge and bulletin per level; the optional warning must not stand in for one
-      return states.every((s) => s.notices.filter((n) => !n.key.includes(':warning:')).length >= 2 * LEVELS);
+      // the 交办通知 and the ladder's urge and bulletin per level; the optional warning must not
+      // stand in for one
+      return states.every(
+        (s) => s.notices.filter((n) => !n.key.includes(':warning:')).length >= 2 * LEVELS + 1,
+      );
     },
     30_000,
     1000,
@@ -196,11 +199,14 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
   expect(stuck.map((s) => ({ id: s.id, status: s.status, reminders: s.reminders.length }))).toEqual([]);
   for (const s of states) {
     expect(s.reminders.map((r) => r.level)).toEqual([1, 2, 3]);
-    // the workflow recorded each notice (urge and bulletin per level, the warning) exactly once
+    // the workflow recorded each notice (the 交办通知, urge and bulletin per level, the warning)
+    // exactly once
     const keys = s.notices.map((n) => n.key);
     expect(new Set(keys).size).toBe(keys.length);
     const ladder = [1, 2, 3].flatMap((l) => [urgeKey(s.id, l), `${s.id}:L${l}:bulletin`]);
-    expect(keys.filter((k) => !k.includes(':warning:')).sort()).toEqual(ladder.sort());
+    expect(keys.filter((k) => !k.includes(':warning:')).sort()).toEqual(
+      [`${s.id}:assigned`, ...ladder].sort(),
+    );
     // the warning is skipped, rightly, when a busy worker first plans the item after its warning time
     expect(keys.filter((k) => k.includes(':warning:')).length).toBeLessThanOrEqual(1);
     expect(

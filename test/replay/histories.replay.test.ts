@@ -3,7 +3,13 @@
 // DeterminismViolationError. Record new ones with DUBAN_RECORD_HISTORIES=1 and commit them.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  Worker,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { HISTORIES_DIR, readHistory } from '../helpers/histories';
 
 const files = readdirSync(HISTORIES_DIR)
@@ -13,6 +19,8 @@ const files = readdirSync(HISTORIES_DIR)
 let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
+  // one replay worker per history: its state changes at INFO would bury the suite's output
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
 }, 180_000);
 

@@ -184,3 +184,26 @@ describe('case_opened (启动问责通知): where the case came from', () => {
     expect(text).toContain('根据群众投诉，市纪委监委决定启动问责程序，立案为问责案件（编号：case-7）。');
   });
 });
+
+describe('交办通知 (assignment)', () => {
+  test('says who leads and by when, then the duties and dues in 说明, and never that it is overdue', () => {
+    const n: Notice = {
+      ...urge(undefined, { at: BEFORE }),
+      key: 'item-42:assigned',
+      kind: 'assignment',
+      subject: '督办事项交办：城区道路积水整治',
+      level: undefined,
+      body: '牵头单位：市交通运输局。协办单位：市水务局（协办事项：排查排水管网）',
+      next: '请于2026-10-16 23:59前签收，请于2026-10-23 23:59前办结并报送办结报告',
+    };
+    const text = renderNotice(n).text;
+    expect(text.split('\n')[0]).toBe('交办通知');
+    expect(opening(n)).toBe(
+      '现将督办事项“城区道路积水整治”交办，由市交通运输局牵头办理，办理期限（2026年10月23日 23:59（北京时间））。' +
+        '协办单位按分工配合，并及时报送协办情况。',
+    );
+    expect(text).toContain('协办单位：市水务局（协办事项：排查排水管网）');
+    expect(text).toContain('请于2026-10-16 23:59前签收');
+    expect(text).not.toContain('已超过');
+  });
+});

@@ -95,3 +95,82 @@ test('merged batches write a run of steps in one call', () => {
     events: second.events,
   });
 });
+
+describe('delivery rows carried in the batch (deliveries-in-record-batch)', () => {
+  const urge = {
+    key: 'i1:L1:urge',
+    kind: 'urge' as const,
+    subject: '第一次催办：老旧小区改造',
+    at: '2026-10-24T01:00:00.000Z',
+    recipients: ['liaison'],
+    deliveries: [
+      { channel: 'email' as const, status: 'not_configured' as const },
+      { channel: 'webhook' as const, status: 'delivered' as const, recipients: 1 },
+    ],
+  };
+  const withNotices = { ...base, notices: [] as (typeof urge)[] };
+  const delivered = { ...withNotices, notices: [urge] };
+  const carrying: DiffOptions = { ...options, skip: ['live', 'notices'], deliveries: { itemId: 'i1' } };
+
+  test('a delivery that changed nothing else is a batch of its own, one row per channel', () => {
+    const c = recordChanges(withNotices, delivered, 2, carrying)!;
+    expect(c).toEqual({
+      revision: 2,
+      events: [],
+      deliveries: [
+        {
+          noticeKey: urge.key,
+          channel: 'email',
+          itemId: 'i1',
+          kind: 'urge',
+          subject: urge.subject,
+          status: 'skipped',
+          attempts: 1,
+          at: urge.at,
+        },
+        {
+          noticeKey: urge.key,
+          channel: 'webhook',
+          itemId: 'i1',
+          kind: 'urge',
+          subject: urge.subject,
+          status: 'delivered',
+          attempts: 1,
+          at: urge.at,
+        },
+      ],
+    });
+    // the notices themselves stay out of the view
+    expect(c.set).toBeUndefined();
+    // what the record already has is not carried again
+    expect(
+      recordChanges(delivered, { ...delivered, status: 'overdue' }, 3, carrying)?.deliveries,
+    ).toBeUndefined();
+  });
+
+  test('without the option (runs before the patch) a delivery writes no batch', () => {
+    expect(
+      recordChanges(withNotices, delivered, 2, { ...options, skip: ['live', 'notices'] }),
+    ).toBeUndefined();
+  });
+
+  test('a failure is a failed row with its reason; merged batches keep the latest row per notice and channel', () => {
+    const failed = {
+      ...urge,
+      deliveries: [{ channel: 'webhook' as const, status: 'failed' as const, detail: 'HTTP 500' }],
+    };
+    const first = recordChanges(withNotices, { ...withNotices, notices: [failed] }, 2, carrying)!;
+    expect(first.deliveries).toEqual([expect.objectContaining({ status: 'failed', detail: 'HTTP 500' })]);
+    const later = recordChanges({ ...withNotices, notices: [failed] }, delivered, 3, carrying)!;
+    const merged = mergeChanges(first, later);
+    expect(merged.revision).toBe(3);
+    expect(merged.deliveries?.map((d) => `${d.channel} ${d.status}`)).toEqual([
+      'webhook delivered',
+      'email skipped',
+    ]);
+    // still unwritten creation: the rows travel with it
+    const created = mergeChanges(recordChanges(undefined, withNotices, 1, carrying)!, later);
+    expect(created.created).toBeDefined();
+    expect(created.deliveries).toHaveLength(2);
+  });
+});

@@ -925,3 +925,86 @@ describe('协办单位: assisting units', () => {
     ]);
   });
 });
+
+describe('patched rules (new runs): 交办通知 and 汇报频次 across a stopped clock', () => {
+  const yes = (c: Ctx): Ctx => ({ ...c, patched: () => true });
+  const noticesOf = (fx: t.Effect[]) => fx.flatMap((e) => (e.kind === 'notice' ? [e.notice] : []));
+  const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
+
+  test('an old run (no patch) sends no 交办通知; a new one sends one, to the lead unit’s people and each assisting liaison', () => {
+    const water = { id: 'u-water', name: '市水务局', duty: '负责排水管网改造', due: { workingDays: 2 } };
+    const { state, ctx, t0 } = start({
+      assistingUnits: [{ ...water, liaison: { id: 'p-water', name: '周联络' } }],
+    });
+    const old = t.itemAssigned(state, ctx(t0));
+    expect(old.effects).toEqual([]);
+    expect(old.state).toBe(state);
+    const asked: string[] = [];
+    const step = t.itemAssigned(state, { ...ctx(t0), patched: (id) => (asked.push(id), true) });
+    expect(asked).toEqual(['assignment-notice']);
+    const [n, ...rest] = noticesOf(step.effects);
+    expect(rest).toEqual([]);
+    expect(n).toMatchObject({ key: `${state.id}:assigned`, kind: 'assignment' });
+    expect(n!.recipients.map((r) => r.role)).toEqual([
+      'liaison',
+      'principal',
+      'in_charge',
+      'direct',
+      'assisting_liaison',
+    ]);
+    expect(n!.body).toContain(
+      '市水务局（协办事项：负责排水管网改造，请于2026-09-09 23:59前完成并报送协办情况）',
+    );
+  });
+
+  test('outside office hours the 交办通知 is held until the opening, like an urge', () => {
+    const { state, ctx } = start();
+    const evening = Date.parse('2026-09-07T12:00:00.000Z'); // 20:00 Shanghai, Monday
+    const c = { ...yes(ctx(evening)), officeHours: { open: '09:00', close: '18:00' } };
+    const step = t.itemAssigned(state, c);
+    expect(step.effects).toEqual([]);
+    expect(step.state.heldNotices?.map((n) => [n.kind, n.deliverAt])).toEqual([
+      ['assignment', '2026-09-08T01:00:00.000Z'],
+    ]);
+  });
+
+  test('a pause (working-day cadence): nothing falls due; the period keeps the working days it had left', () => {
+    const { state, ctx } = start({ reportEvery: { workingDays: 2 }, due: { workingDays: 8 } });
+    const P1 = '2026-09-09T15:59:59.999Z'; // Wed 09-09 23:59
+    expect(state.reporting?.dueAt).toBe(P1);
+    const pausedAt = Date.parse('2026-09-08T02:00:00.000Z'); // Tue 10:00
+    const resumedAt = Date.parse('2026-09-14T02:00:00.000Z'); // next Mon 10:00
+    const paused = t.pauseItem(state, { reason: '台风', actor: manager }, ctx(pausedAt)).state;
+    expect(nextWakeUp(paused)).toBeUndefined();
+    // an old run: the period that fell due while paused is owed at once on resume
+    const before = t.resumeItem(paused, { reason: '恢复', actor: manager }, ctx(resumedAt)).state;
+    expect(nextWakeUp(before)).toMatchObject({ kind: 'report', at: Date.parse(P1) });
+    // a new run: 09-09, 10, 11 and 14 were lost, so the period ends four working days later (Tue 09-15)
+    const after = t.resumeItem(paused, { reason: '恢复', actor: manager }, yes(ctx(resumedAt))).state;
+    expect(after.reporting).toMatchObject({ period: 1, dueAt: '2026-09-15T15:59:59.999Z' });
+    expect(nextWakeUp(after)).toMatchObject({ kind: 'report', at: Date.parse('2026-09-15T15:59:59.999Z') });
+    // the deadline moved by the same four working days (Sunday 09-20 is a make-up working day)
+    expect(after.deadlineAt).toBe('2026-09-22T15:59:59.999Z');
+    // a report before the moved end settles the period
+    const filed = t.submitReport(
+      after,
+      { kind: 'progress', summary: '复工', signedBy: '李局长', actor: unit },
+      yes(ctx(resumedAt + 3_600_000)),
+    ).state;
+    expect(filed.reporting?.reportedAt).toBeDefined();
+  });
+
+  test('a reminder’s grace interrupted by a pause keeps its time too', () => {
+    const { state, ctx } = start({ reportEvery: { workingDays: 2 }, due: { workingDays: 8 } });
+    const due = Date.parse('2026-09-09T15:59:59.999Z');
+    const reminded = t.timerFired(state, nextWakeUp(state)!, ctx(due)).state;
+    expect(reminded.reporting?.graceUntil).toBe('2026-09-10T15:59:59.999Z');
+    const paused = t.pauseItem(reminded, { reason: '台风', actor: manager }, ctx(due + 3_600_000)).state;
+    // paused just after midnight on 09-10, resumed Monday: 09-11 and 09-14 were lost, as for a deadline
+    const resumedAt = Date.parse('2026-09-14T02:00:00.000Z');
+    const after = t.resumeItem(paused, { reason: '恢复', actor: manager }, yes(ctx(resumedAt))).state;
+    expect(after.reporting).toMatchObject({ remindedAt: reminded.reporting!.remindedAt, missed: 0 });
+    expect(after.reporting?.graceUntil).toBe('2026-09-14T15:59:59.999Z');
+    expect(nextWakeUp(after)).toMatchObject({ kind: 'report', label: '逾期不报' });
+  });
+});

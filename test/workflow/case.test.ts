@@ -372,7 +372,18 @@ describe('accountability case (问责程序)', () => {
       expect(batches.map((b) => b.revision)).toEqual(
         [...batches.map((b) => b.revision)].sort((a, b) => a - b),
       );
+      // each notice's results reached the record in a batch (deliveries-in-record-batch)
+      await eventually(
+        async () => batches.flatMap((b) => b.deliveries ?? []).length,
+        (n) => n === final.notices.length * 2,
+      );
+      expect(
+        batches
+          .flatMap((b) => b.deliveries ?? [])
+          .every((d) => d.caseId === final.id && d.status === 'skipped'),
+      ).toBe(true);
       await recordHistory(handle, 'case-full-procedure');
+      await recordHistory(handle, 'case-full-procedure-deliveries-in-batch');
     });
   });
 

@@ -1,7 +1,5 @@
 // 签收 and 退回交办 on the time-skipping server: the reminder once at the due instant (领办逾期), a late
 // 签收, a decline that holds every timer until the office reassigns, and the clock restarting then.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import {
   acknowledgeItem,
   completeItem,
@@ -12,33 +10,21 @@ import {
 import type { Actor } from '../../workflows/types';
 import { itemInput, preset } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
-import { itemHarness, refusal } from '../helpers/item-harness';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { itemHarness, useTimeSkipping, refusal } from '../helpers/item-harness';
 
 const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
 const water: Actor = { id: 'liaison-water', role: 'unit', unit: 'u-water' };
 const staff: Actor = { id: 'staff-1', role: 'staff' };
 const manager: Actor = { id: 'manager-1', role: 'manager' };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
-});
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+const ts = useTimeSkipping();
 
 const askingPolicy = () => ({ ...preset(), acknowledgeWithin: { workingDays: 1 } });
 
 test('签收 late: one reminder at the due instant (领办逾期), the deadline unmoved; a second 签收 is refused', async () => {
-  const h = itemHarness(env, bundle);
+  const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
-    const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+    const assignedAt = new Date(await ts.env.currentTimeMs()).toISOString();
     const policy = askingPolicy();
     const handle = await h.start(
       itemInput({ assignedAt, due: { workingDays: 5 }, policy, acknowledgeWithin: policy.acknowledgeWithin }),
@@ -83,9 +69,9 @@ test('签收 late: one reminder at the due instant (领办逾期), the deadline 
 });
 
 test('退回交办: nothing fires while the office decides; reassigned, the clock restarts and the new unit owes 签收', async () => {
-  const h = itemHarness(env, bundle);
+  const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
-    const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+    const assignedAt = new Date(await ts.env.currentTimeMs()).toISOString();
     const policy = askingPolicy();
     const handle = await h.start(
       itemInput({ assignedAt, due: { workingDays: 5 }, policy, acknowledgeWithin: policy.acknowledgeWithin }),
@@ -117,7 +103,7 @@ test('退回交办: nothing fires while the office decides; reassigned, the cloc
       }),
     );
     expect(same.message).toBe('不能重新交办给退回交办的原承办单位（市住建局）');
-    const reassignedAt = await env.currentTimeMs();
+    const reassignedAt = await ts.env.currentTimeMs();
     const r = await handle.executeUpdate(reassignItem, {
       args: [
         {
@@ -154,6 +140,7 @@ test('退回交办: nothing fires while the office decides; reassigned, the cloc
       true,
     );
     await recordHistory(handle, 'supervision-declined-reassigned');
-    for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
+    for (const id of final.caseIds)
+      await ts.env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });
 });

@@ -1,8 +1,6 @@
 // Office hours (办公时间) on the time-skipping server: an urge reached at a 23:59 deadline before a
 // weekend, and before a holiday, is recorded at the deadline and delivered at 09:00 of the next
 // working day. The dates are found from today on the official calendar, so the test runs any day.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { officialCalendar } from '../../domain/calendar/official';
 import { DEFAULT_OFFICE_HOURS } from '../../domain/calendar/office-hours';
 import { addDays, localDateOf, zonedInstant } from '../../domain/calendar/zoned-time';
@@ -10,8 +8,7 @@ import { completeItem } from '../../workflows/messages';
 import type { Actor } from '../../workflows/types';
 import { itemInput } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
-import { itemHarness } from '../helpers/item-harness';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { itemHarness, useTimeSkipping } from '../helpers/item-harness';
 
 const TZ = 'Asia/Shanghai';
 const manager: Actor = { id: 'manager-1', role: 'manager' };
@@ -19,17 +16,7 @@ const calendar = officialCalendar();
 const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
 const nine = { hour: 9, minute: 0, second: 0, millisecond: 0 };
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
-});
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+const ts = useTimeSkipping();
 
 /** the first working day from `from` on after which `pred` says the next day is off */
 function lastWorkingDayBefore(from: string, offDay: (next: string) => boolean): string {
@@ -53,9 +40,9 @@ const cases = [
 test.each(cases)(
   'the urge at the 23:59 deadline before $name goes out at 09:00 of the next working day',
   async ({ name, off }) => {
-    const h = itemHarness(env, bundle);
+    const h = itemHarness(ts.env, ts.bundle);
     await h.run(async () => {
-      const now = await env.currentTimeMs();
+      const now = await ts.env.currentTimeMs();
       const today = localDateOf(now, TZ);
       const last = lastWorkingDayBefore(addDays(today, 5), off);
       const deadlineAt = new Date(calendar.closeOf(last, TZ)).toISOString();
@@ -104,7 +91,7 @@ test.each(cases)(
       const final = await h.closed(handle);
       if (name === 'a weekend') await recordHistory(handle, 'supervision-office-hours');
       for (const id of final.caseIds)
-        await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
+        await ts.env.client.workflow.getHandle(`case-${id}`).terminate('test done');
     });
   },
 );

@@ -1,35 +1,22 @@
 // 汇报频次 on the time-skipping server: a missed progress report is reminded when its period ends
 // and counts as an urge when still missing after the grace (S4 §四(五)1 逾期不报); a report filed
 // in a period settles it. A drill cadence (an hour) keeps the skip short.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { completeItem, submitReport } from '../../workflows/messages';
 import type { Actor } from '../../workflows/types';
 import { itemInput } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
-import { itemHarness } from '../helpers/item-harness';
-import { createTimeSkippingEnv } from '../helpers/temporal';
+import { itemHarness, useTimeSkipping } from '../helpers/item-harness';
 
 const unit: Actor = { id: 'liaison-housing', role: 'unit', unit: 'u-housing' };
 const manager: Actor = { id: 'manager-1', role: 'manager' };
 const HOUR = 3_600_000;
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
-});
-beforeEach(async () => {
-  env = await createTimeSkippingEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+const ts = useTimeSkipping();
 
 test('a missed report: reminded at the period’s end, an urge an hour later; a report filed settles the next', async () => {
-  const h = itemHarness(env, bundle);
+  const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
-    const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+    const assignedAt = new Date(await ts.env.currentTimeMs()).toISOString();
     const handle = await h.start(
       itemInput({ assignedAt, due: { workingDays: 10 }, reportEvery: { duration: 'PT1H' } }),
     );
@@ -65,6 +52,7 @@ test('a missed report: reminded at the period’s end, an urge an hour later; a 
     await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
     const final = await h.closed(handle);
     await recordHistory(handle, 'supervision-missed-report');
-    for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
+    for (const id of final.caseIds)
+      await ts.env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });
 });

@@ -290,8 +290,15 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     expect(s.caseIds).toEqual([1, 2, 3].map((l) => `${s.id}-L${l}`));
     expect(s.reminders.map((r) => r.caseId)).toEqual(s.caseIds);
 
-    // Every urge was delivered to the liaison and the responsible persons, and a bulletin issued.
-    await waitFor(handle, (x) => x.notices.length >= 7, 'all notices recorded');
+    // The assignment (交办通知), the warning, and every urge delivered to the liaison and the
+    // responsible persons with a bulletin issued: eight notices.
+    // (the item's own: the harness also delivers its cases' notices)
+    s = await waitFor(handle, (x) => x.notices.length === 8, 'all notices recorded');
+    expect(s.notices.map((n) => n.kind)).toEqual([
+      'assignment',
+      'warning',
+      ...['urge', 'bulletin', 'urge', 'bulletin', 'urge', 'bulletin'],
+    ]);
     const urges = h.notices.filter((n) => n.kind === 'urge');
     expect(urges.map((n) => n.level)).toEqual([1, 2, 3]);
     expect(urges[0]!.recipients.map((r) => r.role)).toEqual(['liaison', 'principal', 'in_charge', 'direct']);
@@ -321,7 +328,14 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     expect(upserts).toHaveLength(6);
     // the item linked each level's case as it started it: no case signals it back
     expect(history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
+    // each notice's result per channel reached the record in a batch (deliveries-in-record-batch)
+    const rows = batches.flatMap((b) => b.deliveries ?? []);
+    expect(rows.map((d) => `${d.noticeKey} ${d.channel} ${d.status}`).sort()).toEqual(
+      final.notices.flatMap((n) => [`${n.key} email delivered`, `${n.key} webhook delivered`]).sort(),
+    );
+    expect(rows.every((d) => d.itemId === final.id)).toBe(true);
     await recordHistory(handle, 'supervision-three-urges');
+    await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });

@@ -13,8 +13,8 @@ const DIFF: DiffOptions = {
     appeals: (a: { subjectId: string }) => a.subjectId,
     remindersSent: (r: { step: string; at: string; dueAt?: string }) => `${r.step}|${r.dueAt ?? ''}|${r.at}`,
   },
-  // the notices' delivery results per channel are the notifications' own rows (notice_deliveries):
-  // a delivery coming back writes no batch of its own
+  // the notices' delivery results per channel are rows of their own (notice_deliveries), not part
+  // of the view: carried in the batch as `deliveries` since deliveries-in-record-batch
   skip: ['revision', 'notices'],
 };
 
@@ -55,17 +55,24 @@ export function ledgerRows(prev: CaseState | undefined, next: CaseState, setup: 
     .map((m) => ledgerRow(next, m, setup));
 }
 
-/** The batch from `prev` (what the record has; undefined before the first) to `next`, if anything changed. */
+/**
+ * The batch from `prev` (what the record has; undefined before the first) to `next`, if anything
+ * changed; with `deliveries` (patch deliveries-in-record-batch) the results of the notices
+ * delivered since travel in it too.
+ */
 export function caseRecordBatch(
   prev: CaseState | undefined,
   next: CaseState,
   setup: CaseSetup,
+  deliveries = false,
 ): CaseRecordBatch | undefined {
   const changes = recordChanges(
     prev as unknown as Record<string, unknown> | undefined,
     next as unknown as Record<string, unknown>,
     next.revision,
-    DIFF,
+    deliveries
+      ? { ...DIFF, deliveries: { caseId: next.id, ...(next.itemId ? { itemId: next.itemId } : {}) } }
+      : DIFF,
   );
   if (!changes) return undefined;
   const ledger = ledgerRows(prev, next, setup);

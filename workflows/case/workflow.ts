@@ -6,18 +6,17 @@
 // search-attribute upsert (on a change of stage), the current details. A failed lane fails the task loudly. The run
 // ends when the case is closed and every live rectification item has ended; it continues as new
 // (compacted) only when its handlers are done, its lanes idle and it follows no child.
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CaseRecordBatch } from '../../domain/record';
-import { itemWorkflowId } from '../ids';
 import * as msg from '../messages';
-import { deliverAll } from '../notify';
+import { deliverAll, deliveriesInBatch } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
 import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
-import type { CaseEnd, CaseInput, CaseState, ItemEnd, Notice, SupervisionInput } from '../types';
+import type { CaseEnd, CaseInput, CaseState, Notice } from '../types';
+import { caseChildren } from './children';
 import { currentDetails, timerSummary } from './details';
 import { nextWakeUp, timersDue } from './next-wake-up';
 import { caseRecordBatch, mergeCaseBatches } from './record';
@@ -25,25 +24,12 @@ import * as base from './state';
 import * as core from './transitions';
 import * as check from './validate';
 
-type ItemWorkflow = (input: SupervisionInput) => Promise<ItemEnd>;
-
 const { recordCase } = wf.proxyLocalActivities<Activities>(RECORD_WRITE);
 const { recordCase: recordCaseTask } = wf.proxyActivities<Activities>(RECORD_WRITE_TASK);
 
 /** an error with its causes: "Activity task failed: …" */
 const why = (e: unknown): string =>
   e instanceof Error ? e.message + (e.cause ? `: ${why(e.cause)}` : '') : `${e}`;
-
-/** how a rectification item ended that gave no result */
-function endOf(err: unknown): { status: 'cancelled' | 'failed'; how: string } {
-  const c = err instanceof wf.ChildWorkflowFailure ? err.cause : err;
-  if (c instanceof wf.CancelledFailure) return { status: 'cancelled', how: '已取消' };
-  if (c instanceof wf.TerminatedFailure) return { status: 'failed', how: '被终止' };
-  return { status: 'failed', how: c instanceof wf.TimeoutFailure ? '超时' : '运行失败' };
-}
-
-/** patch id: an escalation case does not signal its item back */
-export const NO_LINK_BACK = 'escalation-case-no-link-back';
 
 const refuse = (refusal: check.Refusal | undefined): void => {
   if (refusal) throw wf.ApplicationFailure.create({ ...refusal, nonRetryable: true });
@@ -59,7 +45,6 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   // what the start already indexed (the API and the item set the stage they start it in)
   let indexedStage = carried?.stage ?? wf.workflowInfo().typedSearchAttributes.get(CaseStageKey);
   let changed = true;
-  const watched = new Set<string>(); // rectification items this run started and still follows
 
   // read the state after the delivery: updates may have changed it meanwhile
   const notices = new Outbox<Notice>(async (batch) => {
@@ -75,8 +60,14 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
         : recordCase.executeWithOptions({ ...RECORD_WRITE, summary }, [batch]),
     );
   }, 20);
+  const { perform, watched } = caseChildren({
+    state: () => state,
+    ctx,
+    apply,
+    escalation: !!setup.escalation,
+  });
   const children = new Outbox<base.ChildEffect>(async (batch) => {
-    for (const effect of batch) await performChild(effect);
+    for (const effect of batch) await perform(effect);
   });
   const lanes = [notices, record, children];
 
@@ -109,60 +100,10 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   });
   wf.setHandler(msg.rectificationFinished, (s) => void apply(core.rectificationFinished(state, s, ctx())));
 
-  // ---------- children: rectification items (S5 查→追→改) and the item's link ----------
-  const finish = (end: Parameters<typeof core.rectificationFinished>[1]) => {
-    watched.delete(end.measureId);
-    apply(core.rectificationFinished(state, end, ctx()));
-  };
-  async function performChild(effect: base.ChildEffect): Promise<void> {
-    const item = wf.getExternalWorkflowHandle(itemWorkflowId(effect.itemId));
-    const warn = (what: string) => (err: unknown) =>
-      wf.log.warn(what, { itemId: effect.itemId, error: String(err) });
-    if (effect.kind === 'linkItem') {
-      // An escalation case was started by its item, which linked it then: cases started since
-      // this patch send no signal back (a signal and a workflow task on the item per urge).
-      if (setup.escalation && wf.patched(NO_LINK_BACK)) return;
-      await item
-        .signal(msg.caseLinked, { caseId: state.id })
-        .catch(warn('could not link the case to its item'));
-    } else if (effect.kind === 'cancelRectification') {
-      // never started, or already closed: its result or its signal tells the case how it ended
-      await item
-        .cancel()
-        .then(
-          () => finish({ ...effect, status: 'cancelled', how: '措施撤销，已请求取消' }),
-          warn('could not cancel the rectification item'),
-        );
-    } else if (state.measures.find((m) => m.measureId === effect.measureId)?.status === 'executed') {
-      await startRectification(effect, core.rectificationInput(state, effect, ctx()));
-    } // else revoked before its item started: nothing to start
-  }
-
-  async function startRectification(effect: base.StartEffect, args: SupervisionInput): Promise<void> {
-    try {
-      const child = await wf.startChild<ItemWorkflow>('supervisionItem', {
-        workflowId: itemWorkflowId(effect.itemId),
-        args: [args],
-        parentClosePolicy: wf.ParentClosePolicy.ABANDON,
-        staticSummary: `整改：${args.title}`,
-      });
-      // The result ends the wait even when the item never signals (terminated, failed, cancelled).
-      watched.add(effect.measureId);
-      child.result().then(
-        (end) => finish({ ...effect, status: end.status === 'completed' ? 'completed' : 'cancelled' }),
-        (err: unknown) => finish({ ...effect, ...endOf(err) }),
-      );
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      wf.log.info('rectification item already running', { itemId: effect.itemId });
-    }
-    apply(core.rectificationStarted(state, effect, ctx()));
-  }
-
   // ---------- the main loop ----------
   /** once per activation: the record batch, the search attributes (on a change only), the details */
   function sync(): void {
-    const batch = caseRecordBatch(recorded, state, setup);
+    const batch = caseRecordBatch(recorded, state, setup, deliveriesInBatch());
     if (batch) record.push(batch);
     recorded = state;
     if (state.stage !== indexedStage) {

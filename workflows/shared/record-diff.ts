@@ -2,6 +2,7 @@
 // replaced, collection entries merged by id, history lines appended. Pure, so a workflow computes
 // its record batch from its own state and never keeps a second, hand-maintained list of changes.
 import type { RecordChanges, RecordEvent } from '../../domain/record';
+import type { NoticeRecord } from '../types';
 
 /** How a collection's entries are identified (reports by id, reminders by stage and level, …). */
 export type CollectionKeys = Record<string, (entry: never) => string>;
@@ -19,6 +20,50 @@ export interface DiffOptions {
   collections: CollectionKeys;
   /** fields never written (live only, or derived again when read) */
   skip?: readonly string[];
+  /**
+   * Whose delivery rows the batch carries (patch deliveries-in-record-batch): each notice of
+   * `next.notices` that `prev` does not hold as it is becomes one row per channel, so the delivery
+   * activity never writes SQL and its results reach the record with the workflow's next batch.
+   * Absent: the delivery activity records them itself (the runs before the patch).
+   */
+  deliveries?: DeliveryOwner;
+}
+
+/** the item and/or case a notice's delivery rows belong to */
+export interface DeliveryOwner {
+  itemId?: string;
+  caseId?: string;
+}
+
+type DeliveryRow = NonNullable<RecordChanges['deliveries']>[number];
+
+/** The record's rows for one notice's results: one per channel (not_configured, no_recipients: skipped). */
+export function deliveryRows(r: NoticeRecord, owner: DeliveryOwner): DeliveryRow[] {
+  return r.deliveries.map((d) => ({
+    noticeKey: r.key,
+    channel: d.channel,
+    ...(owner.itemId ? { itemId: owner.itemId } : {}),
+    ...(owner.caseId ? { caseId: owner.caseId } : {}),
+    kind: r.kind,
+    subject: r.subject,
+    status: d.status === 'delivered' ? 'delivered' : d.status === 'failed' ? 'failed' : 'skipped',
+    attempts: 1,
+    ...(d.detail ? { detail: d.detail } : {}),
+    at: r.at,
+  }));
+}
+
+/** the rows of the notices `next` holds and `prev` does not (or holds with other results) */
+function newDeliveries(
+  prev: Record<string, unknown> | undefined,
+  next: Record<string, unknown>,
+  owner: DeliveryOwner,
+): DeliveryRow[] {
+  const after = (next.notices as NoticeRecord[] | undefined) ?? [];
+  const before = (prev?.notices as NoticeRecord[] | undefined) ?? [];
+  if (after === before) return [];
+  const known = new Map(before.map((n) => [n.key, n]));
+  return after.filter((n) => !same(known.get(n.key), n)).flatMap((n) => deliveryRows(n, owner));
 }
 
 const same = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
@@ -46,9 +91,12 @@ export function recordChanges(
       ...(h.detail !== undefined ? { detail: h.detail } : {}),
     }));
 
+  const deliveries = options.deliveries ? newDeliveries(prev, next, options.deliveries) : [];
+  const carried = deliveries.length ? { deliveries } : {};
+
   if (!prev) {
     const created = Object.fromEntries(Object.entries(next).filter(([k]) => !skip.has(k)));
-    return { revision, created: withIds(created, options.collections), events };
+    return { revision, created: withIds(created, options.collections), events, ...carried };
   }
 
   const set: Record<string, unknown> = {};
@@ -67,12 +115,14 @@ export function recordChanges(
       set[key] = next[key] === undefined ? null : next[key];
     }
   }
-  if (!events.length && !Object.keys(set).length && !Object.keys(upsert).length) return undefined;
+  if (!events.length && !Object.keys(set).length && !Object.keys(upsert).length && !deliveries.length)
+    return undefined;
   return {
     revision,
     ...(Object.keys(set).length ? { set } : {}),
     ...(Object.keys(upsert).length ? { upsert } : {}),
     events,
+    ...carried,
   };
 }
 
@@ -97,6 +147,11 @@ export function mergeChanges(a: RecordChanges, b: RecordChanges): RecordChanges 
   }
   let created = a.created;
   const set = { ...(a.set ?? {}), ...(b.set ?? {}) };
+  // a later result for the same notice and channel replaces the earlier one
+  const rows = new Map(
+    [...(a.deliveries ?? []), ...(b.deliveries ?? [])].map((d) => [`${d.channel} ${d.noticeKey}`, d]),
+  );
+  const deliveries = rows.size ? { deliveries: [...rows.values()] } : {};
   if (created) {
     // Still unwritten: the later changes are simply part of what is created.
     created = { ...created };
@@ -109,12 +164,13 @@ export function mergeChanges(a: RecordChanges, b: RecordChanges): RecordChanges 
       for (const e of list) base.set(e.id, e);
       created[key] = [...base.values()];
     }
-    return { revision: b.revision, created, events: [...a.events, ...b.events] };
+    return { revision: b.revision, created, events: [...a.events, ...b.events], ...deliveries };
   }
   return {
     revision: b.revision,
     ...(Object.keys(set).length ? { set } : {}),
     ...(Object.keys(upsert).length ? { upsert } : {}),
     events: [...a.events, ...b.events],
+    ...deliveries,
   };
 }

@@ -14,11 +14,19 @@ export const ITEM_DIFF: DiffOptions = {
     declines: (d: { id: string }) => d.id,
   },
   // the record's own counters, not fields of the item; the notices' delivery results per channel
-  // are the notifications' own rows (notice_deliveries), so a delivery that changed nothing else
-  // (no failure counted) writes no batch
+  // are rows of their own (notice_deliveries), not part of the view (see itemDiff)
   // (heldNotices: what office hours hold back is live state; the deliveries are recorded when made)
   skip: ['revision', 'seq', 'notices', 'heldNotices'],
 };
+
+/**
+ * How the shell diffs an item: with `deliveries` (patch deliveries-in-record-batch) the results of
+ * the notices delivered since the last batch travel in it, so a delivery writes a batch of its own;
+ * before the patch the delivery activity wrote them and a delivery that counted no failure wrote none.
+ */
+export function itemDiff(s: SupervisionState, deliveries: boolean): DiffOptions {
+  return deliveries ? { ...ITEM_DIFF, deliveries: { itemId: s.id } } : ITEM_DIFF;
+}
 
 /**
  * The batch an item's start writes (revision 1): the workflow's first write, and the API's too as

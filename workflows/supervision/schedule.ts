@@ -1,7 +1,9 @@
 // Deadlines and the reminder schedule of the current stage, computed on the pure calendar. These
 // helpers change the draft a transition works on; the transitions are what callers use.
 import { nextOpening, withDelivery } from '../../domain/calendar/office-hours';
+import { localDateOf } from '../../domain/calendar/zoned-time';
 import type { Actor, Deadline, Policy, StageState, SupervisionState } from '../types';
+import { REPORTING_CLOCK_STOP } from './patches';
 import type { Ctx, ItemState } from './state';
 
 export const stageOf = (s: SupervisionState): StageState | undefined =>
@@ -102,4 +104,30 @@ export function giveTimeBack(
     timeZone: ctx.timeZone,
   });
   setDeadline(s, moved, ctx);
+  if (s.reporting && ctx.patched?.(REPORTING_CLOCK_STOP)) shiftReporting(s, since, ctx);
+}
+
+/**
+ * 汇报频次 across a stopped clock. S4 §三(一) asks for progress to be reported 适时, as the work goes:
+ * a period measures time the unit can work on the item, and a pause (不可抗力) or a report or request
+ * the office holds is not such time. So the period the stop interrupted keeps exactly the time it had
+ * left, as the deadline does: nothing falls due while stopped, nothing is owed at once on resume,
+ * and a reminder's grace keeps its time too. (A whole new period from the resume would also owe
+ * nothing, but would leave the work done before the stop unreported for more than a period.)
+ */
+function shiftReporting(s: ItemState, since: string, ctx: Ctx): void {
+  const r = s.reporting!;
+  const tz = ctx.timeZone;
+  const lost =
+    'duration' in r.every
+      ? undefined
+      : ctx.calendar.countWorkingDays(localDateOf(Date.parse(since), tz), localDateOf(ctx.now, tz));
+  const later = (at: string): string => {
+    if (lost === undefined) return new Date(Date.parse(at) + ctx.now - Date.parse(since)).toISOString();
+    if (lost === 0) return at;
+    return ctx.calendar.addInterval({ from: at, interval: { workingDays: lost }, direction: 1, timeZone: tz })
+      .at;
+  };
+  r.dueAt = later(r.dueAt);
+  if (r.graceUntil) r.graceUntil = later(r.graceUntil);
 }

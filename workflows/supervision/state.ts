@@ -38,6 +38,11 @@ export interface Ctx {
   timeZone: string;
   /** absent: every notice goes out at its instant (drills, items started before office hours) */
   officeHours?: OfficeHours;
+  /**
+   * The shell's `patched()` (workflows/supervision/patches.ts); absent (the API, unit tests of the
+   * old paths) answers false. Called only where a patched rule acts: each call may write a marker.
+   */
+  patched?: (id: string) => boolean;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

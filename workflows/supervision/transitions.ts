@@ -47,6 +47,7 @@ import type {
   UrgeInput,
 } from '../../domain/schemas';
 import { derive } from './details';
+import { ASSIGNMENT_NOTICE } from './patches';
 import { unitOfAction } from './validate';
 import type { WakeUp } from './next-wake-up';
 import {
@@ -100,7 +101,7 @@ export function step<R>(state: ItemState, ctx: Ctx, rule: (s: ItemState, fx: Eff
 }
 
 /** the notices that wake people: the others (item events, cases) go out at once */
-const HELD_KINDS: ReadonlySet<NoticeKind> = new Set(['warning', 'urge', 'bulletin']);
+const HELD_KINDS: ReadonlySet<NoticeKind> = new Set(['warning', 'urge', 'bulletin', 'assignment']);
 
 /**
  * Office hours (DESIGN): a warning, urge or bulletin decided outside them waits in the state for the
@@ -783,6 +784,50 @@ function assistingDue(s: ItemState, fx: Effect[], ctx: Ctx): void {
   }
 }
 
+// ---------- 交办通知: the assignment notice ----------
+
+/** Each assisting unit with its duty and its own time, as the notice lists them. */
+function assistingLines(s: ItemState, ctx: Ctx): string {
+  return s.assistingUnits
+    .map((u) => {
+      const own = [
+        u.duty ? `协办事项：${u.duty}` : '',
+        u.dueAt ? `请于${formatLocal(u.dueAt, ctx.timeZone)}前完成并报送协办情况` : '',
+      ].filter(Boolean);
+      return `${u.name}${own.length ? `（${own.join('，')}）` : ''}`;
+    })
+    .join('；');
+}
+
+/**
+ * 交办通知 (S2 §六2, S3 §四(十)): one notice to the lead unit's liaison and responsible persons and to
+ * every assisting unit's liaison, saying who leads, what each assisting unit does and by when, when
+ * 签收, the first progress report and the final report are owed. Held for office hours like an urge.
+ */
+function assignmentNotice(s: ItemState, ctx: Ctx, key: string, why?: string): Effect {
+  const at = (x: string) => formatLocal(x, ctx.timeZone);
+  const ack = s.acknowledgement && !s.acknowledgement.acknowledgedAt ? s.acknowledgement : undefined;
+  const body = [
+    why,
+    `牵头单位：${s.leadUnit.name}`,
+    s.assistingUnits.length ? `协办单位：${assistingLines(s, ctx)}` : '',
+    s.reporting ? `第${s.reporting.period}期进展情况请于${at(s.reporting.dueAt)}前报送` : '',
+  ]
+    .filter(Boolean)
+    .join('。');
+  const ask = ack ? `请于${at(ack.dueAt)}前签收（不属于本单位职责的，请说明理由退回交办），` : '';
+  return notice(s, ctx, 'assignment', key, `督办事项交办：${s.title}`, {
+    body,
+    next: `${ask}请于${at(s.deadlineAt!)}前办结并报送办结报告`,
+  });
+}
+
+/** The item has started: its units are told (runs started before the patch told nobody). */
+export function itemAssigned(state: ItemState, ctx: Ctx): Step {
+  if (!ctx.patched?.(ASSIGNMENT_NOTICE)) return { state, effects: [], outcome: undefined };
+  return step(state, ctx, (s, fx) => void fx.push(assignmentNotice(s, ctx, 'assigned')));
+}
+
 // ---------- 签收 and 退回交办 ----------
 
 /** the office that hears a 退回交办: the one that issues the ladder's first notice */
@@ -922,6 +967,10 @@ export function reassignItem(
     if (s.acknowledgement)
       s.acknowledgement = acknowledgementDue(unit, s.acknowledgement.interval, iso(ctx.now), ctx);
     if (s.reporting) s.reporting = reportingFrom(s.reporting.every, iso(ctx.now), ctx);
+    if (ctx.patched?.(ASSIGNMENT_NOTICE)) {
+      fx.push(assignmentNotice(s, ctx, `${decline.id}:assigned`, detail));
+      return { decline, deadlineAt: s.deadlineAt };
+    }
     const ask = s.acknowledgement ? `请于${formatLocal(s.acknowledgement.dueAt, ctx.timeZone)}前签收，` : '';
     fx.push(
       notice(s, ctx, 'item_event', `${decline.id}:reassigned`, `督办事项交办：${s.title}`, {

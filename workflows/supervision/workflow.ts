@@ -17,24 +17,24 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { ItemRecordBatch } from '../../domain/record';
 import { CalendarInputError } from '../../domain/calendar/working-calendar';
 import * as m from '../messages';
-import { deliverAll } from '../notify';
+import { deliverAll, deliveriesInBatch } from '../notify';
 import { mergeChanges, recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
 import { writesAfterTask, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
-import type { ItemEnd, ItemStatus, Notice, SupervisionInput } from '../types';
+import type { ItemEnd, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { calendarSlice, performChild, recordItem, recordItemTask, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
-import { firstBatch, indexedValues, ITEM_DIFF, summaryOf } from './record-view';
+import { firstBatch, indexedValues, itemDiff, summaryOf } from './record-view';
 import {
   calendarWindow,
   carriedState,
@@ -48,6 +48,7 @@ import {
 import type { ItemState } from './state';
 import * as t from './transitions';
 import { calendarChanged } from './calendar-update';
+import { registerUpdates } from './updates';
 import * as v from './validate';
 
 type Ctx = ReturnType<typeof contextOf>;
@@ -68,65 +69,11 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   let state: ItemState = unplannedState(input);
   let calendar = input.calendar;
   let base!: Ctx;
-  const ctx = (): Ctx => ({ ...base, now: Date.now() });
+  const ctx = (): Ctx => ({ ...base, now: Date.now(), patched }); // the core asks where it acts
 
   // ---------- query and updates (registered before the first await) ----------
   setHandler(m.getItemState, () => state);
-  function onUpdate<A extends object, R>(
-    def: UpdateDefinition<{ status: ItemStatus } & R, [A]>,
-    check: (s: ItemState, args: A, c: Ctx) => v.Refusal | undefined,
-    run: (s: ItemState, args: A, c: Ctx) => t.Step<R>,
-  ): void {
-    const refuse = (args: A) => {
-      const r = check(state, args, ctx());
-      if (r) throw ApplicationFailure.create({ type: r.type, message: r.message, nonRetryable: true });
-    };
-    const handle = (args: A) => {
-      let outcome: R;
-      try {
-        outcome = apply(run(state, args, ctx()));
-      } catch (err) {
-        if (!(err instanceof CalendarInputError)) throw err;
-        throw ApplicationFailure.create({
-          type: m.REFUSAL.invalidInput,
-          message: err.message,
-          nonRetryable: true,
-        });
-      }
-      return { status: state.status, ...outcome };
-    };
-    setHandler(
-      def,
-      // accepted before the plan existed: checked once the item is planned, then run (a planned
-      // item's update stays synchronous, as the recorded histories have it)
-      (args) =>
-        planned
-          ? handle(args)
-          : condition(() => planned).then(() => {
-              refuse(args);
-              return handle(args);
-            }),
-      {
-        validator: (args) => {
-          if (planned) refuse(args);
-        },
-      },
-    );
-  }
-  onUpdate(m.submitReport, v.checkReport, t.submitReport);
-  onUpdate(m.reviewReport, v.checkReview, t.reviewReport);
-  onUpdate(m.completeItem, v.checkComplete, t.completeItem);
-  onUpdate(m.requestExtension, v.checkExtensionRequest, t.requestExtension);
-  onUpdate(m.decideExtension, v.checkExtensionDecision, t.decideExtension);
-  onUpdate(m.pauseItem, v.checkPause, t.pauseItem);
-  onUpdate(m.resumeItem, v.checkResume, t.resumeItem);
-  onUpdate(m.cancelItem, v.checkCancel, t.cancelItem);
-  onUpdate(m.recordUrge, v.checkUrge, t.recordUrge);
-  onUpdate(m.recordInstruction, v.checkInstruction, t.recordInstruction);
-  onUpdate(m.acknowledgeItem, v.checkAcknowledge, t.acknowledgeItem);
-  onUpdate(m.declineItem, v.checkDecline, t.declineItem);
-  // the clock restarts with the item's own due (a staged item's stages carry theirs)
-  onUpdate(m.reassignItem, v.checkReassign, (s, r, c) => t.reassignItem(s, r, c, input.due));
+  registerUpdates({ state: () => state, ctx, apply, planned: () => planned }, input);
 
   calendar ??= await calendarSlice(calendarWindow(input.assignedAt, input.timeZone));
   base = contextOf({ ...input, calendar }, Date.now());
@@ -174,6 +121,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   }
 
   planned = true;
+  if (!input.carried) apply(t.itemAssigned(state, ctx())); // 交办通知
 
   // ---------- signals (the SDK keeps a signal until its handler is set) ----------
   setHandler(m.caseLinked, (l) => void apply(t.caseLinked(state, l, ctx())));
@@ -189,7 +137,12 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   function sync(): void {
     // The state at start already names its batch (revision 1), so the create response matches it.
     const changes = recorded
-      ? recordChanges(recorded as never, state as never, state.revision + 1, ITEM_DIFF)
+      ? recordChanges(
+          recorded as never,
+          state as never,
+          state.revision + 1,
+          itemDiff(state, deliveriesInBatch()),
+        )
       : firstBatch(state);
     if (changes) {
       state.revision = changes.revision;
