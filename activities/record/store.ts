@@ -219,7 +219,7 @@ async function applyBatch(
     // The batch that creates the row lands in one statement at its own revision, its events in a
     // second. A concurrent creator's insert waits on ours and then takes the general path below,
     // where the revision check makes it change nothing.
-    const view = mergeView(mergeView(b.created, undefined, undefined), b.set, b.upsert);
+    const view = mergeView(b.created, b.set, b.upsert);
     const inserted = await tx.query(
       `INSERT INTO ${t.table} (id, revision, view, ${names(t.columns)})
        VALUES ($1, $2, $3::text::jsonb, ${placeholders(t.columns, 4)})
