@@ -8,4 +8,6 @@ module.exports = {
   testTimeout: 120_000,
   // Each file starts its own Temporal server; sharing one process keeps memory in check on 2 cores.
   maxWorkers: 1,
+  // CI reads a run's closing line: see test/reporters/closing-line.js
+  reporters: ['default', '<rootDir>/test/reporters/closing-line.js'],
 };
