@@ -92,14 +92,8 @@ export const SA = {
 /** "2026-10-23 23:59" in the given zone, for Chinese summaries (the workflows' own formatter). */
 export const localMinute = formatLocal;
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** an IANA zone name: the calendar's check, whose formatter per zone is kept */
+export { isTimeZone } from '../domain/calendar/zoned-time';
 
 /** "<server token>.<mac>", both base64url */
 export function signPageToken(key: Buffer, serverToken: Uint8Array): string {

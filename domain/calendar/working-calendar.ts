@@ -65,9 +65,16 @@ export interface CalendarData {
  * input, so the workflow computes its deadlines with no activity and the history keeps the data.
  */
 export function sliceCalendarData(data: CalendarData, from: string, through: string): CalendarData {
+  // Every create slices the same loaded data for the same few windows: the slice is kept per window
+  // (callers never change it; it only travels in a workflow's input).
+  let kept = slices.get(data);
+  if (!kept) slices.set(data, (kept = new Map()));
+  const key = `${from} ${through}`;
+  const known = kept.get(key);
+  if (known) return known;
   const pick = (days: Record<string, CalendarDay>) =>
     Object.fromEntries(Object.entries(days).filter(([d]) => d >= from && d <= through));
-  return {
+  const slice: CalendarData = {
     version: data.version,
     coveredFrom: data.coveredFrom > from ? data.coveredFrom : from,
     coveredThrough: data.coveredThrough,
@@ -76,7 +83,12 @@ export function sliceCalendarData(data: CalendarData, from: string, through: str
     holidays: pick(data.holidays),
     workdays: pick(data.workdays),
   };
+  if (kept.size >= 64) kept.clear();
+  kept.set(key, slice);
+  return slice;
 }
+
+const slices = new WeakMap<CalendarData, Map<string, CalendarData>>();
 
 export interface WorkingCalendarOptions {
   /** local time a working-day deadline ends: "HH:mm", "HH:mm:ss" or "HH:mm:ss.SSS"; default 23:59:59.999 */

@@ -55,7 +55,8 @@ interface WallClock {
   second: number;
 }
 
-function wallClock(ms: number, timeZone: string): WallClock {
+/** The wall clock as Intl formats it: exact, and the slow path (formatToParts allocates per call). */
+function formattedWallClock(ms: number, timeZone: string): WallClock {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(ms))) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
@@ -70,11 +71,43 @@ function wallClock(ms: number, timeZone: string): WallClock {
   };
 }
 
+function exactOffset(ms: number, timeZone: string): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  const w = formattedWallClock(whole, timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - whole;
+}
+
+// Offsets are kept per zone and quarter hour (UTC). A quarter hour whose first and last second have
+// the same offset has it throughout (zones change offset at most once in far longer than that); one
+// with a change inside is never kept, and each instant in it asks Intl.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsets = new Map<string, number>();
+
 /** The zone's offset from UTC at an instant, in milliseconds (east positive). */
 function offsetAt(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000;
-  const w = wallClock(whole, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - whole;
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  const key = `${timeZone} ${quarter}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const start = quarter * QUARTER_HOUR_MS;
+  const first = exactOffset(start, timeZone);
+  if (exactOffset(start + QUARTER_HOUR_MS - 1000, timeZone) !== first) return exactOffset(ms, timeZone);
+  // bounded: a long-running process computing over many years keeps the newest quarter hours
+  if (offsets.size >= 20_000) offsets.clear();
+  offsets.set(key, first);
+  return first;
+}
+
+function wallClock(ms: number, timeZone: string): WallClock {
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offsetAt(ms, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
