@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot, temporalCliPath } from '../config/temporal-binaries';
-import { API_CREATE_DEFAULTS, printApiCreate, runApiCreate } from './api-create';
+import { API_CREATE_DEFAULTS, printApiCreate, runApiCreate, TOPOLOGIES, type Topology } from './api-create';
 import { dbParent, quietRuntime } from './lib/stack';
 import { printStorm, runStorm, STORM_DEFAULTS } from './storm';
 import { HELD_DEFAULTS, printHeld, runHeld } from './held';
@@ -17,7 +17,7 @@ import { LIST_DEFAULTS, printList, runList } from './list';
 
 const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [overview] [list] [scale] [flags]
   (no name runs api, storm, held, history and overview with their defaults; scale needs \`npm run cluster\` running)
-  api      --concurrency 1,4,16,64  --requests 100  --rounds 4
+  api      --concurrency 1,4,16,64  --requests 100  --rounds 4  --topology one-process,processes
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
@@ -144,7 +144,11 @@ async function main(): Promise<void> {
       printScale(r);
       result = r;
     } else if (name === 'api') {
+      const topologies = (flags.get('topology') ?? API_CREATE_DEFAULTS.topologies.join(',')).split(',');
+      if (!topologies.every((t) => (TOPOLOGIES as readonly string[]).includes(t)))
+        throw new Error(`--topology: ${TOPOLOGIES.join(', ')}`);
       const opts = {
+        topologies: topologies as Topology[],
         concurrencies: concurrencies ?? API_CREATE_DEFAULTS.concurrencies,
         requests: int(flags, 'requests', API_CREATE_DEFAULTS.requests),
         rounds: int(flags, 'rounds', API_CREATE_DEFAULTS.rounds),

@@ -7,21 +7,20 @@
 // duban's record as it is deployed there: the embedded PGlite in a data folder of the run's own
 // (shared by the four processes, as under `npm start`) on the dev server, the cluster's PostgreSQL
 // database `duban` on the cluster.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { openRecord, type Db } from '../activities/record/db';
-import { projectRoot } from '../config/temporal-binaries';
 import type { TokenEntry } from '../config';
 import { alive, readState } from '../scripts/cluster';
-import { freePort, startDevServer, type DevServer } from '../scripts/dev-server';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
 import { createBody } from './lib/items';
+import { startApiProcess, startWorkerProcess, type Child } from './lib/processes';
 import { startBenchReceiver, type BenchReceiver } from './lib/receiver';
 import { newWebhookSecret, runId, waitSettled } from './lib/stack';
-import { pool, round, sleep, summarize, table, type Summary } from './lib/stats';
+import { pool, round, summarize, table, type Summary } from './lib/stats';
 import { itemsPhase, STORM_DEFAULTS, type PhaseResult } from './storm';
 
 export interface ScaleOptions {
@@ -66,59 +65,6 @@ export interface ScaleTargetResult {
 export interface ScaleResult {
   options: ScaleOptions;
   targets: ScaleTargetResult[];
-}
-
-interface Child {
-  child: ChildProcess;
-  out: () => string;
-  stop(): Promise<void>;
-}
-
-function start(
-  name: string,
-  script: string,
-  env: NodeJS.ProcessEnv,
-  ready: (out: string) => boolean,
-): Promise<Child> {
-  const base = { ...process.env };
-  for (const k of Object.keys(base)) if (k.startsWith('DUBAN_') || k.startsWith('TEMPORAL_')) delete base[k];
-  const child = spawn(process.execPath, [join(projectRoot, 'dist', script)], {
-    cwd: projectRoot,
-    env: { ...base, TEMPORAL_VERSION_CHECK_DISABLED: '1', DUBAN_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
-  child.stderr?.on('data', (c: Buffer) => (out = (out + c.toString()).slice(-20_000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const handle: Child = {
-    child,
-    out: () => out,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
-  return (async () => {
-    const until = Date.now() + 90_000;
-    while (!ready(out)) {
-      if (child.exitCode !== null) throw new Error(`${name} exited:\n${out}`);
-      if (Date.now() > until) {
-        child.kill('SIGKILL');
-        throw new Error(`${name} not ready:\n${out}`);
-      }
-      await sleep(200);
-    }
-    return handle;
-  })();
-}
-
-async function httpReady(url: string): Promise<boolean> {
-  const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-  return res?.status === 200;
 }
 
 async function runTarget(
@@ -173,40 +119,18 @@ async function runTarget(
   try {
     for (let i = 0; i < 2; i++) {
       children.push(
-        await start(
-          `worker ${i + 1}`,
-          'worker/main.js',
-          {
-            ...common,
-            DUBAN_LOG_LEVEL: 'info',
-            DUBAN_WEBHOOK_URL: receiver.url,
-            DUBAN_WEBHOOK_SECRET: secret,
-          },
-          (out) => out.includes('"msg":"worker polling"'),
-        ),
+        await startWorkerProcess(`worker ${i + 1}`, {
+          ...common,
+          DUBAN_WEBHOOK_URL: receiver.url,
+          DUBAN_WEBHOOK_SECRET: secret,
+        }),
       );
     }
     const urls: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      let ready = false;
-      const api = await start(
-        `api ${i + 1}`,
-        'api/main.js',
-        {
-          ...common,
-          DUBAN_API_HOST: '127.0.0.1',
-          DUBAN_API_PORT: String(port),
-          DUBAN_API_TOKENS: JSON.stringify(tokens),
-        },
-        () => {
-          void httpReady(url).then((ok) => (ready ||= ok));
-          return ready;
-        },
-      );
+      const api = await startApiProcess(`api ${i + 1}`, common, tokens);
       children.push(api);
-      urls.push(url);
+      urls.push(api.url);
     }
     console.log(`  ${target}: 2 workers and 2 APIs on ${address} (${persistence}; record: ${recordLabel})`);
     // opened once the workers hold it, so on the dev server a worker (not this process) serves the

@@ -25,15 +25,10 @@ export function quietRuntime(): void {
   installRuntime(createLogger('warn', 'bench'));
 }
 
-export interface BenchServer {
-  dev: DevServer;
-  dir: string;
-  dbFile: string;
-  client: Client;
+export interface BenchServer extends BareServer {
   connection: NativeConnection;
   /** the record the worker writes and the API reads (PGlite in this process, on the same tmpfs) */
   record: Db;
-  close(): Promise<void>;
 }
 
 /**
@@ -46,28 +41,48 @@ export function dbParent(): string {
   return process.env.DUBAN_BENCH_DB_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 }
 
-/** A dev server on free ports with its own SQLite file, and one client and one worker connection. */
-export async function startServer(): Promise<BenchServer> {
+export interface BareServer {
+  dev: DevServer;
+  /** the run's own folder: the dev server's SQLite file, and the record's where one is kept here */
+  dir: string;
+  dbFile: string;
+  client: Client;
+  close(): Promise<void>;
+}
+
+/** A dev server on free ports with its own SQLite file, and one client connection. */
+export async function startBareServer(): Promise<BareServer> {
   const dir = mkdtempSync(join(dbParent(), 'duban-bench-'));
   const dbFile = join(dir, 'temporal.db');
   const dev = await startDevServer({ port: 0, headless: true, dbFile, logLevel: 'error' });
   const clientConnection = await Connection.connect({ address: dev.address });
   const client = new Client({ connection: clientConnection, namespace: dev.namespace });
-  const connection = await NativeConnection.connect({ address: dev.address });
-  const record = await openDatabase({ dataDir: join(dir, 'record') });
   return {
     dev,
     dir,
     dbFile,
     client,
+    async close() {
+      await clientConnection.close().catch(() => undefined);
+      await dev.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A bare server, a worker connection and the record (PGlite in this process, in the run's folder). */
+export async function startServer(): Promise<BenchServer> {
+  const bare = await startBareServer();
+  const connection = await NativeConnection.connect({ address: bare.dev.address });
+  const record = await openDatabase({ dataDir: join(bare.dir, 'record') });
+  return {
+    ...bare,
     connection,
     record,
     async close() {
       await record.close().catch(() => undefined);
       await connection.close().catch(() => undefined);
-      await clientConnection.close().catch(() => undefined);
-      await dev.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await bare.close();
     },
   };
 }
