@@ -1353,6 +1353,8 @@ describe('accountability case (问责程序)', () => {
         'reviewed_uphold',
       ]);
       await recordHistory(l3!, 'case-s4-formal-after-three-urges');
+      // the same path in a run started since `escalation-case-no-link-back`: the case sends no signal back
+      await recordHistory(l3!, 'case-s4-formal-no-link-back');
     });
   }, 120_000);
 });
