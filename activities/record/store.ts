@@ -209,27 +209,76 @@ interface Batch {
   events: RecordEvent[];
 }
 
+/** events one statement may carry (7 parameters each, well inside PostgreSQL's 65,535) */
+const EVENTS_PER_STATEMENT = 500;
+
+/**
+ * The batch that creates the row, and its events, in one statement at its own revision: atomic by
+ * itself, so outside a transaction it needs no BEGIN and COMMIT. Answers undefined when the row was
+ * there already (a concurrent creator's insert waits on ours, then changes nothing).
+ */
+async function createRow(
+  q: Queryable,
+  t: Target,
+  b: Batch & { created: View },
+  values: (view: View) => unknown[],
+): Promise<ApplyResult | undefined> {
+  const view = mergeView(b.created, b.set, b.upsert);
+  const params: unknown[] = [b.id, b.revision, json(view), ...values(view)];
+  const lines = b.events.map((e, i) => {
+    const first = params.length;
+    const p = (k: number) => `$${first + k}`;
+    params.push(i, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data));
+    return `(${p(1)}::integer, ${p(2)}::text, ${p(3)}::timestamptz, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text, ${p(7)}::text::jsonb)`;
+  });
+  // the events' foreign key is checked at the end of the statement, when the row is there
+  const { rows } = await q.query<{ created: number }>(
+    `WITH created AS (
+       INSERT INTO ${t.table} (id, revision, view, ${names(t.columns)})
+       VALUES ($1, $2, $3::text::jsonb, ${placeholders(t.columns, 4)})
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id
+     )${
+       lines.length
+         ? `, lines AS (
+       INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
+       SELECT created.id, v.key, v.at, v.actor, v.action, v.detail, v.data
+       FROM created, (VALUES ${lines.join(', ')}) AS v(n, key, at, actor, action, detail, data)
+       ORDER BY v.n
+       ON CONFLICT DO NOTHING
+     )`
+         : ''
+     }
+     SELECT count(*)::integer AS created FROM created`,
+    params,
+  );
+  return Number(rows[0]?.created) > 0 ? { applied: true, revision: b.revision } : undefined;
+}
+
+/** Whether createRow can take this batch whole: it creates, with no more events than one statement carries. */
+const createsInOneStatement = (b: Batch): b is Batch & { created: View } =>
+  b.created !== undefined && b.events.length <= EVENTS_PER_STATEMENT;
+
 async function applyBatch(
   tx: Queryable,
   t: Target,
   b: Batch,
   values: (view: View) => unknown[],
+  /** createRow was tried already (outside the transaction) and found the row */
+  rowExists = false,
 ): Promise<ApplyResult> {
-  if (b.created) {
-    // The batch that creates the row lands in one statement at its own revision, its events in a
-    // second. A concurrent creator's insert waits on ours and then takes the general path below,
-    // where the revision check makes it change nothing.
-    const view = mergeView(b.created, b.set, b.upsert);
-    const inserted = await tx.query(
-      `INSERT INTO ${t.table} (id, revision, view, ${names(t.columns)})
-       VALUES ($1, $2, $3::text::jsonb, ${placeholders(t.columns, 4)})
-       ON CONFLICT (id) DO NOTHING
-       RETURNING id`,
-      [b.id, b.revision, json(view), ...values(view)],
+  if (!rowExists && b.created) {
+    // with its events in the same statement, or, past what one carries, in chunks after it
+    const whole = createsInOneStatement(b);
+    const created = await createRow(
+      tx,
+      t,
+      { ...b, created: b.created, events: whole ? b.events : [] },
+      values,
     );
-    if (inserted.rows.length) {
-      await insertEvents(tx, t, b.id, b.events);
-      return { applied: true, revision: b.revision };
+    if (created) {
+      if (!whole) await insertEvents(tx, t, b.id, b.events);
+      return created;
     }
   }
   const { rows } = await tx.query<{ revision: unknown; view: View }>(
@@ -255,8 +304,8 @@ async function applyBatch(
 
 /** A batch's events, keyed: one multi-row statement per 500 (an event already there is kept). */
 async function insertEvents(tx: Queryable, t: Target, id: string, events: RecordEvent[]): Promise<void> {
-  for (let from = 0; from < events.length; from += 500) {
-    const chunk = events.slice(from, from + 500);
+  for (let from = 0; from < events.length; from += EVENTS_PER_STATEMENT) {
+    const chunk = events.slice(from, from + EVENTS_PER_STATEMENT);
     const params: unknown[] = [];
     const rows = chunk.map((e, i) => {
       params.push(id, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data));
@@ -273,22 +322,33 @@ async function insertEvents(tx: Queryable, t: Target, id: string, events: Record
 }
 
 /** Applies one item batch exactly once (see the module comment). */
-export function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
+export async function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
+  const b = { ...batch, id: batch.itemId };
+  const values = (view: View) => itemValues(view, batch.summary);
+  // A create with nothing beside it (an item's first batch, as the API writes it) is one statement.
+  const alone = !batch.deliveries?.length && createsInOneStatement(b);
+  if (alone) {
+    const created = await createRow(db, ITEM, b, values);
+    if (created) return created;
+  }
   return db.transaction(async (tx) => {
-    const result = await applyBatch(tx, ITEM, { ...batch, id: batch.itemId }, (view) =>
-      itemValues(view, batch.summary),
-    );
+    const result = await applyBatch(tx, ITEM, b, values, alone);
     if (result.applied) await upsertDeliveries(tx, batch.deliveries ?? []);
     return result;
   });
 }
 
 /** Applies one case batch exactly once, with its ledger rows upserted by (case id, measure id). */
-export function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyResult> {
+export async function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyResult> {
+  const b = { ...batch, id: batch.caseId };
+  const values = (view: View) => caseValues(view, batch.summary);
+  const alone = !batch.ledger?.length && !batch.deliveries?.length && createsInOneStatement(b);
+  if (alone) {
+    const created = await createRow(db, CASE, b, values);
+    if (created) return created;
+  }
   return db.transaction(async (tx) => {
-    const result = await applyBatch(tx, CASE, { ...batch, id: batch.caseId }, (view) =>
-      caseValues(view, batch.summary),
-    );
+    const result = await applyBatch(tx, CASE, b, values, alone);
     if (!result.applied) return result;
     for (const m of batch.ledger ?? []) await upsertMeasure(tx, batch.caseId, batch.summary.itemId, m);
     await upsertDeliveries(tx, batch.deliveries ?? []);

@@ -265,6 +265,22 @@ describe.each(backends)('record store on $name', (backend) => {
         { at: '2026-03-02T02:00:02.000Z', by: 'staff', action: 'act-c-2' },
       ]);
     });
+    it('create a row with more events than one statement carries, every one in order', async () => {
+      const events = Array.from({ length: 1_234 }, (_, i) => ({
+        key: `k${i}`,
+        at: new Date(Date.UTC(2026, 2, 2, 2) + i * 1000).toISOString(),
+        by: 'staff',
+        action: `act-${i}`,
+      }));
+      expect(await applyItemBatch(db, itemBatch('events-many', 1, { events }))).toEqual({
+        applied: true,
+        revision: 1,
+      });
+      const item = await getItem(db, 'events-many');
+      expect(item?.history.map((e) => e.action)).toEqual(events.map((e) => e.action));
+      // the same create again, alone or with a delivery row beside it, changes nothing
+      expect(await applyItemBatch(db, itemBatch('events-many', 1))).toEqual({ applied: false, revision: 1 });
+    });
   });
 
   describe('item lists', () => {
