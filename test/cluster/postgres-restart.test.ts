@@ -22,7 +22,12 @@ import { alive } from '../../scripts/cluster';
 import { completeItem, getItemState, submitReport } from '../../workflows/messages';
 import { itemWorkflowId } from '../../workflows/ids';
 import { itemBody } from '../helpers/api';
-import { clusterState, restartClusterPostgres } from '../helpers/cluster';
+import {
+  clusterApisReady,
+  clusterState,
+  clusterWorkersAlive,
+  restartClusterPostgres,
+} from '../helpers/cluster';
 import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from '../helpers/receivers';
 import { pollUntil, spawnWorker, type WorkerProcess } from '../helpers/reliability';
 import {
@@ -155,24 +160,10 @@ test(`${ITEMS} items escalating and ${API_ITEMS} created through the APIs surviv
   const allUrgesMs = Date.now() - upAt;
 
   // the cluster's own processes and the Temporal server came back by themselves
-  const apisReady = await pollUntil(
-    async () =>
-      (
-        await Promise.all(
-          cluster.apis.map((u) =>
-            fetch(`${u}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
-              (r) => r.status,
-              () => 0,
-            ),
-          ),
-        )
-      ).every((s) => s === 200),
-    60_000,
-    500,
-  );
+  const apisReady = await clusterApisReady(cluster);
   const after = clusterState();
   const temporalAfter = after.processes.find((p) => p.name === 'temporal')!;
-  const clusterWorkersAlive = after.processes.filter((p) => p.name.startsWith('worker-')).every(alive);
+  const workersAlive = clusterWorkersAlive(after);
   const summary: Record<string, unknown> = {
     items: ITEMS,
     apiItems: API_ITEMS,
@@ -183,13 +174,13 @@ test(`${ITEMS} items escalating and ${API_ITEMS} created through the APIs surviv
     temporalSamePid: temporalAfter.pid === temporalBefore.pid && alive(temporalAfter),
     workerSurvived: worker.child.exitCode === null && worker.child.signalCode === null,
     apisReady,
-    clusterWorkersAlive,
+    clusterWorkersAlive: workersAlive,
   };
   expect(allUrged).toBe(true);
   expect(summary.temporalSamePid).toBe(true);
   expect(summary.workerSurvived).toBe(true);
   expect(apisReady).toBe(true);
-  expect(clusterWorkersAlive).toBe(true);
+  expect(workersAlive).toBe(true);
   const urges = uniqueUrges();
   expect(urges.map((r) => r.id).sort()).toEqual([...expected].sort());
   expect(receiver.requests.every((r) => r.verified)).toBe(true);

@@ -6,8 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { completeItem, getItemState, submitReport } from '../../workflows/messages';
 import { itemWorkflowId } from '../../workflows/ids';
-import { alive } from '../../scripts/cluster';
-import { clusterState, restartClusterTemporal } from '../helpers/cluster';
+import {
+  clusterApisReady,
+  clusterState,
+  clusterWorkersAlive,
+  restartClusterTemporal,
+} from '../helpers/cluster';
 import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from '../helpers/receivers';
 import { pollUntil, spawnWorker, type WorkerProcess } from '../helpers/reliability';
 import { queryStates, startDrillItem, urgeKey } from '../helpers/storm';
@@ -67,31 +71,15 @@ test(`${ITEMS} open items survive a restart of the cluster's Temporal server`, a
   const workerSurvived = worker.child.exitCode === null && worker.child.signalCode === null;
 
   // the cluster's own processes reconnect by themselves
-  const apisReady = await pollUntil(
-    async () =>
-      (
-        await Promise.all(
-          cluster.apis.map((u) =>
-            fetch(`${u}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
-              (r) => r.status,
-              () => 0,
-            ),
-          ),
-        )
-      ).every((s) => s === 200),
-    60_000,
-    500,
-  );
-  const clusterWorkersAlive = clusterState()
-    .processes.filter((p) => p.name.startsWith('worker-'))
-    .every(alive);
+  const apisReady = await clusterApisReady(cluster);
+  const workersAlive = clusterWorkersAlive();
   process.stdout.write(
-    `cluster Temporal restart: ${JSON.stringify({ items: ITEMS, downSeconds, restartMs: restart.ms, firstUrgesMs, workerSurvived, apisReady, clusterWorkersAlive })}\n`,
+    `cluster Temporal restart: ${JSON.stringify({ items: ITEMS, downSeconds, restartMs: restart.ms, firstUrgesMs, workerSurvived, apisReady, clusterWorkersAlive: workersAlive })}\n`,
   );
   expect(allUrged).toBe(true);
   expect(workerSurvived).toBe(true);
   expect(apisReady).toBe(true);
-  expect(clusterWorkersAlive).toBe(true);
+  expect(workersAlive).toBe(true);
 
   for (const [i, id] of ids.entries()) {
     const handle = client.workflow.getHandle(itemWorkflowId(id));

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { alive, readState, type ClusterState } from '../../scripts/cluster';
+import { pollUntil } from './reliability';
 
 const root = resolve(__dirname, '..', '..');
 const clusterJs = join(root, 'dist', 'scripts', 'cluster.js');
@@ -19,6 +20,21 @@ export function clusterState(): ClusterState {
     throw new Error('no running cluster: start it with `npm run cluster` (npm run test:cluster does)');
   }
   return state;
+}
+
+/** Whether every API of the cluster answers /readyz with 200 within a minute (after a restart). */
+export function clusterApisReady(cluster: ClusterState): Promise<boolean> {
+  const ready = (url: string) =>
+    fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+  return pollUntil(async () => (await Promise.all(cluster.apis.map(ready))).every(Boolean), 60_000, 500);
+}
+
+/** Whether every worker process of the cluster is still alive. */
+export function clusterWorkersAlive(state: ClusterState = clusterState()): boolean {
+  return state.processes.filter((p) => p.name.startsWith('worker-')).every(alive);
 }
 
 /** Stops the cluster's Temporal server, waits `downSeconds`, starts it again (scripts/cluster.ts). */
