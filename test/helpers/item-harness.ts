@@ -10,6 +10,7 @@ import type { ItemRecordBatch } from '../../domain/record';
 import { getItemState } from '../../workflows/messages';
 import type { Notice, SupervisionInput, SupervisionState } from '../../workflows/types';
 import { batchDeliverer } from './deliveries';
+import { itemInput } from './fixtures';
 import { createTimeSkippingEnv } from './temporal';
 
 export function itemHarness(env: TestWorkflowEnvironment, bundle: WorkflowBundleWithSourceMap) {
@@ -23,6 +24,23 @@ export function itemHarness(env: TestWorkflowEnvironment, bundle: WorkflowBundle
     recordCase: jest.fn(async () => undefined),
   };
   const query = (h: WorkflowHandle) => h.query(getItemState);
+  const start = (input: SupervisionInput) =>
+    env.client.workflow.start('supervisionItem', {
+      workflowId: `supervision-${input.itemId}`,
+      taskQueue,
+      args: [input],
+    });
+  /** polls the state until the predicate holds: the worker needs a moment to run what time released */
+  async function waitFor(h: WorkflowHandle, pred: (s: SupervisionState) => boolean, what: string) {
+    const until = Date.now() + 15_000;
+    let s = await query(h);
+    while (!pred(s)) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s)}`);
+      await new Promise((r) => setTimeout(r, 100));
+      s = await query(h);
+    }
+    return s;
+  }
   return {
     notices,
     batches,
@@ -36,22 +54,16 @@ export function itemHarness(env: TestWorkflowEnvironment, bundle: WorkflowBundle
       });
       return worker.runUntil(fn);
     },
-    start: (input: SupervisionInput) =>
-      env.client.workflow.start('supervisionItem', {
-        workflowId: `supervision-${input.itemId}`,
-        taskQueue,
-        args: [input],
-      }),
-    /** polls the state until the predicate holds: the worker needs a moment to run what time released */
-    async waitFor(h: WorkflowHandle, pred: (s: SupervisionState) => boolean, what: string) {
-      const until = Date.now() + 15_000;
-      let s = await query(h);
-      while (!pred(s)) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(s)}`);
-        await new Promise((r) => setTimeout(r, 100));
-        s = await query(h);
-      }
-      return s;
+    start,
+    waitFor,
+    /** an item assigned now, due in 10 working days, reporting hourly (汇报频次), with its first period */
+    async startHourlyReporting() {
+      const assignedAt = new Date(await env.currentTimeMs()).toISOString();
+      const handle = await start(
+        itemInput({ assignedAt, due: { workingDays: 10 }, reportEvery: { duration: 'PT1H' } }),
+      );
+      const first = await waitFor(handle, (x) => Boolean(x.reporting), 'the first period');
+      return { handle, assignedAt, firstDueAt: first.reporting!.dueAt };
     },
     /** moves the server's clock to just after `iso` (or before it, with a negative slack) */
     async advanceTo(iso: string, slackMs = 1_000) {

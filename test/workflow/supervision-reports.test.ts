@@ -3,7 +3,6 @@
 // in a period settles it. A drill cadence (an hour) keeps the skip short.
 import { completeItem, submitReport } from '../../workflows/messages';
 import type { Actor } from '../../workflows/types';
-import { itemInput } from '../helpers/fixtures';
 import { recordHistory } from '../helpers/histories';
 import { itemHarness, useTimeSkipping } from '../helpers/item-harness';
 
@@ -16,12 +15,7 @@ const ts = useTimeSkipping();
 test('a missed report: reminded at the period’s end, an urge an hour later; a report filed settles the next', async () => {
   const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
-    const assignedAt = new Date(await ts.env.currentTimeMs()).toISOString();
-    const handle = await h.start(
-      itemInput({ assignedAt, due: { workingDays: 10 }, reportEvery: { duration: 'PT1H' } }),
-    );
-    const s0 = await h.waitFor(handle, (x) => Boolean(x.reporting), 'the first period');
-    const p1 = s0.reporting!.dueAt;
+    const { handle, assignedAt, firstDueAt: p1 } = await h.startHourlyReporting();
     expect(Date.parse(p1) - Date.parse(assignedAt)).toBe(HOUR);
 
     await h.advanceTo(p1);

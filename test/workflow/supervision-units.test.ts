@@ -151,12 +151,7 @@ test('交办通知 after office hours waits for 09:00 of the next working day; t
 test('汇报频次 across a pause: nothing is owed while paused, and on resume the period has exactly the time it had left', async () => {
   const h = itemHarness(ts.env, ts.bundle);
   await h.run(async () => {
-    const assignedAt = new Date(await ts.env.currentTimeMs()).toISOString();
-    const handle = await h.start(
-      itemInput({ assignedAt, due: { workingDays: 10 }, reportEvery: { duration: 'PT1H' } }),
-    );
-    const s0 = await h.waitFor(handle, (x) => Boolean(x.reporting), 'the first period');
-    const p1 = s0.reporting!.dueAt;
+    const { handle, assignedAt, firstDueAt: p1 } = await h.startHourlyReporting();
 
     await h.advanceTo(new Date(Date.parse(assignedAt) + HOUR / 4).toISOString(), 0);
     const paused = await handle.executeUpdate(pauseItem, { args: [{ reason: '台风停工', actor: manager }] });
