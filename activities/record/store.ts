@@ -322,36 +322,44 @@ async function insertEvents(tx: Queryable, t: Target, id: string, events: Record
 }
 
 /** Applies one item batch exactly once (see the module comment). */
-export async function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
-  const b = { ...batch, id: batch.itemId };
-  const values = (view: View) => itemValues(view, batch.summary);
-  // A create with nothing beside it (an item's first batch, as the API writes it) is one statement.
-  const alone = !batch.deliveries?.length && createsInOneStatement(b);
-  if (alone) {
-    const created = await createRow(db, ITEM, b, values);
-    if (created) return created;
-  }
-  return db.transaction(async (tx) => {
-    const result = await applyBatch(tx, ITEM, b, values, alone);
-    if (result.applied) await upsertDeliveries(tx, batch.deliveries ?? []);
-    return result;
+export function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
+  return applyOnce(db, ITEM, { ...batch, id: batch.itemId }, (view) => itemValues(view, batch.summary), {
+    rows: batch.deliveries?.length ?? 0,
+    write: (tx) => upsertDeliveries(tx, batch.deliveries ?? []),
   });
 }
 
 /** Applies one case batch exactly once, with its ledger rows upserted by (case id, measure id). */
-export async function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyResult> {
-  const b = { ...batch, id: batch.caseId };
-  const values = (view: View) => caseValues(view, batch.summary);
-  const alone = !batch.ledger?.length && !batch.deliveries?.length && createsInOneStatement(b);
+export function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyResult> {
+  return applyOnce(db, CASE, { ...batch, id: batch.caseId }, (view) => caseValues(view, batch.summary), {
+    rows: (batch.ledger?.length ?? 0) + (batch.deliveries?.length ?? 0),
+    async write(tx) {
+      for (const m of batch.ledger ?? []) await upsertMeasure(tx, batch.caseId, batch.summary.itemId, m);
+      await upsertDeliveries(tx, batch.deliveries ?? []);
+    },
+  });
+}
+
+/**
+ * One batch in one transaction, with the rows it carries beside it (`besides`, written only when the
+ * batch applies). A create with nothing beside it (the first batch, as the API writes it) is one
+ * statement outside a transaction; only when its row is there already does the transaction follow.
+ */
+async function applyOnce(
+  db: Db,
+  t: Target,
+  b: Batch,
+  values: (view: View) => unknown[],
+  besides: { rows: number; write: (tx: Queryable) => Promise<unknown> },
+): Promise<ApplyResult> {
+  const alone = besides.rows === 0 && createsInOneStatement(b);
   if (alone) {
-    const created = await createRow(db, CASE, b, values);
+    const created = await createRow(db, t, b, values);
     if (created) return created;
   }
   return db.transaction(async (tx) => {
-    const result = await applyBatch(tx, CASE, b, values, alone);
-    if (!result.applied) return result;
-    for (const m of batch.ledger ?? []) await upsertMeasure(tx, batch.caseId, batch.summary.itemId, m);
-    await upsertDeliveries(tx, batch.deliveries ?? []);
+    const result = await applyBatch(tx, t, b, values, alone);
+    if (result.applied) await besides.write(tx);
     return result;
   });
 }
