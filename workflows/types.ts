@@ -252,6 +252,8 @@ export interface DeliveryBatch {
   notices: Notice[];
   /** the workflow records the results in its record batch (deliveries-in-record-batch): no SQL here */
   inRecordBatch?: true;
+  /** pairs an earlier attempt already finished (the in-task attempt, patch notices-in-task): not sent again */
+  done?: BatchProgress['done'];
 }
 
 export interface NoticeRecord {

@@ -40,6 +40,7 @@ const ProgressSchema = z.looseObject({
 export function batchSchema(notice: z.ZodType) {
   return z.strictObject({
     inRecordBatch: z.literal(true).optional(),
+    done: ProgressSchema.shape.done.max(MAX_BATCH * CHANNELS.length).optional(),
     notices: z
       .array(notice)
       .max(MAX_BATCH)
@@ -89,16 +90,21 @@ function record(notice: Notice, deliveries: DeliveryResult[]): NoticeRecord {
 
 /**
  * Delivers `notices` (already validated) with `send`, resuming from the context's heartbeat
- * details. The two channels run side by side, each going through the notices in order, so a slow
+ * details or, when there are none, from `earlier` (what the workflow's in-task attempt finished). The two channels run side by side, each going through the notices in order, so a slow
  * or failing channel never holds up the other.
  */
 export async function deliverBatch(
   notices: readonly Notice[],
   send: SendOn,
   log?: BatchLogger,
+  earlier?: BatchProgress['done'],
 ): Promise<NoticeRecord[]> {
   const ctx = currentContext();
-  const done = resumedPairs(ctx?.info.heartbeatDetails, new Set(notices.map((n) => n.key)));
+  const keys = new Set(notices.map((n) => n.key));
+  const heartbeat = resumedPairs(ctx?.info.heartbeatDetails, keys);
+  const done = heartbeat.size > 0 ? heartbeat : resumedPairs({ done: earlier ?? [] }, keys);
+  // a local activity cannot heartbeat: its progress reaches the workflow with its failure
+  const beat = ctx?.info.isLocal ? undefined : ctx;
   const pending = new Map<string, { key: string; channel: Channel; detail: string; retryMs?: number }>();
   const progress = (): BatchProgress => ({
     done: [...done.entries()].map(([id, result]) => ({ key: id.slice(id.indexOf(' ') + 1), result })),
@@ -127,12 +133,12 @@ export async function deliverBatch(
         }
         log?.warn({ ...base, err: detail }, 'notice delivery failed');
       }
-      ctx?.heartbeat(progress());
+      beat?.heartbeat(progress());
     }
   }
 
   // A single pair may take longer than the heartbeat timeout (an SMTP session per recipient).
-  const ticker = ctx ? setInterval(() => ctx.heartbeat(progress()), HEARTBEAT_EVERY_MS) : undefined;
+  const ticker = beat ? setInterval(() => beat.heartbeat(progress()), HEARTBEAT_EVERY_MS) : undefined;
   try {
     await Promise.all(CHANNELS.map(lane));
   } finally {

@@ -167,8 +167,8 @@ export function createNotificationActivities(channels: NotificationChannels) {
      * channel. Heartbeats the pairs done, and a retry skips them.
      */
     async deliverNotices(batch: DeliveryBatch): Promise<NoticeRecord[]> {
-      const { notices } = parseBatch(batch);
-      return deliverBatch(notices, sendOn, log);
+      const { notices, done } = parseBatch(batch);
+      return deliverBatch(notices, sendOn, log, done);
     },
     /** 邮件: one message per recipient with an e-mail address. */
     async sendEmail(notice: Notice): Promise<DeliveryResult> {
