@@ -1,19 +1,22 @@
 // Delivering notices from a workflow. deliverAll: one deliverNotices activity per batch (the notices
 // one step produces), which heartbeats the (notice, channel) pairs it finished so a retry never
 // repeats them; each pair is idempotent on the notice's key. It writes no SQL: the results reach
-// the record with the workflow's next record batch (deliveriesInBatch). deliver: the older one activity per
+// the record with the workflow's next record batch (deliveriesInBatch). Since patch notices-in-task a
+// step no Update decided is first tried once inside its own task, as a local activity, so an urge
+// reaches its receivers without a round-trip through the server. deliver: the older one activity per
 // channel, kept for running histories. A delivery that still fails after its retries is recorded,
 // never thrown: a lost e-mail must not stop the supervision process.
 import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
-  patched,
   proxyActivities,
+  proxyLocalActivities,
   TimeoutFailure,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { NOTICES_IN_TASK, type Patched } from './shared/patches';
 import type { BatchProgress, Channel, DeliveryResult, Notice, NoticeRecord } from './types';
 
 /** How every notice is delivered: bounded backoff, permanent refusals not retried. */
@@ -29,6 +32,13 @@ export const DELIVERY: ActivityOptions = {
 };
 
 const { sendEmail, sendWebhook, deliverNotices } = proxyActivities<Activities>(DELIVERY);
+
+/**
+ * The in-task attempt (patch notices-in-task): one try, bounded, so a mail server that hangs holds
+ * the step's task for seconds at most; whatever it leaves undone goes on with deliverNotices.
+ */
+const IN_TASK = { startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 1 } } as const;
+const { deliverNotices: deliverNoticesInTask } = proxyLocalActivities<Activities>(IN_TASK);
 
 const CHANNELS: { channel: Channel; label: string; send: typeof sendEmail }[] = [
   { channel: 'email', label: '邮件', send: sendEmail },
@@ -78,8 +88,8 @@ function asProgress(value: unknown): BatchProgress | undefined {
 }
 
 /** What the last attempt reported: the failure's details, or a timed-out attempt's heartbeat. */
-function progressOf(err: ActivityFailure): BatchProgress | undefined {
-  const cause = err.cause;
+function progressOf(err: ActivityFailure | ApplicationFailure): BatchProgress | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) return asProgress(cause.details?.[0]);
   if (cause instanceof TimeoutFailure) return asProgress(cause.lastHeartbeatDetails);
   return undefined;
@@ -124,7 +134,7 @@ export const DELIVERIES_IN_BATCH = 'deliveries-in-record-batch';
  * result could not be written, and the urge behind it waited for the database. The workflow's
  * record lane retries without end, so the rows catch up when the database is back, with the rest.
  */
-export function deliveriesInBatch(): boolean {
+export function deliveriesInBatch(patched: Patched): boolean {
   return patched(DELIVERIES_IN_BATCH);
 }
 
@@ -132,11 +142,29 @@ export function deliveriesInBatch(): boolean {
  * Sends every notice of one step (an urge and its bulletin, say) on every channel with one activity
  * and returns one record per notice, in order, each with a result per channel. Never throws for a
  * delivery: what still fails after the retries is `failed` with the reason. No notices, no activity.
+ * `inTask` (patch notices-in-task): first one attempt inside the task that decided the step.
  */
-export async function deliverAll(notices: Notice[]): Promise<NoticeRecord[]> {
+export async function deliverAll(
+  notices: Notice[],
+  patched: Patched,
+  inTask = false,
+): Promise<NoticeRecord[]> {
   if (notices.length === 0) return [];
+  let done: BatchProgress['done'] | undefined;
+  if (inTask && patched(NOTICES_IN_TASK)) {
+    try {
+      return await deliverNoticesInTask({ notices, inRecordBatch: true });
+    } catch (err) {
+      // a local activity's own failure arrives unwrapped; a timeout comes as an ActivityFailure
+      const failed = err instanceof ActivityFailure || err instanceof ApplicationFailure;
+      if (!failed || isCancellation(err)) throw err;
+      done = progressOf(err)?.done; // a timed-out attempt reports nothing: the receivers deduplicate
+    }
+  }
   try {
-    const batch = deliveriesInBatch() ? { notices, inRecordBatch: true as const } : { notices };
+    const batch = deliveriesInBatch(patched)
+      ? { notices, inRecordBatch: true as const, ...(done?.length ? { done } : {}) }
+      : { notices };
     return await deliverNotices.executeWithOptions(batchOptions(notices), [batch]);
   } catch (err) {
     // A cancelled workflow stops here; only a delivery that failed becomes a record.

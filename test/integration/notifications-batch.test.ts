@@ -350,6 +350,7 @@ describe('deliverAll through Temporal (workflows/notify.ts)', () => {
   async function run(
     notices: Notice[],
     id: string,
+    inTask = false,
   ): Promise<{ records: NoticeRecord[]; events: HistoryEvent[] }> {
     const taskQueue = `batch-${id}`;
     const worker = await Worker.create({
@@ -360,7 +361,7 @@ describe('deliverAll through Temporal (workflows/notify.ts)', () => {
     });
     return worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof deliverBatch>('deliverBatch', {
-        args: [notices],
+        args: [notices, inTask],
         taskQueue,
         workflowId: `deliver-batch-${id}`,
       });
@@ -423,6 +424,64 @@ describe('deliverAll through Temporal (workflows/notify.ts)', () => {
     }
     expect(hook.requests).toHaveLength(16); // 8 attempts × 2 notices
     expect(smtp.deliveries).toBe(4); // attempt 1 only
+    expect(smtp.duplicates).toBe(0);
+  });
+
+  /** Names of the local activities a history ran (each is one marker, no scheduled event). */
+  function localActivities(events: HistoryEvent[]): string[] {
+    return events
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      .map((e) => {
+        const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+        return (JSON.parse(Buffer.from(data ?? []).toString()) as { activity_type: string }).activity_type;
+      });
+  }
+
+  test('in the task (patch notices-in-task): one local activity, no activity scheduled, one copy each', async () => {
+    const [urge, bulletin] = step();
+    const { records, events } = await run([urge, bulletin], 'in-task', true);
+    expect(records.flatMap((r) => r.deliveries.map((d) => `${d.channel}:${d.status}`))).toEqual([
+      'email:delivered',
+      'webhook:delivered',
+      'email:delivered',
+      'webhook:delivered',
+    ]);
+    expect(localActivities(events)).toEqual(['deliverNotices']);
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
+    expect(perKey([urge.key, bulletin.key])).toEqual([
+      { key: urge.key, webhook: 1, email: 2 },
+      { key: bulletin.key, webhook: 1, email: 2 },
+    ]);
+  });
+
+  test('in the task, webhook 503 once: the regular activity sends only the urge webhook again', async () => {
+    const [urge, bulletin] = step();
+    hook.failNext(1, 503);
+    const { records, events } = await run([urge, bulletin], 'in-task-fallback', true);
+    expect(records.flatMap((r) => r.deliveries.map((d) => d.status))).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+      'delivered',
+    ]);
+    expect(localActivities(events)).toEqual(['deliverNotices']);
+    const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)).toEqual([
+      'deliverNotices',
+    ]);
+    // the local attempt's finished pairs travel in the activity's input, so nothing else repeats
+    expect(
+      events.find((e) => e.activityTaskStartedEventAttributes)?.activityTaskStartedEventAttributes?.attempt,
+    ).toBe(1);
+    expect(hook.requests.map((r) => `${r.id === urge.key ? 'urge' : 'bulletin'}:${r.status}`)).toEqual([
+      'urge:503',
+      'bulletin:204',
+      'urge:204',
+    ]);
+    expect(perKey([urge.key, bulletin.key])).toEqual([
+      { key: urge.key, webhook: 1, email: 2 },
+      { key: bulletin.key, webhook: 1, email: 2 },
+    ]);
     expect(smtp.duplicates).toBe(0);
   });
 

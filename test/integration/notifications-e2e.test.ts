@@ -425,10 +425,10 @@ test('the worker killed (SIGKILL) after the receiver took the notice but before 
 
     // The history tells why: the urge's webhook activity ran its second attempt after a timeout.
     const events = (await handle.fetchHistory()).events ?? [];
-    // (the second delivery activity: the first carried the 交办通知)
+    // (the only delivery activity: the 交办通知 went out inside its own task, patch notices-in-task)
     const scheduled = events.filter(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deliverNotices',
-    )[1]!;
+    )[0]!;
     const started = events.find(
       (e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId) === Number(scheduled.eventId),
     )!.activityTaskStartedEventAttributes!;
@@ -446,7 +446,7 @@ test('the worker killed (SIGKILL) after the receiver took the notice but before 
   }
 }, 150_000);
 
-test('a webhook answering 500 forever (time-skipping server): eight attempts per notice, then recorded failed; e-mail unaffected and the second urge fires meanwhile', async () => {
+test('a webhook answering 500 forever (time-skipping server): one try in the task and eight attempts per notice, then recorded failed; e-mail unaffected and the second urge fires meanwhile', async () => {
   const env = await createTimeSkippingEnv();
   const taskQueue = `e2e-500-${Date.now()}`;
   hook.respondWith(500);
@@ -483,8 +483,9 @@ test('a webhook answering 500 forever (time-skipping server): eight attempts per
       )!;
       expect(Date.parse(firstFailure.at) - Date.parse(s.reminders[0]!.at)).toBeGreaterThan(200_000);
       expect(Date.parse(s.reminders[1]!.at)).toBeLessThan(Date.parse(firstFailure.at));
-      expect(hook.requests.filter((r) => r.id === urge).map((r) => r.status)).toEqual(Array(8).fill(500));
-      expect(hook.requests).toHaveLength(5 * 8); // the 交办通知, two urges and two bulletins
+      // the try inside the deciding task (notices-in-task), then the activity's eight attempts
+      expect(hook.requests.filter((r) => r.id === urge).map((r) => r.status)).toEqual(Array(9).fill(500));
+      expect(hook.requests).toHaveLength(5 * 9); // the 交办通知, two urges and two bulletins
       expect(hook.received).toHaveLength(0);
       for (const n of s.notices) {
         expect(delivered(n, 'webhook')).toMatchObject({ status: 'failed' });

@@ -334,6 +334,17 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
       final.notices.flatMap((n) => [`${n.key} email delivered`, `${n.key} webhook delivered`]).sort(),
     );
     expect(rows.every((d) => d.itemId === final.id)).toBe(true);
+    // notices-in-task: an urge's batch carries the rows of its own urge and bulletin, one write
+    const kindOf = new Map(final.notices.map((n) => [n.key, n.kind]));
+    const urgeBatches = batches.filter((b) => b.events.some((e) => e.action === 'urged'));
+    expect(urgeBatches).toHaveLength(3);
+    for (const b of urgeBatches)
+      expect((b.deliveries ?? []).map((d) => `${kindOf.get(d.noticeKey)} ${d.channel}`).sort()).toEqual([
+        'bulletin email',
+        'bulletin webhook',
+        'urge email',
+        'urge webhook',
+      ]);
     await recordHistory(handle, 'supervision-three-urges');
     await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
     // The case outlives the item by design; end it so it does not hold the shared clock.
@@ -652,6 +663,11 @@ test('a cancellation request (a case revoking its rectification) ends the item a
       (x) => x.notices.some((n) => n.key.endsWith(':cancelled')),
       'the cancellation notice',
     );
+    // delivered before the run ended, and its rows reached the record
+    const notice = s.notices.find((n) => n.key.endsWith(':cancelled'));
+    expect(notice?.deliveries.map((d) => d.status)).toEqual(['delivered', 'delivered']);
+    const rows = h.batches.flatMap((b) => b.deliveries ?? []).filter((d) => d.noticeKey === notice?.key);
+    expect(rows.map((d) => `${d.channel} ${d.status}`)).toEqual(['email delivered', 'webhook delivered']);
     await recordHistory(handle, 'supervision-cancel-request');
   });
 });

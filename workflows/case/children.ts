@@ -8,6 +8,7 @@ import * as msg from '../messages';
 import type { CaseState, ItemEnd, SupervisionInput } from '../types';
 import type * as base from './state';
 import * as core from './transitions';
+import type { Patched } from '../shared/patches';
 
 type ItemWorkflow = (input: SupervisionInput) => Promise<ItemEnd>;
 type Finished = Parameters<typeof core.rectificationFinished>[1];
@@ -29,6 +30,7 @@ export interface ChildHost {
   ctx(): Ctx;
   apply<T>(step: base.Step<T>): T;
   escalation: boolean;
+  patched: Patched;
 }
 
 /** The children lane's performer, and the rectification items this run still follows. */
@@ -70,7 +72,7 @@ export function caseChildren(host: ChildHost): {
     if (effect.kind === 'linkItem') {
       // An escalation case was started by its item, which linked it then: cases started since
       // this patch send no signal back (a signal and a workflow task on the item per urge).
-      if (host.escalation && wf.patched(NO_LINK_BACK)) return;
+      if (host.escalation && host.patched(NO_LINK_BACK)) return;
       await item
         .signal(msg.caseLinked, { caseId: host.state().id })
         .catch(warn('could not link the case to its item'));

@@ -13,6 +13,7 @@ import * as msg from '../messages';
 import { deliverAll, deliveriesInBatch } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
+import { NOTICES_IN_TASK, runPatches } from '../shared/patches';
 import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { CaseEnd, CaseInput, CaseState, Notice } from '../types';
@@ -36,6 +37,7 @@ const refuse = (refusal: check.Refusal | undefined): void => {
 };
 
 export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
+  const patched = runPatches(); // first, so it is settled in the run's first activation
   const { carried, ...setup } = input;
   const calendar = base.calendarOf(setup);
   const ctx = () => ({ now: Date.now(), calendar, timeZone: setup.timeZone, setup });
@@ -47,34 +49,45 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   let changed = true;
 
   // read the state after the delivery: updates may have changed it meanwhile
-  const notices = new Outbox<Notice>(async (batch) => {
-    const delivered = await deliverAll(batch);
-    apply(core.noticesDelivered(state, delivered));
-  });
-  const record = new Outbox<CaseRecordBatch>(async (batches) => {
-    const batch = mergeCaseBatches(batches);
-    const summary = `记录第 ${batch.revision} 版`;
-    await written(
-      writesAfterTask()
-        ? recordCaseTask.executeWithOptions({ ...RECORD_WRITE_TASK, summary }, [batch])
-        : recordCase.executeWithOptions({ ...RECORD_WRITE, summary }, [batch]),
-    );
-  }, 20);
+  const deliver = (inTask: boolean) =>
+    new Outbox<Notice>(async (batch) => {
+      const delivered = await deliverAll(batch, patched, inTask);
+      apply(core.noticesDelivered(state, delivered));
+      if (inTask) sync(); // the rows join the held batch before this lane goes idle
+    });
+  // an Update's notices go out after it answered; a timer's first try in its task (notices-in-task)
+  const notices = deliver(false);
+  const stepNotices = patched(NOTICES_IN_TASK) ? deliver(true) : notices;
+  const record = new Outbox<CaseRecordBatch>(
+    async (batches) => {
+      const batch = mergeCaseBatches(batches);
+      const summary = `记录第 ${batch.revision} 版`;
+      await written(
+        writesAfterTask(patched)
+          ? recordCaseTask.executeWithOptions({ ...RECORD_WRITE_TASK, summary }, [batch])
+          : recordCase.executeWithOptions({ ...RECORD_WRITE, summary }, [batch]),
+      );
+    },
+    20,
+    () => stepNotices === notices || stepNotices.idle,
+  ); // so a step's batch carries its delivery rows
+
   const { perform, watched } = caseChildren({
     state: () => state,
     ctx,
     apply,
     escalation: !!setup.escalation,
+    patched,
   });
   const children = new Outbox<base.ChildEffect>(async (batch) => {
     for (const effect of batch) await perform(effect);
   });
-  const lanes = [notices, record, children];
+  const lanes = [notices, stepNotices, record, children];
 
-  function apply<T>(step: base.Step<T>): T {
+  function apply<T>(step: base.Step<T>, byUpdate = false): T {
     state = step.state;
     for (const e of step.effects) {
-      if (e.kind === 'notice') notices.push(e.notice);
+      if (e.kind === 'notice') (byUpdate ? notices : stepNotices).push(e.notice);
       else children.push(e);
     }
     changed = true;
@@ -86,16 +99,16 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
 
   // ---------- handlers, before the first await ----------
   wf.setHandler(msg.getCaseState, () => state);
-  wf.setHandler(msg.submitInvestigation, (u) => apply(core.investigationSubmitted(state, u, ctx())), {
+  wf.setHandler(msg.submitInvestigation, (u) => apply(core.investigationSubmitted(state, u, ctx()), true), {
     validator: (u) => refuse(check.validateInvestigation(state, u)),
   });
-  wf.setHandler(msg.decideCase, (u) => apply(core.caseDecided(state, u, ctx())), {
+  wf.setHandler(msg.decideCase, (u) => apply(core.caseDecided(state, u, ctx()), true), {
     validator: (u) => refuse(check.validateDecision(state, u, ctx())),
   });
-  wf.setHandler(msg.fileAppeal, (u) => apply(core.appealFiled(state, u, ctx())), {
+  wf.setHandler(msg.fileAppeal, (u) => apply(core.appealFiled(state, u, ctx()), true), {
     validator: (u) => refuse(check.validateAppeal(state, u, ctx())),
   });
-  wf.setHandler(msg.reviewAppeal, (u) => apply(core.appealReviewed(state, u, ctx())), {
+  wf.setHandler(msg.reviewAppeal, (u) => apply(core.appealReviewed(state, u, ctx()), true), {
     validator: (u) => refuse(check.validateReview(state, u, ctx())),
   });
   wf.setHandler(msg.rectificationFinished, (s) => void apply(core.rectificationFinished(state, s, ctx())));
@@ -103,7 +116,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   // ---------- the main loop ----------
   /** once per activation: the record batch, the search attributes (on a change only), the details */
   function sync(): void {
-    const batch = caseRecordBatch(recorded, state, setup, deliveriesInBatch());
+    const batch = caseRecordBatch(recorded, state, setup, deliveriesInBatch(patched));
     if (batch) record.push(batch);
     recorded = state;
     if (state.stage !== indexedStage) {

@@ -17,6 +17,8 @@ export class Outbox<E> {
     private readonly perform: (batch: E[]) => Promise<void>,
     /** how many effects one call may carry */
     private readonly maxBatch = 50,
+    /** false holds what is queued (a record batch waits for the step's in-task deliveries) */
+    private readonly ready: () => boolean = () => true,
   ) {
     // Never cancelled with the workflow: what was decided is still delivered and recorded.
     this.done = CancellationScope.nonCancellable(() => this.loop());
@@ -43,7 +45,7 @@ export class Outbox<E> {
 
   private async loop(): Promise<void> {
     for (;;) {
-      await condition(() => this.queue.length > 0 || this.closing);
+      await condition(() => (this.queue.length > 0 && this.ready()) || this.closing);
       if (this.queue.length === 0) return;
       const batch = this.queue.splice(0, this.maxBatch);
       this.running += 1;

@@ -1,5 +1,6 @@
 // How a workflow writes its record batch (PostgreSQL, applied exactly once by revision).
-import { patched, sleep, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import { sleep, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import type { Patched } from './patches';
 
 /**
  * The write is fast and idempotent, so it runs as a local activity: one marker event carrying only
@@ -54,6 +55,6 @@ export const RECORD_WRITE_TASK: ActivityOptions = {
  * batch is the same on every replay and skipping a revision already written loses nothing; with
  * eager dispatch it starts at once, so the record trails an update by milliseconds, not a timer.
  */
-export function writesAfterTask(): boolean {
+export function writesAfterTask(patched: Patched): boolean {
   return patched(RECORD_AFTER_TASK);
 }

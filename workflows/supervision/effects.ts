@@ -16,12 +16,23 @@ import { startStage } from '../case/state';
 import { caseWorkflowId } from '../ids';
 import { rectificationFinished } from '../messages';
 import * as sa from '../search-attributes';
-import { RECORD_WRITE, RECORD_WRITE_TASK } from '../shared/record-write';
+import type { ItemRecordBatch } from '../../domain/record';
+import type { Patched } from '../shared/patches';
+import { mergeChanges } from '../shared/record-diff';
+import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
 import type { SupervisionState } from '../types';
 import type { Effect } from './transitions';
 
-export const { recordItem } = proxyLocalActivities<Activities>(RECORD_WRITE);
-export const { recordItem: recordItemTask } = proxyActivities<Activities>(RECORD_WRITE_TASK);
+const { recordItem } = proxyLocalActivities<Activities>(RECORD_WRITE);
+const { recordItem: recordItemTask } = proxyActivities<Activities>(RECORD_WRITE_TASK);
+
+/** Writes what the record lane holds as one batch (the revisions merged, the last summary kept). */
+export async function recordBatches(batches: ItemRecordBatch[], patched: Patched): Promise<void> {
+  const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
+    ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
+  const merged = batches.reduce(merge);
+  await written(writesAfterTask(patched) ? recordItemTask(merged) : recordItem(merged));
+}
 
 export const { calendarSlice } = proxyActivities<Activities>({
   startToCloseTimeout: '10 seconds',

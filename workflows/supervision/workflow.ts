@@ -1,5 +1,5 @@
 // The supervision item's shell (督办事项): wires the Updates to the pure core, waits for the next
-// wake-up, and hands the core's effects to three outbox lanes (notices, the record, child workflows).
+// wake-up, and hands the core's effects to outbox lanes (notices, the record, child workflows).
 //
 // Invariants:
 // - Handlers never await: validator -> transition -> new state, so every action answers at once.
@@ -17,7 +17,6 @@ import {
   condition,
   continueAsNew,
   isCancellation,
-  patched,
   setCurrentDetails,
   setHandler,
   workflowInfo,
@@ -26,13 +25,13 @@ import type { ItemRecordBatch } from '../../domain/record';
 import { CalendarInputError } from '../../domain/calendar/working-calendar';
 import * as m from '../messages';
 import { deliverAll, deliveriesInBatch } from '../notify';
-import { mergeChanges, recordChanges } from '../shared/record-diff';
+import { recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
-import { writesAfterTask, written } from '../shared/record-write';
+import { NOTICES_IN_TASK, runPatches } from '../shared/patches';
 import { WakeTimer } from '../shared/wake-timer';
 import type { ItemEnd, Notice, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
-import { calendarSlice, performChild, recordItem, recordItemTask, SearchIndex } from './effects';
+import { calendarSlice, performChild, recordBatches, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
 import { firstBatch, indexedValues, itemDiff, summaryOf } from './record-view';
 import {
@@ -54,6 +53,7 @@ import * as v from './validate';
 type Ctx = ReturnType<typeof contextOf>;
 
 export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd> {
+  const patched = runPatches(); // first, so it is settled in the run's first activation
   const missing = v.missingParts(input);
   const unknown = missing.length ? [] : v.unknownMeasures(input);
   if (unknown.length)
@@ -61,10 +61,9 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   if (missing.length)
     throw ApplicationFailure.nonRetryable(`督办事项输入不完整：缺少 ${missing.join(', ')}`, 'InvalidInput');
   const tz = input.timeZone;
-  // An item started without a calendar (a case without one starting its rectification items)
-  // fetches its slice first. Its query and updates are registered before that await: the SDK
-  // rejects an update and fails a query that arrive before their handler is set. Until the plan
-  // exists a query answers the unplanned item and an update waits for the plan.
+  // An item started without a calendar (a case's rectification items) fetches its slice first. The
+  // query and updates are registered before that await (the SDK rejects an update and fails a query
+  // that arrive before their handler): until the plan exists they answer the unplanned item / wait.
   let planned = false;
   let state: ItemState = unplannedState(input);
   let calendar = input.calendar;
@@ -73,7 +72,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
 
   // ---------- query and updates (registered before the first await) ----------
   setHandler(m.getItemState, () => state);
-  registerUpdates({ state: () => state, ctx, apply, planned: () => planned }, input);
+  registerUpdates({ state: () => state, ctx, apply: (s) => apply(s, true), planned: () => planned }, input);
 
   calendar ??= await calendarSlice(calendarWindow(input.assignedAt, input.timeZone));
   base = contextOf({ ...input, calendar }, Date.now());
@@ -91,29 +90,30 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   let recorded: ItemState | undefined = input.carried ? state : undefined;
   let changed = false;
 
-  const notices = new Outbox<Notice>(async (batch) => {
-    const records = await deliverAll(batch); // before reading the state: it moves on meanwhile
-    apply(t.noticesDelivered(state, records, ctx()));
-  });
+  const deliver = (inTask: boolean) =>
+    new Outbox<Notice>(async (batch) => {
+      const records = await deliverAll(batch, patched, inTask); // the state moves on meanwhile
+      apply(t.noticesDelivered(state, records, ctx()));
+      if (inTask) sync(); // the rows join the held batch before this lane goes idle
+    });
+  // An Update's notices go out after it answered; a timer's first try in its task (notices-in-task)
+  const notices = deliver(false);
+  const stepNotices = patched(NOTICES_IN_TASK) ? deliver(true) : notices;
   const children = new Outbox<t.Effect>(async (batch) => {
     for (const e of batch) {
       const opened = await performChild(e, state);
       if (opened) apply(t.caseOpened(state, opened, ctx()));
     }
   });
-  const record = new Outbox<ItemRecordBatch>(async (batch) => {
-    const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
-      ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
-    const merged = batch.reduce(merge);
-    await written(writesAfterTask() ? recordItemTask(merged) : recordItem(merged));
-  });
-  const lanes = [notices, children, record];
+  const gate = () => stepNotices === notices || stepNotices.idle; // a step's rows in its one write
+  const record = new Outbox<ItemRecordBatch>((batches) => recordBatches(batches, patched), 50, gate);
+  const lanes = [notices, stepNotices, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;
 
-  function apply<R>(next: t.Step<R>): R {
+  function apply<R>(next: t.Step<R>, byUpdate = false): R {
     state = next.state;
     for (const e of next.effects) {
-      if (e.kind === 'notice') notices.push(e.notice);
+      if (e.kind === 'notice') (byUpdate ? notices : stepNotices).push(e.notice);
       else children.push(e);
     }
     changed = true;
@@ -141,7 +141,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
           recorded as never,
           state as never,
           state.revision + 1,
-          itemDiff(state, deliveriesInBatch()),
+          itemDiff(state, deliveriesInBatch(patched)),
         )
       : firstBatch(state);
     if (changes) {
@@ -155,7 +155,6 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   const throwIfFailed = (err = failure()) => {
     if (err) throw new Error(`督办事项输出失败：${err instanceof Error ? err.message : String(err)}`);
   };
-
   // ---------- the process ----------
   const timer = new WakeTimer();
   try {
@@ -190,6 +189,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   await CancellationScope.nonCancellable(async () => {
     await condition(allHandlersFinished);
     await notices.close();
+    await stepNotices.close(); // the same lane in runs before notices-in-task
     await children.close();
     sync();
     await record.close();
