@@ -384,6 +384,7 @@ describe('accountability case (问责程序)', () => {
       ).toBe(true);
       await recordHistory(handle, 'case-full-procedure');
       await recordHistory(handle, 'case-full-procedure-deliveries-in-batch');
+      await recordHistory(handle, 'case-full-procedure-notices-in-task');
     });
   });
 
@@ -802,6 +803,7 @@ describe('accountability case (问责程序)', () => {
       expect(final.measures[0]?.rectificationStatus).toBe('completed');
       expect(final.history.at(-1)).toMatchObject({ action: 'rectification_finished', by: itemId });
       await recordHistory(handle, 'case-rectification');
+      await recordHistory(handle, 'case-rectification-notices-in-task');
     });
   });
 
@@ -853,6 +855,7 @@ describe('accountability case (问责程序)', () => {
         'closed',
       ]);
       await recordHistory(handle, 'case-continued-as-new');
+      await recordHistory(handle, 'case-continued-as-new-notices-in-task');
     });
   });
 

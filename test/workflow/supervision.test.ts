@@ -326,6 +326,12 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
         return fields && !('TemporalChangeVersion' in fields);
       }) ?? [];
     expect(upserts).toHaveLength(6);
+    // a new run asks one patch (runPatches): one marker, however many patches came before it
+    const patches = history.events
+      ?.map((e) => e.markerRecordedEventAttributes)
+      .filter((m) => m?.markerName === 'core_patch')
+      .map((m) => JSON.parse(Buffer.from(m?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()));
+    expect(patches).toEqual([{ id: 'notices-in-task', deprecated: false }]);
     // the item linked each level's case as it started it: no case signals it back
     expect(history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
     // each notice's result per channel reached the record in a batch (deliveries-in-record-batch)
@@ -347,6 +353,7 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
       ]);
     await recordHistory(handle, 'supervision-three-urges');
     await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
+    await recordHistory(handle, 'supervision-three-urges-notices-in-task');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });
@@ -607,6 +614,7 @@ test('a long run continues as new, keeping its state, and still urges on time', 
     await closed(handle);
     // the run after continue-as-new, which starts from the carried state
     await recordHistory(handle, 'supervision-continued-as-new');
+    await recordHistory(handle, 'supervision-continued-as-new-notices-in-task');
   });
 });
 
@@ -669,5 +677,6 @@ test('a cancellation request (a case revoking its rectification) ends the item a
     const rows = h.batches.flatMap((b) => b.deliveries ?? []).filter((d) => d.noticeKey === notice?.key);
     expect(rows.map((d) => `${d.channel} ${d.status}`)).toEqual(['email delivered', 'webhook delivered']);
     await recordHistory(handle, 'supervision-cancel-request');
+    await recordHistory(handle, 'supervision-cancel-request-notices-in-task');
   });
 });
