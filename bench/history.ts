@@ -9,7 +9,14 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalTestServerPath } from '../config/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../workflows/ids';
-import { CaseStageKey, CaseSubjectsKey } from '../workflows/search-attributes';
+import {
+  CaseStageKey,
+  CaseSubjectsKey,
+  DeadlineAtKey,
+  LeadUnitKey,
+  SupervisionStatusKey,
+  UrgeCountKey,
+} from '../workflows/search-attributes';
 import {
   completeItem,
   decideCase,
@@ -47,6 +54,8 @@ export interface HistoryFigures {
   byType: Record<string, number>;
   /** the heaviest events: type, what it names (activity, child, update) and its encoded bytes */
   heaviest: { id: number; type: string; names?: string; bytes: number }[];
+  /** every event in order, `id TYPE [name] bytes`: where each step's events come from */
+  sequence: string[];
   /** what the record keeps for it (the item with its case and deliveries) */
   record?: Footprint;
 }
@@ -70,19 +79,17 @@ async function figures(handle: WorkflowHandle, path: string, server: string): Pr
     byType[name] = (byType[name] ?? 0) + 1;
   }
   const sorted = Object.fromEntries(Object.entries(byType).sort((a, b) => b[1] - a[1]));
-  const heaviest = events
-    .map((e) => ({
-      id: Number(e.eventId),
-      type: (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? '').replace(/^EVENT_TYPE_/, ''),
-      names:
-        e.activityTaskScheduledEventAttributes?.activityType?.name ??
-        e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ??
-        e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ??
-        undefined,
-      bytes: temporal.api.history.v1.HistoryEvent.encode(e).finish().length,
-    }))
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 15);
+  const described = events.map((e) => ({
+    id: Number(e.eventId),
+    type: (temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? '').replace(/^EVENT_TYPE_/, ''),
+    names:
+      e.activityTaskScheduledEventAttributes?.activityType?.name ??
+      e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name ??
+      e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ??
+      undefined,
+    bytes: temporal.api.history.v1.HistoryEvent.encode(e).finish().length,
+  }));
+  const heaviest = [...described].sort((a, b) => b.bytes - a.bytes).slice(0, 15);
   return {
     path,
     server,
@@ -90,6 +97,7 @@ async function figures(handle: WorkflowHandle, path: string, server: string): Pr
     bytes: temporal.api.history.v1.History.encode(history).finish().length,
     byType: sorted,
     heaviest,
+    sequence: described.map((e) => `${e.id} ${e.type}${e.names ? ` ${e.names}` : ''} ${e.bytes}`),
   };
 }
 
@@ -106,11 +114,17 @@ async function itemHistory(): Promise<HistoryFigures> {
   });
   try {
     const id = `${runId()}-history`;
+    const due = new Date(Date.now() + 8_000);
     const handle = await server.client.workflow.start('supervisionItem', {
       workflowId: itemWorkflowId(id),
       taskQueue,
-      args: [
-        itemInput(id, { due: { at: new Date(Date.now() + 8_000).toISOString() }, policy: HISTORY_DRILL }),
+      args: [itemInput(id, { due: { at: due.toISOString() }, policy: HISTORY_DRILL })],
+      // as the API starts an item: indexed from the start, so its first task has nothing to upsert
+      typedSearchAttributes: [
+        { key: SupervisionStatusKey, value: 'open' },
+        { key: LeadUnitKey, value: leadUnit.id },
+        { key: DeadlineAtKey, value: due },
+        { key: UrgeCountKey, value: 0 },
       ],
     });
     const done = await waitFor(
