@@ -1,25 +1,35 @@
-// The patches a run started since notices-in-task takes without a marker each must be exactly the
-// patches that came before it: one missing would cost a new run a marker, one too many (a later
-// patch) would send runs recorded without it down its path on replay.
+// A new run asks one run-level patch and takes every patch it implies without a marker each. What a
+// run-level patch implies must be exactly the patches that came before it: one missing would cost a
+// new run a marker, one too many (a later patch) would send runs recorded without it down its path.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { NO_LINK_BACK } from '../../workflows/case/children';
 import { DELIVERIES_IN_BATCH } from '../../workflows/notify';
-import { IMPLIED_BY_NOTICES_IN_TASK, NOTICES_IN_TASK } from '../../workflows/shared/patches';
+import {
+  CASE_LINKED_WITH_URGE,
+  IMPLIED_BY_NOTICES_IN_TASK,
+  NOTICES_IN_TASK,
+  RUN_LEVEL,
+} from '../../workflows/shared/patch-ids';
 import { RECORD_AFTER_TASK } from '../../workflows/shared/record-write';
 import { ASSIGNMENT_NOTICE, REPORTING_CLOCK_STOP } from '../../workflows/supervision/patches';
 
-const earlier = [
+// in the order they were added
+const history = [
   NO_LINK_BACK,
   RECORD_AFTER_TASK,
   DELIVERIES_IN_BATCH,
   ASSIGNMENT_NOTICE,
   REPORTING_CLOCK_STOP,
+  NOTICES_IN_TASK,
+  CASE_LINKED_WITH_URGE,
 ];
+const before = (id: string) => history.slice(0, history.indexOf(id));
 
-test('notices-in-task implies every earlier patch and nothing else', () => {
-  expect([...IMPLIED_BY_NOTICES_IN_TASK].sort()).toEqual([...earlier].sort());
-  expect(IMPLIED_BY_NOTICES_IN_TASK).not.toContain(NOTICES_IN_TASK);
+test('each run-level patch implies every patch before it and nothing else; the newest comes first', () => {
+  expect(RUN_LEVEL.map((r) => r.id)).toEqual([CASE_LINKED_WITH_URGE, NOTICES_IN_TASK]);
+  for (const r of RUN_LEVEL) expect([...r.implies].sort()).toEqual(before(r.id).sort());
+  expect([...IMPLIED_BY_NOTICES_IN_TASK].sort()).toEqual(before(NOTICES_IN_TASK).sort());
 });
 
 test('every patch id the workflow code declares is one of these', async () => {
@@ -31,5 +41,5 @@ test('every patch id the workflow code declares is one of these', async () => {
     // a patch id is a kebab-case constant handed to patched() somewhere
     for (const m of text.matchAll(/export const (\w+) = '([a-z]+(?:-[a-z]+)+)';/g)) declared.push(m[2]!);
   }
-  expect(declared.sort()).toEqual([...earlier, NOTICES_IN_TASK].sort());
+  expect(declared.sort()).toEqual([...history].sort());
 });

@@ -1,5 +1,6 @@
 // The supervision item's rules on the pure core: each rule of the seeds is a function call on plain
 // data, checked in milliseconds (no Temporal server).
+import { CASE_LINKED_WITH_URGE } from '../../workflows/shared/patch-ids';
 import { officialCalendar } from '../../domain/calendar/official';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { currentDetails, timerSummary } from '../../workflows/supervision/details';
@@ -125,6 +126,29 @@ describe('the ladder', () => {
     linked = t.caseOpened(linked, { caseId: `${state.id}-L1`, started: true }, ctx(0)).state;
     expect(linked.caseIds).toEqual([`${state.id}-L1`, `${state.id}-L2`, `${state.id}-L3`]);
     expect(linked.reminders[2]!.caseId).toBe(`${state.id}-L3`);
+  });
+
+  test('case-linked-with-urge: the urge links its case with one case_opened line; the start adds none', () => {
+    const { state, ctx: old } = start();
+    const asked: string[] = [];
+    const ctx = (now: number): Ctx => ({
+      ...old(now),
+      patched: (id) => (asked.push(id), id === CASE_LINKED_WITH_URGE),
+    });
+    const sched = state.schedule!;
+    const r = runUntil(state, Date.parse(sched.deadlineAt), ctx);
+    const caseId = `${state.id}-L1`;
+    expect(asked).toContain(CASE_LINKED_WITH_URGE);
+    expect(r.state.caseIds).toEqual([caseId]);
+    const lines = (s: ItemState) => s.history.filter((l) => l.action === 'case_opened').map((l) => l.detail);
+    expect(lines(r.state)).toEqual([`启动问责程序：${caseId}`]);
+    const opened = t.caseOpened(r.state, { caseId, started: true }, ctx(Date.parse(sched.deadlineAt) + 50));
+    expect(lines(opened.state)).toEqual([`启动问责程序：${caseId}`]);
+    expect(opened.state.caseIds).toEqual([caseId]);
+    // unpatched (runs before it): linked, and the line written, only once the case started
+    const before = runUntil(state, Date.parse(sched.deadlineAt), old);
+    expect(before.state.caseIds).toEqual([]);
+    expect(lines(t.caseOpened(before.state, { caseId, started: true }, old(0)).state)).toHaveLength(1);
   });
 
   test('a level after the deadline waits for it: the deadline passes first (overdue), then the level', () => {

@@ -385,6 +385,7 @@ describe('accountability case (问责程序)', () => {
       await recordHistory(handle, 'case-full-procedure');
       await recordHistory(handle, 'case-full-procedure-deliveries-in-batch');
       await recordHistory(handle, 'case-full-procedure-notices-in-task');
+      await recordHistory(handle, 'case-full-procedure-case-linked-with-urge');
     });
   });
 

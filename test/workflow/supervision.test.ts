@@ -24,6 +24,7 @@ import type { Actor, Notice, SupervisionInput, SupervisionState } from '../../wo
 import { formatLocal } from '../../workflows/format';
 import { drillPolicy, itemInput } from '../helpers/fixtures';
 import { batchDeliverer } from '../helpers/deliveries';
+import { RUN_LEVEL } from '../../workflows/shared/patch-ids';
 import { recordHistory } from '../helpers/histories';
 import { createTimeSkippingEnv } from '../helpers/temporal';
 
@@ -331,7 +332,7 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
       ?.map((e) => e.markerRecordedEventAttributes)
       .filter((m) => m?.markerName === 'core_patch')
       .map((m) => JSON.parse(Buffer.from(m?.details?.['patch-data']?.payloads?.[0]?.data ?? []).toString()));
-    expect(patches).toEqual([{ id: 'notices-in-task', deprecated: false }]);
+    expect(patches).toEqual([{ id: RUN_LEVEL[0]!.id, deprecated: false }]);
     // the item linked each level's case as it started it: no case signals it back
     expect(history.events?.filter((e) => e.workflowExecutionSignaledEventAttributes)).toEqual([]);
     // each notice's result per channel reached the record in a batch (deliveries-in-record-batch)
@@ -344,6 +345,11 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     const kindOf = new Map(final.notices.map((n) => [n.key, n.kind]));
     const urgeBatches = batches.filter((b) => b.events.some((e) => e.action === 'urged'));
     expect(urgeBatches).toHaveLength(3);
+    // case-linked-with-urge: the urge's batch also links its level case; the start adds no batch
+    expect(urgeBatches.map((b) => b.events.map((e) => e.action))).toEqual(
+      Array(3).fill(['urged', 'case_opened']),
+    );
+    expect(batches.filter((b) => b.events.some((e) => e.action === 'case_opened'))).toHaveLength(3);
     for (const b of urgeBatches)
       expect((b.deliveries ?? []).map((d) => `${kindOf.get(d.noticeKey)} ${d.channel}`).sort()).toEqual([
         'bulletin email',
@@ -354,6 +360,7 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     await recordHistory(handle, 'supervision-three-urges');
     await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
     await recordHistory(handle, 'supervision-three-urges-notices-in-task');
+    await recordHistory(handle, 'supervision-three-urges-case-linked-with-urge');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });

@@ -47,6 +47,7 @@ import type {
   UrgeInput,
 } from '../../domain/schemas';
 import { derive } from './details';
+import { CASE_LINKED_WITH_URGE } from '../shared/patch-ids';
 import { ASSIGNMENT_NOTICE } from './patches';
 import { unitOfAction } from './validate';
 import type { WakeUp } from './next-wake-up';
@@ -285,8 +286,10 @@ function reachLevel(
   );
   if (opens) {
     const effect = openCase(s, reminder, procedureOf(level), ctx);
-    // The id is known now; caseIds lists the case once it runs (started, or linked by the case).
+    // The id is known now. Runs before case-linked-with-urge list it once it runs (started, or
+    // linked by the case); since, the urge's own batch names it, and the start only confirms it.
     reminder.caseId = effect.caseInput.caseId;
+    if (ctx.patched?.(CASE_LINKED_WITH_URGE)) caseLinkedNow(s, reminder.caseId, ctx.now);
     fx.push(effect);
   }
 }
@@ -1043,7 +1046,15 @@ export function noticesDelivered(state: ItemState, records: NoticeRecord[], ctx:
 /** The escalation case runs (`started` false: it already did, e.g. after a continue-as-new). */
 export function caseOpened(state: ItemState, c: { caseId: string; started: boolean }, ctx: Ctx): Step {
   return step(state, ctx, (s) => {
-    linkCase(s, c.caseId);
-    if (c.started) addLine(s, 'system', 'case_opened', ctx.now, `启动问责程序：${c.caseId}`);
+    if (c.started) caseLinkedNow(s, c.caseId, ctx.now);
+    else linkCase(s, c.caseId);
   });
+}
+
+/** Links a level case with its `case_opened` line, once (the urge may have done so already). */
+function caseLinkedNow(s: ItemState, caseId: string, now: number): void {
+  linkCase(s, caseId);
+  const detail = `启动问责程序：${caseId}`;
+  if (!s.history.some((l) => l.action === 'case_opened' && l.detail === detail))
+    addLine(s, 'system', 'case_opened', now, detail);
 }

@@ -1,0 +1,38 @@
+// The run-level patch ids and what each implies (docs/versioning.md). No Temporal import: the
+// pure cores ask for these ids through ctx.patched.
+
+/**
+ * Notices of a step that no Update decided are delivered inside the workflow task that decided them
+ * (one local activity, one attempt); what that attempt leaves undone goes on with the regular
+ * deliverNotices activity and its backoff. The record waits for that attempt, so the step's record
+ * batch carries its delivery rows and one activity writes both. Implies every earlier patch.
+ */
+export const NOTICES_IN_TASK = 'notices-in-task';
+
+/**
+ * An urge that opens a level case links it (caseIds, the reminder, the `case_opened` line) in the
+ * urge's own step: the case id is fixed by the item and the level, so the record needs no second
+ * batch once the child has started. Implies NOTICES_IN_TASK and what it implies.
+ */
+export const CASE_LINKED_WITH_URGE = 'case-linked-with-urge';
+
+/**
+ * The patches a NOTICES_IN_TASK run has without asking (ids as their modules export them; a unit
+ * test keeps the two in step).
+ */
+export const IMPLIED_BY_NOTICES_IN_TASK: readonly string[] = [
+  'escalation-case-no-link-back',
+  'record-after-deciding-task',
+  'deliveries-in-record-batch',
+  'assignment-notice',
+  'reporting-skips-clock-stop',
+];
+
+/**
+ * Run-level patches, newest first, each with what it implies. A patch added later and not listed
+ * here is asked where it acts, since runs started before it carry no marker for it.
+ */
+export const RUN_LEVEL: readonly { id: string; implies: readonly string[] }[] = [
+  { id: CASE_LINKED_WITH_URGE, implies: [NOTICES_IN_TASK, ...IMPLIED_BY_NOTICES_IN_TASK] },
+  { id: NOTICES_IN_TASK, implies: IMPLIED_BY_NOTICES_IN_TASK },
+];
