@@ -90,8 +90,9 @@ function record(notice: Notice, deliveries: DeliveryResult[]): NoticeRecord {
 
 /**
  * Delivers `notices` (already validated) with `send`, resuming from the context's heartbeat
- * details or, when there are none, from `earlier` (what the workflow's in-task attempt finished). The two channels run side by side, each going through the notices in order, so a slow
- * or failing channel never holds up the other.
+ * details or, when there are none, from `earlier` (what the workflow's in-task attempt finished).
+ * The two channels run side by side, each going through the notices in order, so a slow or failing
+ * channel never holds up the other.
  */
 export async function deliverBatch(
   notices: readonly Notice[],

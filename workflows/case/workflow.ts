@@ -10,13 +10,14 @@ import * as wf from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { CaseRecordBatch } from '../../domain/record';
 import * as msg from '../messages';
-import { deliverAll, deliveriesInBatch } from '../notify';
+import { deliveriesInBatch } from '../notify';
 import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
-import { NOTICES_IN_TASK, runPatches } from '../shared/patches';
+import { NoticeLanes } from '../shared/notice-lanes';
+import { runPatches } from '../shared/patches';
 import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
-import type { CaseEnd, CaseInput, CaseState, Notice } from '../types';
+import type { CaseEnd, CaseInput, CaseState } from '../types';
 import { caseChildren } from './children';
 import { currentDetails, timerSummary } from './details';
 import { nextWakeUp, timersDue } from './next-wake-up';
@@ -48,16 +49,7 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   let indexedStage = carried?.stage ?? wf.workflowInfo().typedSearchAttributes.get(CaseStageKey);
   let changed = true;
 
-  // read the state after the delivery: updates may have changed it meanwhile
-  const deliver = (inTask: boolean) =>
-    new Outbox<Notice>(async (batch) => {
-      const delivered = await deliverAll(batch, patched, inTask);
-      apply(core.noticesDelivered(state, delivered));
-      if (inTask) sync(); // the rows join the held batch before this lane goes idle
-    });
-  // an Update's notices go out after it answered; a timer's first try in its task (notices-in-task)
-  const notices = deliver(false);
-  const stepNotices = patched(NOTICES_IN_TASK) ? deliver(true) : notices;
+  const notices = new NoticeLanes(patched, (records) => apply(core.noticesDelivered(state, records)), sync);
   const record = new Outbox<CaseRecordBatch>(
     async (batches) => {
       const batch = mergeCaseBatches(batches);
@@ -69,8 +61,8 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
       );
     },
     20,
-    () => stepNotices === notices || stepNotices.idle,
-  ); // so a step's batch carries its delivery rows
+    notices.settled,
+  );
 
   const { perform, watched } = caseChildren({
     state: () => state,
@@ -82,12 +74,12 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   const children = new Outbox<base.ChildEffect>(async (batch) => {
     for (const effect of batch) await perform(effect);
   });
-  const lanes = [notices, stepNotices, record, children];
+  const lanes = [notices.byUpdate, notices.byStep, record, children];
 
   function apply<T>(step: base.Step<T>, byUpdate = false): T {
     state = step.state;
     for (const e of step.effects) {
-      if (e.kind === 'notice') (byUpdate ? notices : stepNotices).push(e.notice);
+      if (e.kind === 'notice') notices.push(e.notice, byUpdate);
       else children.push(e);
     }
     changed = true;

@@ -24,12 +24,13 @@ import {
 import type { ItemRecordBatch } from '../../domain/record';
 import { CalendarInputError } from '../../domain/calendar/working-calendar';
 import * as m from '../messages';
-import { deliverAll, deliveriesInBatch } from '../notify';
+import { deliveriesInBatch } from '../notify';
 import { recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
-import { NOTICES_IN_TASK, runPatches } from '../shared/patches';
+import { NoticeLanes } from '../shared/notice-lanes';
+import { runPatches } from '../shared/patches';
 import { WakeTimer } from '../shared/wake-timer';
-import type { ItemEnd, Notice, SupervisionInput } from '../types';
+import type { ItemEnd, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
 import { calendarSlice, performChild, recordBatches, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
@@ -90,30 +91,25 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   let recorded: ItemState | undefined = input.carried ? state : undefined;
   let changed = false;
 
-  const deliver = (inTask: boolean) =>
-    new Outbox<Notice>(async (batch) => {
-      const records = await deliverAll(batch, patched, inTask); // the state moves on meanwhile
-      apply(t.noticesDelivered(state, records, ctx()));
-      if (inTask) sync(); // the rows join the held batch before this lane goes idle
-    });
-  // An Update's notices go out after it answered; a timer's first try in its task (notices-in-task)
-  const notices = deliver(false);
-  const stepNotices = patched(NOTICES_IN_TASK) ? deliver(true) : notices;
+  const notices = new NoticeLanes(
+    patched,
+    (records) => apply(t.noticesDelivered(state, records, ctx())),
+    sync,
+  );
   const children = new Outbox<t.Effect>(async (batch) => {
     for (const e of batch) {
       const opened = await performChild(e, state);
       if (opened) apply(t.caseOpened(state, opened, ctx()));
     }
   });
-  const gate = () => stepNotices === notices || stepNotices.idle; // a step's rows in its one write
-  const record = new Outbox<ItemRecordBatch>((batches) => recordBatches(batches, patched), 50, gate);
-  const lanes = [notices, stepNotices, children, record];
+  const record = new Outbox<ItemRecordBatch>((b) => recordBatches(b, patched), 50, notices.settled);
+  const lanes = [notices.byUpdate, notices.byStep, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;
 
   function apply<R>(next: t.Step<R>, byUpdate = false): R {
     state = next.state;
     for (const e of next.effects) {
-      if (e.kind === 'notice') (byUpdate ? notices : stepNotices).push(e.notice);
+      if (e.kind === 'notice') notices.push(e.notice, byUpdate);
       else children.push(e);
     }
     changed = true;
@@ -189,7 +185,6 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   await CancellationScope.nonCancellable(async () => {
     await condition(allHandlersFinished);
     await notices.close();
-    await stepNotices.close(); // the same lane in runs before notices-in-task
     await children.close();
     sync();
     await record.close();
