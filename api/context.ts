@@ -3,6 +3,7 @@
 // its workflow's live state; it acts through Temporal.
 import type { OfficeHours } from '../domain/calendar/office-hours';
 import type { Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { Db } from '../activities/record/db';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
@@ -88,6 +89,16 @@ export const SA = {
   caseStage: CaseStageKey,
   caseSubjects: CaseSubjectsKey,
 };
+
+/** What a new item is indexed with from its start, so its first task has nothing to upsert. */
+export function itemStartAttributes(leadUnitId: string, deadlineAt: Date): SearchAttributePair[] {
+  return [
+    { key: SA.status, value: 'open' },
+    { key: SA.leadUnit, value: leadUnitId },
+    { key: SA.deadlineAt, value: deadlineAt },
+    { key: SA.urgeCount, value: 0 },
+  ];
+}
 
 /** "2026-10-23 23:59" in the given zone, for Chinese summaries (the workflows' own formatter). */
 export const localMinute = formatLocal;

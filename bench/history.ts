@@ -9,14 +9,8 @@ import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalTestServerPath } from '../config/temporal-binaries';
 import { SEARCH_ATTRIBUTES } from '../workflows/ids';
-import {
-  CaseStageKey,
-  CaseSubjectsKey,
-  DeadlineAtKey,
-  LeadUnitKey,
-  SupervisionStatusKey,
-  UrgeCountKey,
-} from '../workflows/search-attributes';
+import { CaseStageKey, CaseSubjectsKey } from '../workflows/search-attributes';
+import { itemStartAttributes } from '../api/context';
 import {
   completeItem,
   decideCase,
@@ -119,13 +113,7 @@ async function itemHistory(): Promise<HistoryFigures> {
       workflowId: itemWorkflowId(id),
       taskQueue,
       args: [itemInput(id, { due: { at: due.toISOString() }, policy: HISTORY_DRILL })],
-      // as the API starts an item: indexed from the start, so its first task has nothing to upsert
-      typedSearchAttributes: [
-        { key: SupervisionStatusKey, value: 'open' },
-        { key: LeadUnitKey, value: leadUnit.id },
-        { key: DeadlineAtKey, value: due },
-        { key: UrgeCountKey, value: 0 },
-      ],
+      typedSearchAttributes: itemStartAttributes(leadUnit.id, due), // as the API starts an item
     });
     const done = await waitFor(
       async () => {

@@ -57,7 +57,7 @@ import { scopeItem, unitOf } from '../access';
 import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
 import { resolveReassignment, resolveUnits, type ResolvedItem } from '../directory';
 import { conflict, HttpProblem, invalidField } from '../errors';
-import { isTimeZone, localMinute, SA, type ApiContext } from '../context';
+import { isTimeZone, itemStartAttributes, localMinute, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
 import { readItem } from '../read';
 import { action, type ActionSpec } from '../actions';
@@ -526,12 +526,7 @@ export function itemsRouter(ctx: ApiContext): Router {
           staticSummary: input.title,
           staticDetails: staticDetails(input, plan),
           memo: { title: input.title },
-          typedSearchAttributes: [
-            { key: SA.status, value: 'open' },
-            { key: SA.leadUnit, value: input.leadUnit.id },
-            { key: SA.deadlineAt, value: new Date(plan.deadline.at) },
-            { key: SA.urgeCount, value: 0 },
-          ],
+          typedSearchAttributes: itemStartAttributes(input.leadUnit.id, new Date(plan.deadline.at)),
         }),
       );
     } catch (err) {
