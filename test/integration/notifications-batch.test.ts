@@ -322,6 +322,16 @@ describe('deliverNotices (one activity per batch)', () => {
       [{ notices: [{ ...urge, reason: 'whim' }] }, 'notices.0.reason'],
       [{ notices: [urge, urge] }, 'duplicate key'],
       [{ notices: [urge], extra: 1 }, 'extra'],
+      // what an in-task attempt finished (notices-in-task): it must read as progress
+      [{ notices: [urge], inRecordBatch: true, done: 'x' }, 'done'],
+      [
+        {
+          notices: [urge],
+          inRecordBatch: true,
+          done: [{ key: urge.key, result: { channel: 'fax', status: 'delivered' } }],
+        },
+        'done.0.result.channel',
+      ],
     ];
     for (const [input, where] of cases) {
       const err = await failureOf(deliverNotices(input as { notices: Notice[] }));
