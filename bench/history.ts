@@ -20,6 +20,9 @@ import {
 } from '../workflows/messages';
 import type { CaseInput, Policy } from '../workflows/types';
 import { officialCalendar } from '../domain/calendar/official';
+import { packCalendar } from '../domain/calendar/packed';
+import { sliceCalendarData } from '../domain/calendar/working-calendar';
+import { caseCalendarWindow } from '../workflows/case/state';
 import { createWorker } from '../worker/worker';
 import { itemInput, itemWorkflowId, leadUnit, preset, responsible } from './lib/items';
 import { startBenchReceiver } from './lib/receiver';
@@ -166,6 +169,8 @@ async function caseHistory(): Promise<HistoryFigures> {
   const running = worker.run();
   try {
     const caseId = `${runId()}-case`;
+    const openedAt = Date.now();
+    const window = caseCalendarWindow(openedAt, 'Asia/Shanghai');
     const input: CaseInput = {
       caseId,
       subjects: [
@@ -183,7 +188,9 @@ async function caseHistory(): Promise<HistoryFigures> {
       policy: preset('three-urges'),
       timeZone: 'Asia/Shanghai',
       openedBy: actor,
-      openedAt: new Date().toISOString(),
+      openedAt: new Date(openedAt).toISOString(),
+      // the slice the API passes, packed
+      calendar: packCalendar(sliceCalendarData(officialCalendar().data, window.from, window.through)),
     };
     const handle = await env.client.workflow.start('accountabilityCase', {
       workflowId: `case-${caseId}`,

@@ -15,6 +15,7 @@ import type {
   Unit,
 } from '../domain/schemas';
 import type { CalendarData } from '../domain/calendar/working-calendar';
+import type { PackedCalendar } from '../domain/calendar/packed';
 import type { OfficeHours } from '../domain/calendar/office-hours';
 
 export type { CalendarData, OfficeHours };
@@ -294,7 +295,7 @@ export interface SupervisionInput {
   policy: Policy;
   timeZone: string;
   /** the working-day calendar the item computes on: a slice from before assignment to two years on */
-  calendar?: CalendarData;
+  calendar?: CalendarData | PackedCalendar;
   createdBy: Actor;
   /** when the API created the item: the state at start is computed for that instant, so the
    * create response and the first query answer the same */
@@ -561,7 +562,7 @@ export interface CaseInput {
    * the opening through two years after it. Every starter passes it; a first-generation item that
    * does not is counted on weekends only (and the case says so in its details).
    */
-  calendar?: CalendarData;
+  calendar?: CalendarData | PackedCalendar;
   /** working days (or, for drills, an Interval) for each human step; defaults in the workflow */
   stepDue?: {
     investigation?: number | Interval;

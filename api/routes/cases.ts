@@ -26,9 +26,9 @@ import {
   submitInvestigation,
 } from '../../workflows/messages';
 import { caseWorkflowId } from '../../workflows/ids';
-import { startStage, stateAtStart } from '../../workflows/case/state';
+import { caseCalendarWindow, startStage, stateAtStart } from '../../workflows/case/state';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
-import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
+import { packCalendar } from '../../domain/calendar/packed';
 import type { CaseInput, CaseState, Policy } from '../../workflows/types';
 import { ownSubjectOnly, scopeCase } from '../access';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
@@ -115,9 +115,9 @@ export function casesRouter(ctx: ApiContext): Router {
     }
     const caseId = input.id ?? randomUUID();
     const now = ctx.now();
-    // the case counts its working days itself: a month back (late openings) through two years ahead
-    const today = localDateOf(now.getTime(), ctx.timeZone);
-    const calendar = sliceCalendarData(ctx.calendar.data, addDays(today, -31), addDays(today, 2 * 366));
+    // the case counts its working days itself, on the slice it carries
+    const window = caseCalendarWindow(now.getTime(), ctx.timeZone);
+    const calendar = packCalendar(sliceCalendarData(ctx.calendar.data, window.from, window.through));
     const caseInput: CaseInput = {
       caseId,
       subjects: input.subjects,

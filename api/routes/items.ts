@@ -42,6 +42,7 @@ import { calendarWindow, stateAtStart } from '../../workflows/supervision/state'
 import { firstBatch } from '../../workflows/supervision/record-view';
 import { notOpen } from '../../workflows/supervision/validate';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { packCalendar } from '../../domain/calendar/packed';
 import { nextOpening, withDelivery, type OfficeHours } from '../../domain/calendar/office-hours';
 import type {
   Deadline,
@@ -510,7 +511,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       ...(plan.officeHours ? { officeHours: plan.officeHours } : {}),
       ...(plan.reportEvery ? { reportEvery: plan.reportEvery } : {}),
       timeZone: plan.timeZone,
-      calendar: sliceCalendarData(ctx.calendar.data, window.from, window.through),
+      calendar: packCalendar(sliceCalendarData(ctx.calendar.data, window.from, window.through)),
       createdBy: actorOf(res.locals),
       createdAt: now.toISOString(),
       requestHash,

@@ -2,6 +2,7 @@
 // API would build from it, so the API and the raw client start the same workflow.
 import { buildCalendarData } from '../../domain/calendar/official';
 import { sliceCalendarData, type CalendarData } from '../../domain/calendar/working-calendar';
+import { packCalendar } from '../../domain/calendar/packed';
 import { POLICY_PRESETS } from '../../domain/policies';
 import { calendarWindow } from '../../workflows/supervision/state';
 import { itemWorkflowId } from '../../workflows/ids';
@@ -56,7 +57,7 @@ export function itemInput(id: string, opts: { due?: Due; policy?: Policy } = {})
     policy: opts.policy ?? preset(),
     timeZone: 'Asia/Shanghai',
     // the slice the API passes, so no item fetches its calendar before its first timer
-    calendar: sliceCalendarData(calendar, window.from, window.through),
+    calendar: packCalendar(sliceCalendarData(calendar, window.from, window.through)),
     createdBy: { id: 'bench-staff', role: 'staff' },
   };
 }

@@ -35,6 +35,8 @@ import {
   type TimeOfDay,
 } from './zoned-time';
 
+import { calendarDataOf, packCalendar, type PackedCalendar } from './packed';
+
 export { CalendarInputError } from './zoned-time';
 
 /** Where a day's status comes from: official data, a local override, or the law-based estimate. */
@@ -151,16 +153,22 @@ export class WorkingCalendar {
   private readonly close: TimeOfDay;
   private readonly closeLabel: string;
 
-  constructor(
-    readonly data: CalendarData,
-    options: WorkingCalendarOptions = {},
-  ) {
+  readonly data: CalendarData;
+
+  /** Either form of the data: a workflow's input carries it packed (packed.ts). */
+  constructor(data: CalendarData | PackedCalendar, options: WorkingCalendarOptions = {}) {
+    this.data = calendarDataOf(data);
     this.version = data.version;
     this.coveredFrom = data.coveredFrom;
     this.coveredThrough = data.coveredThrough;
     this.estimatedThrough = data.estimatedThrough;
     this.close = parseTimeOfDay(options.closeTime ?? '23:59:59.999');
     this.closeLabel = `${String(this.close.hour).padStart(2, '0')}:${String(this.close.minute).padStart(2, '0')}`;
+  }
+
+  /** the data in the form a workflow's input carries */
+  packed(): PackedCalendar {
+    return packCalendar(this.data);
   }
 
   /** What kind of day a local date is. */

@@ -3,6 +3,7 @@ import { POLICY_PRESETS } from '../../domain/policies';
 import type { Policy, SupervisionInput } from '../../workflows/types';
 import { officialCalendar } from '../../domain/calendar/official';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { packCalendar } from '../../domain/calendar/packed';
 import { calendarWindow } from '../../workflows/supervision/state';
 
 export const leadUnit = {
@@ -63,7 +64,7 @@ export function itemInput(overrides: Partial<SupervisionInput> = {}): Supervisio
   // start one without, which then fetches its slice first).
   if (!('calendar' in overrides)) {
     const { from, through } = calendarWindow(input.assignedAt, input.timeZone);
-    input.calendar = sliceCalendarData(officialCalendar().data, from, through);
+    input.calendar = packCalendar(sliceCalendarData(officialCalendar().data, from, through));
   }
   return input;
 }

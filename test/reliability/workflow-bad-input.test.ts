@@ -9,7 +9,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { officialCalendar } from '../../domain/calendar/official';
 import { createWorker } from '../../worker/worker';
-import { itemWorkflowId } from '../../workflows/ids';
+import { caseWorkflowId, itemWorkflowId } from '../../workflows/ids';
+import { packCalendar } from '../../domain/calendar/packed';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { calendarWindow } from '../../workflows/supervision/state';
 import type { Policy, SupervisionInput } from '../../workflows/types';
@@ -44,6 +45,11 @@ afterAll(async () => {
 });
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+const packedSlice = () => {
+  const { from, through } = calendarWindow(new Date().toISOString(), 'Asia/Shanghai');
+  return packCalendar(sliceCalendarData(officialCalendar().data, from, through));
+};
 
 async function start(overrides: Record<string, unknown>): Promise<WorkflowHandle> {
   const base = itemInput({ policy: stormPolicy, due: { duration: 'PT1H' } });
@@ -139,4 +145,31 @@ test.each([
   } finally {
     await handle.terminate('test over').catch(() => undefined);
   }
+});
+
+// The API passes the calendar packed (domain/calendar/packed.ts); a packed calendar that cannot be
+// read would otherwise throw inside the workflow task, which Temporal retries forever.
+test('a packed calendar with a malformed run fails the item once, as InvalidInput', async () => {
+  const calendar = { ...packedSlice(), runs: [['2027-02-05', 0, 'h', 'statutory', 0]] };
+  await expectRefusedByWorkflow(await start({ calendar }), 'calendar.runs.0');
+});
+
+test('a case whose packed calendar cannot be read fails once, as InvalidInput', async () => {
+  const input = {
+    caseId: `bad-${randomUUID().slice(0, 8)}`,
+    subjects: [{ kind: 'unit', id: 'u-bad', name: '城管科' }],
+    grounds: ['办事拖拉、推诿扯皮'],
+    source: { kind: 'leader_instruction', reference: '督办事项 demo' },
+    policy: stormPolicy,
+    timeZone: 'Asia/Shanghai',
+    openedBy: { id: 'manager-1', role: 'manager' },
+    openedAt: new Date().toISOString(),
+    calendar: { ...packedSlice(), names: undefined },
+  };
+  const handle = await env.client.workflow.start('accountabilityCase', {
+    workflowId: caseWorkflowId(input.caseId),
+    taskQueue,
+    args: [input],
+  });
+  await expectRefusedByWorkflow(handle, 'needs names and runs');
 });

@@ -1,6 +1,11 @@
 // The accountability case's (问责案件) state and how it starts. Pure: no Temporal imports, so the API
 // answers a case opened by hand from the same `stateAtStart` the workflow begins with.
-import { WorkingCalendar, type CalendarData } from '../../domain/calendar/working-calendar';
+import {
+  CalendarInputError,
+  WorkingCalendar,
+  type CalendarData,
+} from '../../domain/calendar/working-calendar';
+import { addDays, localDateOf } from '../../domain/calendar/zoned-time';
 import type { CaseEnd, CaseHistoryLine, CaseInput, CaseStage, CaseState, Interval, Notice } from '../types';
 
 /** working days for each step when the input does not say */
@@ -51,8 +56,21 @@ export const WEEKENDS_ONLY: CalendarData = {
   workdays: {},
 };
 
-export const calendarOf = (setup: CaseSetup): WorkingCalendar =>
-  new WorkingCalendar(setup.calendar ?? WEEKENDS_ONLY);
+/** The calendar a case opened by hand carries: a month back (late openings) through two years ahead. */
+export function caseCalendarWindow(openedAt: number, timeZone: string): { from: string; through: string } {
+  const today = localDateOf(openedAt, timeZone);
+  return { from: addDays(today, -31), through: addDays(today, 2 * 366) };
+}
+
+/** the case's calendar; `refuse` turns a calendar that cannot be read into the shell's failure */
+export function calendarOf(setup: CaseSetup, refuse?: (message: string) => Error): WorkingCalendar {
+  try {
+    return new WorkingCalendar(setup.calendar ?? WEEKENDS_ONLY);
+  } catch (err) {
+    if (refuse && err instanceof CalendarInputError) throw refuse(`问责案件无法计日：${err.message}`);
+    throw err;
+  }
+}
 
 export const contextOf = (setup: CaseSetup, now: number): CaseContext => ({
   now,

@@ -40,7 +40,7 @@ const refuse = (refusal: check.Refusal | undefined): void => {
 export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   const patched = runPatches(); // first, so it is settled in the run's first activation
   const { carried, ...setup } = input;
-  const calendar = base.calendarOf(setup);
+  const calendar = base.calendarOf(setup, (m) => wf.ApplicationFailure.nonRetryable(m, 'InvalidInput'));
   const ctx = () => ({ now: Date.now(), calendar, timeZone: setup.timeZone, setup });
   const first = carried ? undefined : core.opened(setup, ctx());
   let state: CaseState = carried ?? first!.state;

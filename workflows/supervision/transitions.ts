@@ -347,7 +347,7 @@ function openCase(
     policy: ctx.policy,
     timeZone: ctx.timeZone,
     // the case counts its step days on the item's own calendar slice
-    calendar: ctx.calendar.data,
+    calendar: ctx.calendar.packed(),
     openedBy: { id: 'system', role: 'system' },
     openedAt: iso(ctx.now),
   };

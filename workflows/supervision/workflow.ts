@@ -76,8 +76,8 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   registerUpdates({ state: () => state, ctx, apply: (s) => apply(s, true), planned: () => planned }, input);
 
   calendar ??= await calendarSlice(calendarWindow(input.assignedAt, input.timeZone));
-  base = contextOf({ ...input, calendar }, Date.now());
   try {
+    base = contextOf({ ...input, calendar }, Date.now());
     const createdAt = input.createdAt ? Date.parse(input.createdAt) : Date.now();
     state = input.carried
       ? carriedState(input.carried)
