@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { createCalendarActivities } from '../../activities/calendar/activities';
 import { buildCalendarData, officialCalendar } from '../../domain/calendar/official';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
+import { packCalendar, type PackedCalendar } from '../../domain/calendar/packed';
 import { POLICY_PRESETS } from '../../domain/policies';
 import type { CaseRecordBatch, LedgerRow } from '../../domain/record';
 import type { CaseReviewInput } from '../../domain/schemas';
@@ -91,10 +92,12 @@ function everyDayCalendar(): CalendarData {
     workdays,
   };
 }
-/** the official calendar, sliced as the API slices it */
-const realCalendar = (): CalendarData => {
+/** the official calendar, sliced and packed as the API passes it */
+const realCalendar = (): PackedCalendar => {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return sliceCalendarData(buildCalendarData(), day(Date.now() - 31 * DAY), day(Date.now() + 2 * 366 * DAY));
+  return packCalendar(
+    sliceCalendarData(buildCalendarData(), day(Date.now() - 31 * DAY), day(Date.now() + 2 * 366 * DAY)),
+  );
 };
 
 /** the record batches the case sent (recordCase), in order */
@@ -173,7 +176,8 @@ function caseInput(tag: string, over: Partial<CaseInput> = {}): CaseInput {
     timeZone: 'Asia/Shanghai',
     openedBy: manager,
     openedAt: new Date(Date.now()).toISOString(),
-    calendar: everyDayCalendar(),
+    // packed, as every starter passes it
+    calendar: packCalendar(everyDayCalendar()),
     ...over,
   };
 }
@@ -386,6 +390,7 @@ describe('accountability case (问责程序)', () => {
       await recordHistory(handle, 'case-full-procedure-deliveries-in-batch');
       await recordHistory(handle, 'case-full-procedure-notices-in-task');
       await recordHistory(handle, 'case-full-procedure-case-linked-with-urge');
+      await recordHistory(handle, 'case-full-procedure-packed-calendar');
     });
   });
 

@@ -361,6 +361,7 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
     await recordHistory(handle, 'supervision-three-urges-notices-in-task');
     await recordHistory(handle, 'supervision-three-urges-case-linked-with-urge');
+    await recordHistory(handle, 'supervision-three-urges-packed-calendar');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });
