@@ -279,12 +279,15 @@ export async function serveOverSocket(
  * The ports of an embedded data folder: `lock`, held (listened on, never answered) by the process
  * that owns the folder, and `lock + 1`, where it serves the record. Listening is the election: the
  * OS gives a port to one process and takes it back when that process dies, even by SIGKILL, so no
- * stale lock file can outlive its owner. Derived from the folder's path unless given.
+ * stale lock file can outlive its owner. Derived from the folder's path unless given, in
+ * 20000–31999: below every OS's ephemeral range (Linux from 32768, macOS and Windows from 49152),
+ * since the local port of any outgoing connection blocks listening on it, and a lock port taken
+ * that way would read as "another process owns the folder" until that connection closed.
  */
 export function embeddedPorts(dir: string, port?: number): { lock: number; serve: number } {
   const lock =
     port ??
-    40_000 + (parseInt(createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 8), 16) % 10_000) * 2;
+    20_000 + (parseInt(createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 8), 16) % 6_000) * 2;
   return { lock, serve: lock + 1 };
 }
 

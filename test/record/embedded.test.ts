@@ -3,10 +3,10 @@
 // the owner stops, the next one to need it takes it over. First within one process (the election is
 // the same), then as the real worker and API processes on a dev server.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedInUse, openEmbedded, type Db } from '../../activities/record/db';
+import { embeddedInUse, embeddedPorts, openEmbedded, type Db } from '../../activities/record/db';
 import { applyItemBatch, getItem } from '../../activities/record/store';
 import { freePort, startDevServer, type DevServer } from '../../scripts/dev-server';
 import { itemBody, TOKEN_ENTRIES, TOKENS } from '../helpers/api';
@@ -24,6 +24,25 @@ const newDir = () => {
 };
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+// The local port of any outgoing connection blocks listening on it: a derived lock port inside the
+// OS's ephemeral range once read as "another process owns the folder" for a minute in CI.
+test('derived ports lie below the ephemeral range, where no outgoing connection takes them', () => {
+  const range = '/proc/sys/net/ipv4/ip_local_port_range';
+  const ephemeralFrom = existsSync(range)
+    ? Number(readFileSync(range, 'utf8').trim().split(/\s+/)[0])
+    : 32_768;
+  const seen = new Set<number>();
+  for (let i = 0; i < 2_000; i++) {
+    const { lock, serve } = embeddedPorts(join(tmpdir(), `duban-${randomUUID()}`, 'record'));
+    expect(serve).toBe(lock + 1);
+    expect(lock).toBeGreaterThanOrEqual(20_000);
+    expect(serve).toBeLessThan(Math.min(ephemeralFrom, 32_768));
+    seen.add(lock);
+  }
+  expect(seen.size).toBeGreaterThan(1_500); // spread, so two folders rarely share ports
+  expect(embeddedPorts('/any', 24_680)).toEqual({ lock: 24_680, serve: 24_681 });
 });
 
 test('the first opener serves the folder; another uses it and takes it over when the owner stops', async () => {
