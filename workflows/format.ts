@@ -19,11 +19,31 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+export interface LocalParts {
+  year: string;
+  month: string;
+  day: string;
+  hour: string;
+  minute: string;
+}
+
+/** An instant's wall-clock fields, zero-padded, in the given IANA time zone. */
+export function localParts(instant: Date, timeZone: string): LocalParts {
+  const parts = formatterOf(timeZone).formatToParts(instant);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+  };
+}
+
 /** "2026-10-23 23:59" in the given IANA time zone. */
 export function formatLocal(iso: string, timeZone: string): string {
-  const parts = formatterOf(timeZone).formatToParts(new Date(iso));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const p = localParts(new Date(iso), timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
 /** "2026-10-23": the local date of an instant in the given IANA time zone. */

@@ -1,6 +1,7 @@
 // Chinese texts for every notice kind (通知文本). Pure functions: the same notice always renders the
 // same text, so a retried delivery carries exactly what the first attempt carried.
 import { MEASURE_NAMES } from '../../domain/policies';
+import { localParts } from '../../workflows/format';
 import type { Notice, NoticeKind } from '../../workflows/types';
 
 export interface RenderedNotice {
@@ -47,24 +48,11 @@ export function noticeTitle(notice: Notice): string {
   return KIND_TITLES[notice.kind];
 }
 
-function parts(instant: Date, timeZone: string): Record<string, string> {
-  const fmt = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return Object.fromEntries(fmt.formatToParts(instant).map((p) => [p.type, p.value]));
-}
-
 /** "2026年10月23日 23:59（北京时间）" */
 export function formatLocalTime(iso: string, timeZone: string = DEFAULT_TIME_ZONE): string {
   const instant = new Date(iso);
   if (Number.isNaN(instant.getTime())) return iso;
-  const p = parts(instant, timeZone);
+  const p = localParts(instant, timeZone);
   const zone = timeZone === 'Asia/Shanghai' ? '北京时间' : timeZone;
   return `${p.year}年${Number(p.month)}月${Number(p.day)}日 ${p.hour}:${p.minute}（${zone}）`;
 }
@@ -73,7 +61,7 @@ export function formatLocalTime(iso: string, timeZone: string = DEFAULT_TIME_ZON
 export function formatLocalDate(iso: string, timeZone: string = DEFAULT_TIME_ZONE): string {
   const instant = new Date(iso);
   if (Number.isNaN(instant.getTime())) return iso;
-  const p = parts(instant, timeZone);
+  const p = localParts(instant, timeZone);
   return `${p.year}年${Number(p.month)}月${Number(p.day)}日`;
 }
 
