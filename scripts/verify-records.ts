@@ -49,6 +49,8 @@ export interface VerifyOptions {
   recentHours?: number;
   /** wait this long before reading a difference again (default 5000 ms) */
   settleMs?: number;
+  /** how long a workflow's worker may take to answer its query (default 10,000 ms) */
+  queryTimeoutMs?: number;
   /** workflows read at once (default 10) */
   concurrency?: number;
 }
@@ -70,12 +72,15 @@ const sameInstant = (a: unknown, b: unknown) => ms(a) === ms(b);
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 const sorted = (v: unknown) => (Array.isArray(v) ? [...(v as string[])].sort() : v);
 
+const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+
 /** The workflow's state: a query while it runs, its result once it completed. */
 async function liveState<T>(
   client: Client,
   workflowId: string,
   query: QueryDefinition<T, []>,
   taskQueue?: string,
+  queryTimeoutMs = DEFAULT_QUERY_TIMEOUT_MS,
 ): Promise<Live<T>> {
   const handle = client.workflow.getHandle(workflowId);
   let d: Awaited<ReturnType<typeof handle.describe>>;
@@ -92,7 +97,10 @@ async function liveState<T>(
   if (status !== 'RUNNING' && status !== 'COMPLETED')
     return { status: 'other', detail: status.toLowerCase() };
   try {
-    return { status: status === 'RUNNING' ? 'running' : 'closed', state: await handle.query(query) };
+    // a query nobody answers waits out the server's deadline (a minute): bounded, so one item whose
+    // worker is gone does not hold up the whole check
+    const state = await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(query));
+    return { status: status === 'RUNNING' ? 'running' : 'closed', state };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return { status: 'gone', detail: 'not in Temporal' };
     const cause = (err as { cause?: { details?: string } }).cause?.details;
@@ -117,6 +125,7 @@ export async function compareItem(
   record: Db,
   id: string,
   taskQueue?: string,
+  queryTimeoutMs?: number,
 ): Promise<Difference[]> {
   const diff = (field: string, rec: unknown, wf: unknown): Difference => ({
     kind: 'item',
@@ -127,7 +136,7 @@ export async function compareItem(
   });
   const [recorded, live] = await Promise.all([
     getItem(record, id),
-    liveState<SupervisionState>(client, itemWorkflowId(id), getItemState, taskQueue),
+    liveState<SupervisionState>(client, itemWorkflowId(id), getItemState, taskQueue, queryTimeoutMs),
   ]);
   if (live.status === 'elsewhere') return [];
   if (live.status === 'unanswered') return [diff('workflow', recorded?.status ?? 'missing', live.detail)];
@@ -158,6 +167,7 @@ export async function compareCase(
   record: Db,
   id: string,
   taskQueue?: string,
+  queryTimeoutMs?: number,
 ): Promise<Difference[]> {
   const diff = (field: string, rec: unknown, wf: unknown): Difference => ({
     kind: 'case',
@@ -168,7 +178,7 @@ export async function compareCase(
   });
   const [recorded, live] = await Promise.all([
     getCase(record, id),
-    liveState<CaseState>(client, caseWorkflowId(id), getCaseState, taskQueue),
+    liveState<CaseState>(client, caseWorkflowId(id), getCaseState, taskQueue, queryTimeoutMs),
   ]);
   if (live.status === 'elsewhere') return [];
   if (live.status === 'unanswered') return [diff('workflow', recorded?.stage ?? 'missing', live.detail)];
@@ -238,7 +248,13 @@ export async function verifyRecords(opts: VerifyOptions): Promise<VerifyReport> 
   const check = async (kind: 'item' | 'case', ids: string[]) =>
     (
       await inBatches(ids, concurrency, (id) =>
-        (kind === 'item' ? compareItem : compareCase)(client, record, id, opts.taskQueue),
+        (kind === 'item' ? compareItem : compareCase)(
+          client,
+          record,
+          id,
+          opts.taskQueue,
+          opts.queryTimeoutMs,
+        ),
       )
     ).flat();
 
@@ -257,17 +273,25 @@ export function formatDifference(d: Difference): string {
   return `${d.kind} ${d.id}: ${d.field}: record ${JSON.stringify(d.record)}, workflow ${JSON.stringify(d.workflow)}`;
 }
 
-const USAGE = `usage: npm run verify-records [-- --recent <hours>] [--settle <seconds>] [--task-queue <name>] [--json]
+const USAGE = `usage: npm run verify-records [-- --recent <hours>] [--settle <seconds>] [--query-timeout <seconds>] [--task-queue <name>] [--json]
   Compares the open (and recently closed) item and case workflows in Temporal with the record.
   Configured like the worker (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DUBAN_DATABASE_URL or the
   embedded record). --task-queue: only workflows on that queue (the record's rows whose workflow runs
-  on another queue are left out). Exit 0: no difference; 1: differences (printed, a workflow no
+  on another queue are left out). --query-timeout (default 10): how long a worker may take to answer
+  one workflow's query before that workflow counts as unanswered. Exit 0: no difference; 1: differences (printed, a workflow no
   worker answers among them); 2: bad arguments or configuration.`;
 
-function parseArgs(argv: string[]): { recent: number; settle: number; taskQueue?: string; json: boolean } {
-  const out = { recent: 24, settle: 5, json: false } as {
+function parseArgs(argv: string[]): {
+  recent: number;
+  settle: number;
+  queryTimeout: number;
+  taskQueue?: string;
+  json: boolean;
+} {
+  const out = { recent: 24, settle: 5, queryTimeout: DEFAULT_QUERY_TIMEOUT_MS / 1000, json: false } as {
     recent: number;
     settle: number;
+    queryTimeout: number;
     taskQueue?: string;
     json: boolean;
   };
@@ -286,6 +310,7 @@ function parseArgs(argv: string[]): { recent: number; settle: number; taskQueue?
     if (a === '--json') out.json = true;
     else if (a === '--recent') out.recent = number('--recent', value());
     else if (a === '--settle') out.settle = number('--settle', value());
+    else if (a === '--query-timeout') out.queryTimeout = number('--query-timeout', value());
     else if (a === '--task-queue') out.taskQueue = value();
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
@@ -307,6 +332,7 @@ async function main(): Promise<number> {
       record,
       recentHours: args.recent,
       settleMs: args.settle * 1000,
+      queryTimeoutMs: args.queryTimeout * 1000,
       ...(args.taskQueue ? { taskQueue: args.taskQueue } : {}),
     });
     if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);

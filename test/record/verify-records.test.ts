@@ -147,7 +147,8 @@ test('silent while the record follows; names every difference once they part', a
   expect(scoped.differences.map((d) => `${d.id} ${d.field}`).sort()).toEqual(
     [`${done.itemId} revision`, `${done.itemId} status`, `${open.itemId} workflow`].sort(),
   );
-  const all = await verifyRecords({ client: env.client, record, settleMs: 500 });
+  // nobody answers its query: bounded by queryTimeoutMs (the server alone would hold it a minute)
+  const all = await verifyRecords({ client: env.client, record, settleMs: 500, queryTimeoutMs: 3_000 });
   expect(all.differences.filter((d) => d.id === elsewhere.itemId)).toEqual([
     {
       kind: 'item',
@@ -162,4 +163,7 @@ test('silent while the record follows; names every difference once they part', a
   const bad = await cli(['--recent', 'soon']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--recent: a number ≥ 0, not "soon"');
+  const badTimeout = await cli(['--query-timeout', '-1']);
+  expect(badTimeout.code).toBe(2);
+  expect(badTimeout.stderr).toContain('--query-timeout: a number ≥ 0, not "-1"');
 });
