@@ -14,8 +14,9 @@ import { printHistory, runHistory } from './history';
 import { printScale, runScale, SCALE_DEFAULTS } from './scale';
 import { OVERVIEW_DEFAULTS, printOverview, runOverview } from './overview';
 import { LIST_DEFAULTS, printList, runList } from './list';
+import { printRecordWrite, RECORD_WRITE_DEFAULTS, runRecordWrite } from './record-write';
 
-const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [overview] [list] [scale] [flags]
+const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [overview] [list] [record] [scale] [flags]
   (no name runs api, storm, held, history and overview with their defaults; scale needs \`npm run cluster\` running)
   api      --concurrency 1,4,16,64  --requests 100  --rounds 4  --topology one-process,processes
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
@@ -23,11 +24,13 @@ const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [ove
   history  (no flags)
   overview --items 10000  --rounds 100   (the record alone: no Temporal)
   list     --items 10000  --rounds 200   (GET /v1/items from the record vs the visibility list, same items)
+  record   --items 200  --rounds 4  --database-url <postgres://…, optional>
+           (a record batch in two statements vs in a transaction: PGlite, its socket, PostgreSQL)
   scale    --targets dev,cluster  --concurrency 16,64  --requests 400  --items 1000  --wait 900
            (two workers and two APIs as processes, against a dev server and against the cluster)
   all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
 
-const NAMES = ['api', 'storm', 'held', 'history', 'overview', 'list', 'scale'] as const;
+const NAMES = ['api', 'storm', 'held', 'history', 'overview', 'list', 'record', 'scale'] as const;
 type Name = (typeof NAMES)[number];
 const DEFAULT_NAMES: Name[] = ['api', 'storm', 'held', 'history'];
 
@@ -179,6 +182,14 @@ async function main(): Promise<void> {
         rounds: int(flags, 'rounds', LIST_DEFAULTS.rounds),
       });
       printList(r);
+      result = r;
+    } else if (name === 'record') {
+      const r = await runRecordWrite({
+        items: int(flags, 'items', RECORD_WRITE_DEFAULTS.items),
+        rounds: int(flags, 'rounds', RECORD_WRITE_DEFAULTS.rounds),
+        ...(flags.has('database-url') ? { databaseUrl: flags.get('database-url') } : {}),
+      });
+      printRecordWrite(r);
       result = r;
     } else if (name === 'overview') {
       const r = await runOverview({

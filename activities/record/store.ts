@@ -1,9 +1,10 @@
 // The record's data access: every SQL statement of duban is in this file. Writes are batches that
 // apply exactly once: each item or case row carries the revision of the last batch applied, and a
-// batch is applied only above it, under the row's lock, in one transaction with its events (keyed,
-// ON CONFLICT DO NOTHING) and ledger rows (keyed, upserted). A retry, a replay or two workers sending
-// the same batch therefore change nothing the second time. Reads take one statement each, so each
-// sees one snapshot.
+// batch is applied only above it, atomically with its events (keyed, ON CONFLICT DO NOTHING) and the
+// rows it carries (delivery and ledger rows, keyed, upserted): one statement that writes only while
+// the row is still at the revision it read (applyOnce). A retry, a replay or two workers sending the
+// same batch therefore change nothing the second time. Reads take one statement each, so each sees
+// one snapshot.
 import type {
   CalendarYearInput,
   CaseRecordBatch,
@@ -211,10 +212,72 @@ interface Batch {
 
 /** events one statement may carry (7 parameters each, well inside PostgreSQL's 65,535) */
 const EVENTS_PER_STATEMENT = 500;
+/** parameters one statement of a batch may carry; a batch past it takes the chunked transaction */
+const PARAMS_PER_STATEMENT = 30_000;
 
 /**
- * The batch that creates the row, and its events, in one statement at its own revision: atomic by
- * itself, so outside a transaction it needs no BEGIN and COMMIT. Answers undefined when the row was
+ * Rows a batch carries beside its events (notice deliveries, ledger measures): upserted by key,
+ * written only when the batch applies. `key` tells two rows for the same target row apart: one
+ * multi-row upsert cannot touch a row twice, so a batch with a repeated key upserts row by row.
+ */
+interface Beside {
+  spec: RowSpec;
+  rows: unknown[][];
+  key: (row: unknown[]) => string;
+}
+
+interface RowSpec {
+  table: string;
+  columns: Column[];
+  conflict: string;
+}
+
+/** `INSERT … VALUES …` of rows, or with `from` a CTE name, `INSERT … SELECT` gated on that CTE's row. */
+function insertRows(spec: RowSpec, rows: unknown[][], params: unknown[], from?: string): string {
+  const tuples = rows.map((values) => {
+    const first = params.length + 1;
+    params.push(...values);
+    return `(${placeholders(spec.columns, first)})`;
+  });
+  const cols = names(spec.columns);
+  return from
+    ? `INSERT INTO ${spec.table} (${cols}) SELECT v.* FROM ${from}, (VALUES ${tuples.join(', ')}) AS v(${cols}) ${spec.conflict}`
+    : `INSERT INTO ${spec.table} (${cols}) VALUES ${tuples.join(', ')} ${spec.conflict}`;
+}
+
+/** The events of a batch after the row named by the CTE `from`, in order, each key once. */
+function insertEventsAfter(t: Target, events: RecordEvent[], params: unknown[], from: string): string {
+  const lines = events.map((e, i) => {
+    const first = params.length;
+    const p = (k: number) => `$${first + k}`;
+    params.push(i, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data));
+    return `(${p(1)}::integer, ${p(2)}::text, ${p(3)}::timestamptz, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text, ${p(7)}::text::jsonb)`;
+  });
+  return `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
+       SELECT ${from}.id, v.key, v.at, v.actor, v.action, v.detail, v.data
+       FROM ${from}, (VALUES ${lines.join(', ')}) AS v(n, key, at, actor, action, detail, data)
+       ORDER BY v.n
+       ON CONFLICT DO NOTHING`;
+}
+
+/** The CTEs that write a batch's events and beside rows once the CTE `from` yields its row. */
+function afterRow(
+  t: Target,
+  events: RecordEvent[],
+  besides: readonly Beside[],
+  params: unknown[],
+  from: string,
+) {
+  const ctes = events.length ? [`lines AS (${insertEventsAfter(t, events, params, from)})`] : [];
+  besides.forEach((b, i) => {
+    if (b.rows.length) ctes.push(`beside${i} AS (${insertRows(b.spec, b.rows, params, from)})`);
+  });
+  return ctes.map((c) => `, ${c}`).join('');
+}
+
+/**
+ * The batch that creates the row, its events and its beside rows, in one statement at its own
+ * revision: atomic by itself, so it needs no BEGIN and COMMIT. Answers undefined when the row was
  * there already (a concurrent creator's insert waits on ours, then changes nothing).
  */
 async function createRow(
@@ -222,15 +285,10 @@ async function createRow(
   t: Target,
   b: Batch & { created: View },
   values: (view: View) => unknown[],
+  besides: readonly Beside[] = [],
 ): Promise<ApplyResult | undefined> {
   const view = mergeView(b.created, b.set, b.upsert);
   const params: unknown[] = [b.id, b.revision, json(view), ...values(view)];
-  const lines = b.events.map((e, i) => {
-    const first = params.length;
-    const p = (k: number) => `$${first + k}`;
-    params.push(i, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data));
-    return `(${p(1)}::integer, ${p(2)}::text, ${p(3)}::timestamptz, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text, ${p(7)}::text::jsonb)`;
-  });
   // the events' foreign key is checked at the end of the statement, when the row is there
   const { rows } = await q.query<{ created: number }>(
     `WITH created AS (
@@ -238,38 +296,67 @@ async function createRow(
        VALUES ($1, $2, $3::text::jsonb, ${placeholders(t.columns, 4)})
        ON CONFLICT (id) DO NOTHING
        RETURNING id
-     )${
-       lines.length
-         ? `, lines AS (
-       INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
-       SELECT created.id, v.key, v.at, v.actor, v.action, v.detail, v.data
-       FROM created, (VALUES ${lines.join(', ')}) AS v(n, key, at, actor, action, detail, data)
-       ORDER BY v.n
-       ON CONFLICT DO NOTHING
-     )`
-         : ''
-     }
+     )${afterRow(t, b.events, besides, params, 'created')}
      SELECT count(*)::integer AS created FROM created`,
     params,
   );
   return Number(rows[0]?.created) > 0 ? { applied: true, revision: b.revision } : undefined;
 }
 
-/** Whether createRow can take this batch whole: it creates, with no more events than one statement carries. */
-const createsInOneStatement = (b: Batch): b is Batch & { created: View } =>
-  b.created !== undefined && b.events.length <= EVENTS_PER_STATEMENT;
+/**
+ * The batch on a row read at revision `stored`, with its events and beside rows, in one statement.
+ * The UPDATE applies only while the row is still at `stored` (it waits on a concurrent writer's lock
+ * and then re-checks), so false means another batch moved the row first: read it again.
+ */
+async function updateRow(
+  q: Queryable,
+  t: Target,
+  b: Batch,
+  stored: number,
+  view: View,
+  values: (view: View) => unknown[],
+  besides: readonly Beside[],
+): Promise<boolean> {
+  const params: unknown[] = [b.id, b.revision, json(view), ...values(view), stored];
+  const storedAt = params.length;
+  const { rows } = await q.query<{ updated: number }>(
+    `WITH updated AS (
+       UPDATE ${t.table} SET (revision, view, updated_at, ${names(t.columns)})
+         = ($2, $3::text::jsonb, now(), ${placeholders(t.columns, 4)})
+       WHERE id = $1 AND revision = $${storedAt}
+       RETURNING id
+     )${afterRow(t, b.events, besides, params, 'updated')}
+     SELECT count(*)::integer AS updated FROM updated`,
+    params,
+  );
+  return Number(rows[0]?.updated) > 0;
+}
 
+/** Whether the batch fits one statement: few enough parameters, events and no repeated beside key. */
+function fitsOneStatement(t: Target, b: Batch, besides: readonly Beside[]): boolean {
+  if (b.events.length > EVENTS_PER_STATEMENT) return false;
+  let params = 4 + t.columns.length + 7 * b.events.length;
+  for (const s of besides) {
+    params += s.spec.columns.length * s.rows.length;
+    if (new Set(s.rows.map(s.key)).size !== s.rows.length) return false;
+  }
+  return params <= PARAMS_PER_STATEMENT;
+}
+
+/** The chunked path, in a transaction under the row's lock, beside rows one by one. */
 async function applyBatch(
   tx: Queryable,
   t: Target,
   b: Batch,
   values: (view: View) => unknown[],
-  /** createRow was tried already (outside the transaction) and found the row */
-  rowExists = false,
+  besides: readonly Beside[],
 ): Promise<ApplyResult> {
-  if (!rowExists && b.created) {
+  const besidesOneByOne = async () => {
+    for (const s of besides) for (const row of s.rows) await tx.query(insertRows(s.spec, [row], []), row);
+  };
+  if (b.created) {
     // with its events in the same statement, or, past what one carries, in chunks after it
-    const whole = createsInOneStatement(b);
+    const whole = b.events.length <= EVENTS_PER_STATEMENT;
     const created = await createRow(
       tx,
       t,
@@ -278,6 +365,7 @@ async function applyBatch(
     );
     if (created) {
       if (!whole) await insertEvents(tx, t, b.id, b.events);
+      await besidesOneByOne();
       return created;
     }
   }
@@ -286,8 +374,7 @@ async function applyBatch(
     [b.id],
   );
   const row = rows[0];
-  if (!row)
-    throw new UnknownRecordError(`${t.table} ${b.id}: no record yet, and this batch does not create it`);
+  if (!row) throw unknownRow(t, b);
   const stored = Number(row.revision);
   if (stored >= b.revision) return { applied: false, revision: stored };
 
@@ -299,8 +386,12 @@ async function applyBatch(
      WHERE id = $1`,
     [b.id, b.revision, json(view), ...values(view)],
   );
+  await besidesOneByOne();
   return { applied: true, revision: b.revision };
 }
+
+const unknownRow = (t: Target, b: Batch) =>
+  new UnknownRecordError(`${t.table} ${b.id}: no record yet, and this batch does not create it`);
 
 /** A batch's events, keyed: one multi-row statement per 500 (an event already there is kept). */
 async function insertEvents(tx: Queryable, t: Target, id: string, events: RecordEvent[]): Promise<void> {
@@ -321,121 +412,193 @@ async function insertEvents(tx: Queryable, t: Target, id: string, events: Record
   }
 }
 
+/** How a batch is written: `transaction` takes the locked transaction whatever the batch (the record benchmark compares the two). */
+export interface ApplyOptions {
+  path?: 'statements' | 'transaction';
+}
+
 /** Applies one item batch exactly once (see the module comment). */
-export function applyItemBatch(db: Db, batch: ItemRecordBatch): Promise<ApplyResult> {
-  return applyOnce(db, ITEM, { ...batch, id: batch.itemId }, (view) => itemValues(view, batch.summary), {
-    rows: batch.deliveries?.length ?? 0,
-    write: (tx) => upsertDeliveries(tx, batch.deliveries ?? []),
-  });
+export function applyItemBatch(
+  db: Db,
+  batch: ItemRecordBatch,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  return applyOnce(
+    db,
+    ITEM,
+    { ...batch, id: batch.itemId },
+    (view) => itemValues(view, batch.summary),
+    options,
+    [deliveriesBeside(batch.deliveries ?? [])],
+  );
 }
 
 /** Applies one case batch exactly once, with its ledger rows upserted by (case id, measure id). */
-export function applyCaseBatch(db: Db, batch: CaseRecordBatch): Promise<ApplyResult> {
-  return applyOnce(db, CASE, { ...batch, id: batch.caseId }, (view) => caseValues(view, batch.summary), {
-    rows: (batch.ledger?.length ?? 0) + (batch.deliveries?.length ?? 0),
-    async write(tx) {
-      for (const m of batch.ledger ?? []) await upsertMeasure(tx, batch.caseId, batch.summary.itemId, m);
-      await upsertDeliveries(tx, batch.deliveries ?? []);
-    },
-  });
+export function applyCaseBatch(
+  db: Db,
+  batch: CaseRecordBatch,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  return applyOnce(
+    db,
+    CASE,
+    { ...batch, id: batch.caseId },
+    (view) => caseValues(view, batch.summary),
+    options,
+    [
+      {
+        spec: MEASURE_ROWS,
+        rows: (batch.ledger ?? []).map((m) => measureValues(batch.caseId, batch.summary.itemId, m)),
+        key: (row) => String(row[0]),
+      },
+      deliveriesBeside(batch.deliveries ?? []),
+    ],
+  );
 }
 
+/** how often a batch re-reads a row that another writer moved before it takes the transaction */
+const OPTIMISTIC_TRIES = 3;
+
 /**
- * One batch in one transaction, with the rows it carries beside it (`besides`, written only when the
- * batch applies). A create with nothing beside it (the first batch, as the API writes it) is one
- * statement outside a transaction; only when its row is there already does the transaction follow.
+ * One batch, atomically, with the rows beside it (written only when the batch applies). Most batches
+ * take two statements and no transaction: read the row's revision and view, then one statement that
+ * updates the row if it is still at that revision and inserts the events and beside rows with it (a
+ * create is one statement alone). Over a served or remote record each statement is a round trip, so
+ * this is a third of the transaction's. A batch too large for one statement, or whose row keeps
+ * moving under it, takes the transaction under the row's lock.
  */
 async function applyOnce(
   db: Db,
   t: Target,
   b: Batch,
   values: (view: View) => unknown[],
-  besides: { rows: number; write: (tx: Queryable) => Promise<unknown> },
+  options: ApplyOptions,
+  besides: readonly Beside[],
 ): Promise<ApplyResult> {
-  const alone = besides.rows === 0 && createsInOneStatement(b);
-  if (alone) {
-    const created = await createRow(db, t, b, values);
-    if (created) return created;
+  if (options.path !== 'transaction' && fitsOneStatement(t, b, besides)) {
+    if (b.created) {
+      const created = await createRow(db, t, { ...b, created: b.created }, values, besides);
+      if (created) return created;
+    }
+    for (let attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
+      const { rows } = await db.query<{ revision: unknown; view: View }>(
+        `SELECT revision, view FROM ${t.table} WHERE id = $1`,
+        [b.id],
+      );
+      const row = rows[0];
+      if (!row) throw unknownRow(t, b);
+      const stored = Number(row.revision);
+      if (stored >= b.revision) return { applied: false, revision: stored };
+      const view = mergeView(row.view, b.set, b.upsert);
+      if (await updateRow(db, t, b, stored, view, values, besides))
+        return { applied: true, revision: b.revision };
+    }
   }
-  return db.transaction(async (tx) => {
-    const result = await applyBatch(tx, t, b, values, alone);
-    if (result.applied) await besides.write(tx);
-    return result;
-  });
+  return db.transaction((tx) => applyBatch(tx, t, b, values, besides));
 }
 
-async function upsertMeasure(tx: Queryable, caseId: string, itemId: string | undefined, m: LedgerRow) {
-  await tx.query(
-    `INSERT INTO measures (id, case_id, measure_id, item_id, subject_kind, subject_id, subject_name, unit_id,
-       code, amount, status, decided_by, decided_at, executed_at, revoked_at, local_date, year, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::numeric, $11, $12, $13::timestamptz, $14::timestamptz,
-       $15::timestamptz, $16::date, $17, $18::text::jsonb)
-     ON CONFLICT (id) DO UPDATE SET item_id = EXCLUDED.item_id, subject_kind = EXCLUDED.subject_kind,
+const MEASURE_ROWS: RowSpec = {
+  table: 'measures',
+  columns: [
+    col('id', 'text'),
+    col('case_id', 'text'),
+    col('measure_id', 'text'),
+    col('item_id', 'text'),
+    col('subject_kind', 'text'),
+    col('subject_id', 'text'),
+    col('subject_name', 'text'),
+    col('unit_id', 'text'),
+    col('code', 'text'),
+    col('amount', 'numeric'),
+    col('status', 'text'),
+    col('decided_by', 'text'),
+    col('decided_at', 'timestamptz'),
+    col('executed_at', 'timestamptz'),
+    col('revoked_at', 'timestamptz'),
+    col('local_date', 'date'),
+    col('year', 'integer'),
+    col('data', 'text::jsonb'),
+  ],
+  conflict: `ON CONFLICT (id) DO UPDATE SET item_id = EXCLUDED.item_id, subject_kind = EXCLUDED.subject_kind,
        subject_id = EXCLUDED.subject_id, subject_name = EXCLUDED.subject_name, unit_id = EXCLUDED.unit_id,
        code = EXCLUDED.code, amount = EXCLUDED.amount, status = EXCLUDED.status,
        decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, executed_at = EXCLUDED.executed_at,
        revoked_at = EXCLUDED.revoked_at, local_date = EXCLUDED.local_date, year = EXCLUDED.year,
        data = EXCLUDED.data`,
-    [
-      `${caseId}:${m.measureId}`,
-      caseId,
-      m.measureId,
-      itemId ?? null,
-      m.subjectKind,
-      m.subjectId,
-      m.subjectName,
-      m.unitId ?? null,
-      m.code,
-      m.amount ?? null,
-      m.status,
-      m.decidedBy,
-      m.decidedAt,
-      m.executedAt ?? null,
-      m.revokedAt ?? null,
-      m.date,
-      Number(m.date.slice(0, 4)),
-      json(m.data),
-    ],
-  );
+};
+
+function measureValues(caseId: string, itemId: string | undefined, m: LedgerRow): unknown[] {
+  return [
+    `${caseId}:${m.measureId}`,
+    caseId,
+    m.measureId,
+    itemId ?? null,
+    m.subjectKind,
+    m.subjectId,
+    m.subjectName,
+    m.unitId ?? null,
+    m.code,
+    m.amount ?? null,
+    m.status,
+    m.decidedBy,
+    m.decidedAt,
+    m.executedAt ?? null,
+    m.revokedAt ?? null,
+    m.date,
+    Number(m.date.slice(0, 4)),
+    json(m.data),
+  ];
 }
 
-/**
- * Upserts each notice's result per channel. A later attempt replaces an earlier one; nothing
- * replaces `delivered`, so a stale retry cannot turn a delivered notice back into a failure.
- */
+/** A later attempt replaces an earlier one; nothing replaces `delivered`, so a stale retry cannot turn a delivered notice back into a failure. */
+const DELIVERY_ROWS: RowSpec = {
+  table: 'notice_deliveries',
+  columns: [
+    col('notice_key', 'text'),
+    col('channel', 'text'),
+    col('item_id', 'text'),
+    col('case_id', 'text'),
+    col('kind', 'text'),
+    col('subject', 'text'),
+    col('status', 'text'),
+    col('attempts', 'integer'),
+    col('detail', 'text'),
+    col('at', 'timestamptz'),
+  ],
+  conflict: `ON CONFLICT (notice_key, channel) DO UPDATE SET item_id = EXCLUDED.item_id, case_id = EXCLUDED.case_id,
+       kind = EXCLUDED.kind, subject = EXCLUDED.subject, status = EXCLUDED.status,
+       attempts = greatest(notice_deliveries.attempts, EXCLUDED.attempts), detail = EXCLUDED.detail,
+       at = EXCLUDED.at
+     WHERE notice_deliveries.status <> 'delivered' AND EXCLUDED.at >= notice_deliveries.at`,
+};
+
+function deliveriesBeside(rows: readonly NoticeDelivery[]): Beside {
+  return {
+    spec: DELIVERY_ROWS,
+    rows: rows.map((d) => [
+      d.noticeKey,
+      d.channel,
+      d.itemId ?? null,
+      d.caseId ?? null,
+      d.kind,
+      d.subject,
+      d.status,
+      d.attempts ?? 1,
+      d.detail ?? null,
+      d.at,
+    ]),
+    key: (row) => `${String(row[0])}\u0000${String(row[1])}`,
+  };
+}
+
+/** Upserts each notice's result per channel (DELIVERY_ROWS), in one transaction. */
 export function recordDeliveries(db: Db, rows: readonly NoticeDelivery[]): Promise<number> {
-  return db.transaction((tx) => upsertDeliveries(tx, rows));
-}
-
-/** recordDeliveries inside a transaction: the delivery activity's own, or a record batch's */
-async function upsertDeliveries(tx: Queryable, rows: readonly NoticeDelivery[]): Promise<number> {
-  let written = 0;
-  for (const d of rows) {
-    const r = await tx.query(
-      `INSERT INTO notice_deliveries (notice_key, channel, item_id, case_id, kind, subject, status, attempts,
-           detail, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz)
-         ON CONFLICT (notice_key, channel) DO UPDATE SET item_id = EXCLUDED.item_id, case_id = EXCLUDED.case_id,
-           kind = EXCLUDED.kind, subject = EXCLUDED.subject, status = EXCLUDED.status,
-           attempts = greatest(notice_deliveries.attempts, EXCLUDED.attempts), detail = EXCLUDED.detail,
-           at = EXCLUDED.at
-         WHERE notice_deliveries.status <> 'delivered' AND EXCLUDED.at >= notice_deliveries.at`,
-      [
-        d.noticeKey,
-        d.channel,
-        d.itemId ?? null,
-        d.caseId ?? null,
-        d.kind,
-        d.subject,
-        d.status,
-        d.attempts ?? 1,
-        d.detail ?? null,
-        d.at,
-      ],
-    );
-    written += r.rowCount;
-  }
-  return written;
+  return db.transaction(async (tx) => {
+    let written = 0;
+    for (const row of deliveriesBeside(rows).rows)
+      written += (await tx.query(insertRows(DELIVERY_ROWS, [row], []), row)).rowCount;
+    return written;
+  });
 }
 
 // ---------- reads: items and cases ----------

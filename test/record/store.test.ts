@@ -195,6 +195,53 @@ describe.each(backends)('record store on $name', (backend) => {
       expect(Number(rows[0]!.n)).toBe(1);
     });
 
+    it('apply nothing of a batch when another writer moved the row between its read and its write', async () => {
+      if (other === db) return; // PGlite: one backend, no second writer to interleave
+      await applyItemBatch(db, itemBatch('moved-1', 1));
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((r) => (locked = r));
+      // the other writer holds the row's lock, then commits revision 2 as a concurrent batch would
+      const mover = other.transaction(async (tx) => {
+        await tx.query(`SELECT revision FROM items WHERE id = 'moved-1' FOR UPDATE`);
+        locked();
+        await held;
+        await tx.query(`UPDATE items SET revision = 2 WHERE id = 'moved-1'`);
+      });
+      await lockTaken;
+      // reads revision 1, then its write waits on the lock and finds revision 2
+      const late = applyItemBatch(
+        db,
+        itemBatch('moved-1', 2, {
+          events: [{ key: 'late', at: '2026-03-02T01:00:09.000Z', by: 'x', action: 'late' }],
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 200));
+      release();
+      await mover;
+      expect(await late).toEqual({ applied: false, revision: 2 });
+      expect((await getItem(db, 'moved-1'))?.history.map((h) => h.action)).toEqual(['step 1']);
+      // and a batch above it still applies
+      expect(await applyItemBatch(db, itemBatch('moved-1', 3))).toEqual({ applied: true, revision: 3 });
+    });
+
+    it('apply an update with more events than one statement carries, every one in order', async () => {
+      await applyItemBatch(db, itemBatch('many-upd', 1));
+      const events = Array.from({ length: 620 }, (_, i) => ({
+        key: `u${i}`,
+        at: '2026-03-02T02:00:00.000Z',
+        by: 'staff',
+        action: `line ${i}`,
+      }));
+      expect(await applyItemBatch(db, itemBatch('many-upd', 2, { events }))).toEqual({
+        applied: true,
+        revision: 2,
+      });
+      const actions = (await getItem(db, 'many-upd'))!.history.map((h) => h.action);
+      expect(actions).toEqual(['step 1', ...events.map((e) => e.action)]);
+    });
+
     it('merge view collections by id, keep their order, and replace set fields', async () => {
       await applyItemBatch(
         db,
@@ -647,6 +694,24 @@ describe.each(backends)('record store on $name', (backend) => {
       expect(await listDeliveries(db, { caseId: 'case-b' })).toMatchObject([
         { noticeKey: 'case-case-b-opened', caseId: 'case-b', itemId: 'item-d' },
       ]);
+    });
+
+    it('applies a batch that repeats a notice and channel as the rows one after another would', async () => {
+      // one multi-row upsert cannot touch a row twice: such a batch takes the row-by-row transaction
+      const mine = { ...row, noticeKey: 'item-r:L1:urge', itemId: 'item-r' };
+      await applyItemBatch(db, itemBatch('item-r', 1));
+      const delivered = { ...mine, status: 'delivered' as const, detail: undefined, attempts: 2 };
+      const later = { ...mine, status: 'failed' as const, attempts: 1, at: '2026-04-01T02:00:00.000Z' };
+      expect(
+        await applyItemBatch(db, itemBatch('item-r', 2, { deliveries: [mine, delivered, later] })),
+      ).toEqual({
+        applied: true,
+        revision: 2,
+      });
+      expect(await listDeliveries(db, { itemId: 'item-r' })).toMatchObject([
+        { channel: 'email', status: 'delivered', attempts: 2 },
+      ]);
+      expect((await getItem(db, 'item-r'))?.history.map((h) => h.action)).toEqual(['step 1', 'step 2']);
     });
 
     it('never doubles a row under concurrent writers', async () => {
