@@ -54,7 +54,7 @@ function schemathesis(role: TestRole): Promise<Run> {
     '--max-time',
     String(MAX_SECONDS_PER_ROLE),
     '--workers',
-    '2',
+    '1',
     '--seed',
     '20261001',
     '--request-timeout',
@@ -102,16 +102,11 @@ function schemathesis(role: TestRole): Promise<Run> {
 describe.each(['staff', 'manager', 'ops', 'unit'] as const)('schemathesis as %s', (role) => {
   test('every generated request is answered as the document says, never with a 5xx', async () => {
     const started = Date.now();
-    let run = await schemathesis(role);
-    // Hypothesis describes strategies by parsing their source, and two schemathesis workers doing so
-    // at once can trip CPython's AST recursion check ("AST constructor recursion depth mismatch"):
-    // a fault of the tool, not an answer of ours. Such a run, with no failure of a check, is run once
-    // more; a failed check is never retried.
-    const toolFault = (r: Run) =>
-      r.code !== 0 &&
-      /AST constructor recursion depth mismatch/.test(r.output) &&
-      !/=+ FAILURES =+/.test(r.output);
-    if (toolFault(run)) run = await schemathesis(role);
+    // One schemathesis worker: Hypothesis describes strategies by parsing their source, and two
+    // worker threads doing so at once trip CPython 3.11's AST recursion check ("AST constructor
+    // recursion depth mismatch", twice in a row on a clean clone). On two cores one worker also
+    // sends more requests in the time bound than two did (885–1,545 a role against 387–981).
+    const run = await schemathesis(role);
     const seconds = Math.round((Date.now() - started) / 1000);
     // without pytest's closing banner (`=== 3 warnings in 35s ===`): CI would read it as this run's verdict
     const summary = run.output
