@@ -23,6 +23,21 @@ export function withTimeout<T>(client: Client, ms: number, fn: () => Promise<T>)
   return client.connection.withDeadline(Date.now() + ms, fn);
 }
 
+/**
+ * Awaits a start and, while the server answers it, runs `prepare`: the pure work the answer needs,
+ * which would otherwise wait for the round trip. Throws what the start threw, or what `prepare` threw.
+ */
+export async function whileStarting<T>(start: Promise<unknown>, prepare: () => T): Promise<T> {
+  const settled = start.then(
+    () => undefined,
+    (err: unknown) => ({ err }),
+  );
+  const prepared = prepare();
+  const failed = await settled;
+  if (failed) throw failed.err;
+  return prepared;
+}
+
 function grpcCode(err: unknown): number | undefined {
   let e: unknown = err;
   for (let depth = 0; e && depth < 4; depth++) {

@@ -34,7 +34,7 @@ import { ownSubjectOnly, scopeCase } from '../access';
 import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { SA, type ApiContext } from '../context';
-import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
+import { queryOr404, READ_TIMEOUT_MS, whileStarting, withTimeout } from '../temporal';
 import { readCase } from '../read';
 import { unitOf } from '../access';
 import { applyCaseBatch, InvalidQueryError, listCases } from '../../activities/record/store';
@@ -135,36 +135,44 @@ export function casesRouter(ctx: ApiContext): Router {
       evidence: input.evidence,
       calendar,
     };
+    let started: ReturnType<typeof stateAtStart>;
+    let batch: ReturnType<typeof caseRecordBatch>;
     try {
-      await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
-        ctx.client.workflow.start<AccountabilityCaseWorkflow>(CASE_WORKFLOW_TYPE, {
-          workflowId: caseWorkflowId(caseId),
-          taskQueue: ctx.taskQueue,
-          args: [caseInput],
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          staticSummary: `问责：${input.subjects.map((s) => s.name).join('、')}`,
-          staticDetails: [
-            `问责事由：${grounds.grounds.join('；')}`,
-            `启动人：${actorOf(res.locals).id}`,
-          ].join('\n'),
-          memo: { subjects: input.subjects.map((s) => s.name).join('、') },
-          typedSearchAttributes: [
-            { key: SA.caseStage, value: startStage(caseInput) },
-            { key: SA.caseSubjects, value: input.subjects.map((s) => s.id) },
-          ],
-        }),
-      );
+      ({ started, batch } = await whileStarting(
+        withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
+          ctx.client.workflow.start<AccountabilityCaseWorkflow>(CASE_WORKFLOW_TYPE, {
+            workflowId: caseWorkflowId(caseId),
+            taskQueue: ctx.taskQueue,
+            args: [caseInput],
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            staticSummary: `问责：${input.subjects.map((s) => s.name).join('、')}`,
+            staticDetails: [
+              `问责事由：${grounds.grounds.join('；')}`,
+              `启动人：${actorOf(res.locals).id}`,
+            ].join('\n'),
+            memo: { subjects: input.subjects.map((s) => s.name).join('、') },
+            typedSearchAttributes: [
+              { key: SA.caseStage, value: startStage(caseInput) },
+              { key: SA.caseSubjects, value: input.subjects.map((s) => s.id) },
+            ],
+          }),
+        ),
+        // the state the workflow starts from, computed by the same pure code while the start is in
+        // flight (no round trip to it), and its first record batch
+        () => {
+          const state = stateAtStart(caseInput, now.getTime());
+          return { started: state, batch: caseRecordBatch(undefined, state, caseInput) };
+        },
+      ));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError)
         throw conflict(`case id "${caseId}" is already taken`);
       throw err;
     }
     res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
-    // the state the workflow starts from, computed by the same pure code: no round trip to it
-    const started = stateAtStart(caseInput, now.getTime());
-    // and its first record batch, so the case is listed at once (the workflow's own write of it
+    // its first record batch, so the case is listed at once (the workflow's own write of it
     // then changes nothing); a record that is down only delays the listing
-    await applyCaseBatch(ctx.record, caseRecordBatch(undefined, started, caseInput)!).catch((err: unknown) =>
+    await applyCaseBatch(ctx.record, batch!).catch((err: unknown) =>
       req.log?.warn({ caseId, err: String(err) }, 'the new case waits for its workflow to record it'),
     );
     res.status(201).json(started);

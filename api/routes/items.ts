@@ -59,7 +59,7 @@ import { actorOf, ALL_ROLES, OFFICE_ROLES, requireRole } from '../auth';
 import { resolveReassignment, resolveUnits, type ResolvedItem } from '../directory';
 import { conflict, HttpProblem, invalidField } from '../errors';
 import { isTimeZone, itemStartAttributes, localMinute, type ApiContext } from '../context';
-import { queryOr404, READ_TIMEOUT_MS, withTimeout } from '../temporal';
+import { queryOr404, READ_TIMEOUT_MS, whileStarting, withTimeout } from '../temporal';
 import { readItem } from '../read';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
@@ -516,20 +516,30 @@ export function itemsRouter(ctx: ApiContext): Router {
       createdAt: now.toISOString(),
       requestHash,
     };
+    let started: SupervisionState;
+    let batch: ReturnType<typeof firstBatch>;
     try {
-      await withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
-        ctx.client.workflow.start<SupervisionItemWorkflow>(ITEM_WORKFLOW_TYPE, {
-          workflowId: itemWorkflowId(id),
-          taskQueue: ctx.taskQueue,
-          args: [workflowInput],
-          // a finished item's id is never reused: the same id always means the same item
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          staticSummary: input.title,
-          staticDetails: staticDetails(input, plan),
-          memo: { title: input.title },
-          typedSearchAttributes: itemStartAttributes(input.leadUnit.id, new Date(plan.deadline.at)),
-        }),
-      );
+      ({ started, batch } = await whileStarting(
+        withTimeout(ctx.client, READ_TIMEOUT_MS, () =>
+          ctx.client.workflow.start<SupervisionItemWorkflow>(ITEM_WORKFLOW_TYPE, {
+            workflowId: itemWorkflowId(id),
+            taskQueue: ctx.taskQueue,
+            args: [workflowInput],
+            // a finished item's id is never reused: the same id always means the same item
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            staticSummary: input.title,
+            staticDetails: staticDetails(input, plan),
+            memo: { title: input.title },
+            typedSearchAttributes: itemStartAttributes(input.leadUnit.id, new Date(plan.deadline.at)),
+          }),
+        ),
+        // The state the workflow starts from, computed by the same pure code (what a query would
+        // answer), and its first record batch, while the start is in flight.
+        () => {
+          const state = stateAtStart(workflowInput, now.getTime());
+          return { started: state, batch: firstBatch(state) };
+        },
+      ));
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const existing = await stateOf(id);
@@ -539,11 +549,10 @@ export function itemsRouter(ctx: ApiContext): Router {
       return sendState(res, 200, existing);
     }
     res.location(`/v1/items/${encodeURIComponent(id)}`);
-    // The state the workflow starts from, computed by the same pure code: what a query would answer.
-    const started = stateAtStart(workflowInput, now.getTime());
-    // Its first record batch too, so the item is listed at once; the workflow's own write of the
-    // same batch then changes nothing. A record that is down only delays the listing.
-    await applyItemBatch(ctx.record, firstBatch(started)).catch((err: unknown) =>
+    // The first batch is written once the item exists, so the item is listed at once; the
+    // workflow's own write of the same batch then changes nothing. A record that is down only
+    // delays the listing.
+    await applyItemBatch(ctx.record, batch).catch((err: unknown) =>
       req.log?.warn({ itemId: id, err: String(err) }, 'the new item waits for its workflow to record it'),
     );
     sendState(res, 201, started);

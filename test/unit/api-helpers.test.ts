@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { openPageToken, signPageToken } from '../../api/context';
 import { canonicalJson, listQuery, requestHashOf } from '../../api/routes/items';
+import { whileStarting } from '../../api/temporal';
 import { POLICY_PRESETS } from '../../domain/policies';
 import { resolvePolicy, UnknownPolicyError } from '../../domain/resolve-policy';
 
@@ -67,5 +68,43 @@ describe('page tokens', () => {
       ),
     ).toBeUndefined();
     expect(openPageToken(key, 'garbage')).toBeUndefined();
+  });
+});
+
+describe('whileStarting', () => {
+  const later = <T>(ms: number, value: T, fail = false) =>
+    new Promise<T>((resolve, reject) => setTimeout(() => (fail ? reject(value) : resolve(value)), ms));
+
+  it('prepares while the start is in flight and answers once the start has', async () => {
+    const order: string[] = [];
+    const start = later(30, 'started').then((v) => void order.push(v));
+    const prepared = await whileStarting(start, () => {
+      order.push('prepared');
+      return 42;
+    });
+    expect(prepared).toBe(42);
+    expect(order).toEqual(['prepared', 'started']);
+  });
+
+  it("throws the start's error, not the prepared value", async () => {
+    const refused = new Error('already started');
+    await expect(whileStarting(later(10, refused, true), () => 1)).rejects.toBe(refused);
+  });
+
+  it("throws prepare's error, and the start's later failure is not left unhandled", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await expect(
+        whileStarting(later(10, new Error('server down'), true), () => {
+          throw new Error('bad plan');
+        }),
+      ).rejects.toThrow('bad plan');
+      await later(30, undefined);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
