@@ -18,6 +18,7 @@ import { DEFAULT_OFFICE, type OfficeInfo } from './context';
 import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
 import { createApiMetrics, type ApiMetrics } from './metrics';
+import { startTiming } from './server-timing';
 import { buildOpenApiDocument } from './openapi';
 import { casesRouter } from './routes/cases';
 import { documentsRouter } from './routes/documents';
@@ -94,6 +95,7 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(startTiming);
   app.use(metrics.middleware);
   app.use(httpLogger(deps.logger ?? createLogger('silent')));
 

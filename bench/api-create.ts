@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { TokenEntry } from '../config';
 import { startApiProcess, startWorkerProcess } from './lib/processes';
+import { parseServerTiming } from '../api/server-timing';
 import { bundle, runId, startApi, startBareServer, startServer, startWorker, waitSettled } from './lib/stack';
 import { pool, round, summarize, table, type Summary } from './lib/stats';
 
@@ -71,6 +72,8 @@ interface TopologyResult {
     requests: number;
     modes: ModeResult[];
     ratio: { p50: number; p99: number; throughput: number };
+    /** p50 of each phase the API's Server-Timing header reports for its creates, in ms */
+    apiPhasesMs: Record<string, number>;
   }[];
 }
 
@@ -122,6 +125,9 @@ async function processes(): Promise<Stack> {
     TEMPORAL_NAMESPACE: server.dev.namespace,
     DUBAN_TASK_QUEUE: taskQueue,
     DUBAN_DATA_DIR: server.dir,
+    ...(process.env.DUBAN_BENCH_DATABASE_URL
+      ? { DUBAN_DATABASE_URL: process.env.DUBAN_BENCH_DATABASE_URL }
+      : {}),
   };
   // the worker first: it opens the embedded record and serves it to the API
   const worker = await startWorkerProcess('worker', env);
@@ -165,7 +171,11 @@ async function measure(
   topology: Topology,
 ): Promise<TopologyResult['byConcurrency']> {
   const run = runId();
-  const once = requester(stack);
+  let phases: Record<string, number[]> | undefined; // collected in the timed windows only
+  const once = requester(stack, (timing) => {
+    if (!phases) return;
+    for (const [name, ms] of Object.entries(timing)) (phases[name] ??= []).push(ms);
+  });
   // warm-up: JIT, connection pools, the worker's first bundles; not recorded
   const warm = MODES.flatMap((mode) => Array.from({ length: 20 }, (_, i) => `${run}-warm-${mode}-${i}`));
   await pool(warm.length, 4, (i) => once(MODES[Math.floor(i / 20)]!, warm[i]!).then(() => undefined));
@@ -182,6 +192,7 @@ async function measure(
       raw: { count: 0 },
     };
     let seq = 0;
+    phases = {};
     for (let r = 0; r < rounds; r++) {
       const size = Math.floor(n / rounds) + (r < n % rounds ? 1 : 0);
       const order = MODES.map((_, i) => MODES[(i + r) % MODES.length]!);
@@ -215,7 +226,10 @@ async function measure(
       wallMs: wall[mode],
     }));
     const [a, raw] = modes as [ModeResult, ModeResult];
+    const apiPhasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, summarize(v).p50]));
+    phases = undefined;
     byConcurrency.push({
+      apiPhasesMs,
       concurrency: c,
       requests: n,
       modes,
@@ -231,7 +245,10 @@ async function measure(
 }
 
 /** One create in the given mode; resolves to an error message, or undefined on success. */
-function requester({ client, taskQueue, apiUrl, staffToken }: Stack) {
+function requester(
+  { client, taskQueue, apiUrl, staffToken }: Stack,
+  timed: (phases: Record<string, number>) => void,
+) {
   const start = (id: string) =>
     client.workflow.start('supervisionItem', {
       workflowId: itemWorkflowId(id),
@@ -257,6 +274,7 @@ function requester({ client, taskQueue, apiUrl, staffToken }: Stack) {
         const body = (await res.json()) as { deadlineAt?: string; detail?: string };
         if (res.status !== 201) return `HTTP ${res.status}: ${body.detail ?? ''}`;
         if (!body.deadlineAt) return 'answered without a deadline';
+        timed(parseServerTiming(res.headers.get('server-timing')));
         return undefined;
       }
       await start(id);
@@ -296,4 +314,20 @@ export function printApiCreate(r: ApiCreateResult): void {
     }
   }
   console.log(table(['topology', 'conc', 'mode', 'ok', 'err', 'p50 ms', 'p99 ms', 'per s'], rows));
+  // Where an API create's time goes: the phases of its Server-Timing header (p50 of each), beside
+  // what the client saw and the raw start of the same window.
+  const names = ['accept', 'plan', 'start', 'record', 'total'];
+  const phaseRows = r.byTopology.flatMap((t) =>
+    t.byConcurrency.map((c) => [
+      t.topology,
+      c.concurrency,
+      ...names.map((n) => (c.apiPhasesMs[n] === undefined ? '' : round(c.apiPhasesMs[n], 2))),
+      round(c.modes[0]!.latencyMs.p50, 2),
+      round(c.modes[1]!.latencyMs.p50, 2),
+    ]),
+  );
+  console.log(
+    '\nAPI create phases, p50 ms (Server-Timing: accept = parse, auth, validation; plan; start; record)',
+  );
+  console.log(table(['topology', 'conc', ...names, 'client saw', 'raw start'], phaseRows));
 }

@@ -28,7 +28,8 @@ const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [ove
            (a record batch in two statements vs in a transaction: PGlite, its socket, PostgreSQL)
   scale    --targets dev,cluster  --concurrency 16,64  --requests 400  --items 1000  --wait 900
            (two workers and two APIs as processes, against a dev server and against the cluster)
-  all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>`;
+  all      --db-dir <folder for the dev server's SQLite file; default /dev/shm, else the temp folder>
+           --database-url <postgres://…: the record on PostgreSQL instead of PGlite in the benchmark's process>`;
 
 const NAMES = ['api', 'storm', 'held', 'history', 'overview', 'list', 'record', 'scale'] as const;
 type Name = (typeof NAMES)[number];
@@ -112,6 +113,7 @@ function save(
 async function main(): Promise<void> {
   const { names, flags } = parseArgs(process.argv.slice(2));
   if (flags.has('db-dir')) process.env.DUBAN_BENCH_DB_DIR = flags.get('db-dir');
+  if (flags.has('database-url')) process.env.DUBAN_BENCH_DATABASE_URL = flags.get('database-url');
   quietRuntime();
   const facts = machine();
   console.log(

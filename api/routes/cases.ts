@@ -35,6 +35,7 @@ import { actorOf, ALL_ROLES, requireRole } from '../auth';
 import { conflict, invalidField } from '../errors';
 import { SA, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, whileStarting, withTimeout } from '../temporal';
+import { timingOf } from '../server-timing';
 import { readCase } from '../read';
 import { unitOf } from '../access';
 import { applyCaseBatch, InvalidQueryError, listCases } from '../../activities/record/store';
@@ -98,6 +99,8 @@ export function casesRouter(ctx: ApiContext): Router {
     queryOr404(ctx.client, caseWorkflowId(id), getCaseState, `case "${id}"`);
 
   router.post('/', requireRole('manager'), body, validate('body', OpenCaseRequest), async (req, res) => {
+    const timing = timingOf(res);
+    timing.mark('accept'); // parsing, authentication, validation
     const input = res.locals.body as OpenCaseRequest;
     let policy: Policy;
     try {
@@ -135,6 +138,7 @@ export function casesRouter(ctx: ApiContext): Router {
       evidence: input.evidence,
       calendar,
     };
+    timing.mark('plan');
     let started: ReturnType<typeof stateAtStart>;
     let batch: ReturnType<typeof caseRecordBatch>;
     try {
@@ -169,12 +173,15 @@ export function casesRouter(ctx: ApiContext): Router {
         throw conflict(`case id "${caseId}" is already taken`);
       throw err;
     }
+    timing.mark('start');
     res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
     // its first record batch, so the case is listed at once (the workflow's own write of it
     // then changes nothing); a record that is down only delays the listing
     await applyCaseBatch(ctx.record, batch!).catch((err: unknown) =>
       req.log?.warn({ caseId, err: String(err) }, 'the new case waits for its workflow to record it'),
     );
+    timing.mark('record');
+    timing.send(res);
     res.status(201).json(started);
   });
 

@@ -61,6 +61,7 @@ import { conflict, HttpProblem, invalidField } from '../errors';
 import { isTimeZone, itemStartAttributes, localMinute, type ApiContext } from '../context';
 import { queryOr404, READ_TIMEOUT_MS, whileStarting, withTimeout } from '../temporal';
 import { readItem } from '../read';
+import { timingOf } from '../server-timing';
 import { action, type ActionSpec } from '../actions';
 import { jsonBody, validate } from '../validate';
 
@@ -478,6 +479,8 @@ export function itemsRouter(ctx: ApiContext): Router {
   };
 
   router.post('/', requireRole('staff', 'manager'), body, validate('body', CreateItem), async (req, res) => {
+    const timing = timingOf(res);
+    timing.mark('accept'); // parsing, authentication, validation
     const requestHash = requestHashOf(req.body);
     let input: ResolvedItem;
     let plan: ItemPlan;
@@ -516,6 +519,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       createdAt: now.toISOString(),
       requestHash,
     };
+    timing.mark('plan');
     let started: SupervisionState;
     let batch: ReturnType<typeof firstBatch>;
     try {
@@ -548,6 +552,7 @@ export function itemsRouter(ctx: ApiContext): Router {
       }
       return sendState(res, 200, existing);
     }
+    timing.mark('start');
     res.location(`/v1/items/${encodeURIComponent(id)}`);
     // The first batch is written once the item exists, so the item is listed at once; the
     // workflow's own write of the same batch then changes nothing. A record that is down only
@@ -555,6 +560,8 @@ export function itemsRouter(ctx: ApiContext): Router {
     await applyItemBatch(ctx.record, batch).catch((err: unknown) =>
       req.log?.warn({ itemId: id, err: String(err) }, 'the new item waits for its workflow to record it'),
     );
+    timing.mark('record');
+    timing.send(res);
     sendState(res, 201, started);
   });
 

@@ -27,7 +27,7 @@ export function quietRuntime(): void {
 
 export interface BenchServer extends BareServer {
   connection: NativeConnection;
-  /** the record the worker writes and the API reads (PGlite in this process, on the same tmpfs) */
+  /** the record the worker writes and the API reads (PGlite in this process, on the same tmpfs, or --database-url) */
   record: Db;
 }
 
@@ -70,11 +70,13 @@ export async function startBareServer(): Promise<BareServer> {
   };
 }
 
-/** A bare server, a worker connection and the record (PGlite in this process, in the run's folder). */
+/** A bare server, a worker connection and the record (PGlite in this process, in the run's folder, or PostgreSQL). */
 export async function startServer(): Promise<BenchServer> {
   const bare = await startBareServer();
   const connection = await NativeConnection.connect({ address: bare.dev.address });
-  const record = await openDatabase({ dataDir: join(bare.dir, 'record') });
+  // DUBAN_BENCH_DATABASE_URL (`--database-url`): the record on PostgreSQL, as a cluster keeps it
+  const url = process.env.DUBAN_BENCH_DATABASE_URL;
+  const record = await openDatabase(url ? { url, migrate: true } : { dataDir: join(bare.dir, 'record') });
   return {
     ...bare,
     connection,

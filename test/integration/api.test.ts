@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { spawnSync } from 'node:child_process';
+import { parseServerTiming } from '../../api/server-timing';
 import { officialCalendar } from '../../domain/calendar/official';
 import { createApp } from '../../api/app';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
@@ -63,6 +64,12 @@ describe('items', () => {
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe(`/v1/items/${id}`);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // where the create's time went, phase by phase, adding up to at most the total
+    const timing = parseServerTiming(res.headers.get('server-timing'));
+    expect(Object.keys(timing)).toEqual(['accept', 'plan', 'start', 'record', 'total']);
+    const phases = timing.accept! + timing.plan! + timing.start! + timing.record!;
+    expect(phases).toBeGreaterThan(0);
+    expect(phases).toBeLessThanOrEqual(timing.total! + 0.05);
     expect(res.body).toMatchObject({
       id,
       title: '推进老旧小区改造项目',
@@ -461,6 +468,13 @@ describe('cases and ledger', () => {
     expect(open.body.stage).toBe('investigation');
     const caseId = open.body.id as string;
     expect(open.headers.get('location')).toBe(`/v1/cases/${caseId}`);
+    expect(Object.keys(parseServerTiming(open.headers.get('server-timing')))).toEqual([
+      'accept',
+      'plan',
+      'start',
+      'record',
+      'total',
+    ]);
 
     const got = await api.call('GET', `/v1/cases/${caseId}`, { as: 'ops' });
     expect(got.status).toBe(200);
