@@ -20,6 +20,7 @@ const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [ove
   (no name runs api, storm, held, history and overview with their defaults; scale needs \`npm run cluster\` running)
   api      --concurrency 1,4,16,64  --requests 100  --rounds 4  --topology one-process,processes
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
+           --level-cases yes|no   (no: the urges open no level case, to see what the cases add)
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
   overview --items 10000  --rounds 100   (the record alone: no Temporal)
@@ -56,6 +57,12 @@ function parseArgs(argv: string[]): { names: Name[]; flags: Map<string, string> 
     }
   }
   return { names: names.length ? names : DEFAULT_NAMES, flags };
+}
+
+function yesNo(flags: Map<string, string>, name: string): boolean {
+  const v = flags.get(name);
+  if (v !== 'yes' && v !== 'no') throw new Error(`--${name}: yes or no`);
+  return v === 'yes';
 }
 
 function int(flags: Map<string, string>, name: string, fallback: number, min = 1): number {
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
         ...STORM_DEFAULTS,
         items,
         ...(flags.has('lead') ? { leadSeconds: int(flags, 'lead', 0) } : {}),
+        ...(flags.has('level-cases') ? { levelCases: yesNo(flags, 'level-cases') } : {}),
       });
       printStorm(r);
       result = r;

@@ -30,6 +30,8 @@ export interface StormOptions {
   leadSeconds?: number;
   /** how long to wait for every delivery after the deadline */
   deliveryTimeoutSeconds: number;
+  /** false: the urges name no measures, so no level case opens (what the cases add to the storm) */
+  levelCases?: boolean;
 }
 
 export const STORM_DEFAULTS: StormOptions = { items: 1000, deliveryTimeoutSeconds: 300 };
@@ -52,6 +54,13 @@ export const STORM_POLICY: Policy = {
       measures: [{ code: 'public_criticism' }],
     },
   ],
+};
+
+/** the same ladder whose urges name no measures: an urge opens no level case */
+const WITHOUT_CASES: Policy = {
+  ...STORM_POLICY,
+  name: 'drill-storm-no-cases',
+  reminders: STORM_POLICY.reminders.map((r) => ({ ...r, measures: [] })),
 };
 
 export interface PhaseResult {
@@ -135,7 +144,12 @@ export async function itemsPhase(
     await server.client.workflow.start('supervisionItem', {
       workflowId: itemWorkflowId(id),
       taskQueue,
-      args: [itemInput(id, { due: { at: deadline.toISOString() }, policy: STORM_POLICY })],
+      args: [
+        itemInput(id, {
+          due: { at: deadline.toISOString() },
+          policy: opts.levelCases === false ? WITHOUT_CASES : STORM_POLICY,
+        }),
+      ],
     });
   });
   await waitSettled(server.client, ids, Math.max(1000, deadline.getTime() - Date.now()));
