@@ -30,9 +30,8 @@ export function startTiming(_req: Request, res: Response, next: NextFunction): v
   next();
 }
 
-/** The request's timing (a fresh one if the middleware did not run, as in a bare router test). */
-export const timingOf = (res: Response): ServerTiming =>
-  (res.locals.timing as ServerTiming | undefined) ?? (res.locals.timing = new ServerTiming());
+/** The request's timing, started by startTiming (the app's first middleware). */
+export const timingOf = (res: Response): ServerTiming => res.locals.timing as ServerTiming;
 
 /** Reads a Server-Timing header back into milliseconds by phase (the benchmark's side). */
 export function parseServerTiming(header: string | null | undefined): Record<string, number> {

@@ -97,7 +97,7 @@ async function measure(target: string, db: Db, opts: { items: number; rounds: nu
   const lat: Record<string, number[]> = {};
   const push = (batch: string, path: Path, ms: number) => (lat[`${batch} ${path}`] ??= []).push(ms);
   const ids = new Map(
-    PATHS.map((p) => [p, Array.from({ length: opts.items }, (_, i) => `${run}-${target.length}-${p}-${i}`)]),
+    PATHS.map((p) => [p, Array.from({ length: opts.items }, (_, i) => `${run}-${p}-${i}`)]),
   );
   // creates, alternating the path item by item
   for (let i = 0; i < opts.items; i++)

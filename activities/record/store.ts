@@ -352,7 +352,7 @@ async function applyBatch(
   besides: readonly Beside[],
 ): Promise<ApplyResult> {
   const besidesOneByOne = async () => {
-    for (const s of besides) for (const row of s.rows) await tx.query(insertRows(s.spec, [row], []), row);
+    for (const s of besides) await upsertEach(tx, s.spec, s.rows);
   };
   if (b.created) {
     // with its events in the same statement, or, past what one carries, in chunks after it
@@ -369,16 +369,10 @@ async function applyBatch(
       return created;
     }
   }
-  const { rows } = await tx.query<{ revision: unknown; view: View }>(
-    `SELECT revision, view FROM ${t.table} WHERE id = $1 FOR UPDATE`,
-    [b.id],
-  );
-  const row = rows[0];
-  if (!row) throw unknownRow(t, b);
-  const stored = Number(row.revision);
+  const { stored, view: current } = await storedRow(tx, t, b, 'FOR UPDATE');
   if (stored >= b.revision) return { applied: false, revision: stored };
 
-  const view = mergeView(row.view, b.set, b.upsert);
+  const view = mergeView(current, b.set, b.upsert);
   await insertEvents(tx, t, b.id, b.events);
   await tx.query(
     `UPDATE ${t.table} SET (revision, view, updated_at, ${names(t.columns)})
@@ -390,8 +384,22 @@ async function applyBatch(
   return { applied: true, revision: b.revision };
 }
 
-const unknownRow = (t: Target, b: Batch) =>
-  new UnknownRecordError(`${t.table} ${b.id}: no record yet, and this batch does not create it`);
+/** The row's revision and view (locked with `FOR UPDATE` inside a transaction); a batch for a row not there yet is retried. */
+async function storedRow(
+  q: Queryable,
+  t: Target,
+  b: Batch,
+  lock: '' | 'FOR UPDATE' = '',
+): Promise<{ stored: number; view: View }> {
+  const { rows } = await q.query<{ revision: unknown; view: View }>(
+    `SELECT revision, view FROM ${t.table} WHERE id = $1 ${lock}`,
+    [b.id],
+  );
+  const row = rows[0];
+  if (!row)
+    throw new UnknownRecordError(`${t.table} ${b.id}: no record yet, and this batch does not create it`);
+  return { stored: Number(row.revision), view: row.view };
+}
 
 /** A batch's events, keyed: one multi-row statement per 500 (an event already there is kept). */
 async function insertEvents(tx: Queryable, t: Target, id: string, events: RecordEvent[]): Promise<void> {
@@ -446,11 +454,7 @@ export function applyCaseBatch(
     (view) => caseValues(view, batch.summary),
     options,
     [
-      {
-        spec: MEASURE_ROWS,
-        rows: (batch.ledger ?? []).map((m) => measureValues(batch.caseId, batch.summary.itemId, m)),
-        key: (row) => String(row[0]),
-      },
+      ledgerBeside(batch.caseId, batch.summary.itemId, batch.ledger ?? []),
       deliveriesBeside(batch.deliveries ?? []),
     ],
   );
@@ -481,15 +485,9 @@ async function applyOnce(
       if (created) return created;
     }
     for (let attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
-      const { rows } = await db.query<{ revision: unknown; view: View }>(
-        `SELECT revision, view FROM ${t.table} WHERE id = $1`,
-        [b.id],
-      );
-      const row = rows[0];
-      if (!row) throw unknownRow(t, b);
-      const stored = Number(row.revision);
+      const { stored, view: current } = await storedRow(db, t, b);
       if (stored >= b.revision) return { applied: false, revision: stored };
-      const view = mergeView(row.view, b.set, b.upsert);
+      const view = mergeView(current, b.set, b.upsert);
       if (await updateRow(db, t, b, stored, view, values, besides))
         return { applied: true, revision: b.revision };
     }
@@ -526,6 +524,15 @@ const MEASURE_ROWS: RowSpec = {
        revoked_at = EXCLUDED.revoked_at, local_date = EXCLUDED.local_date, year = EXCLUDED.year,
        data = EXCLUDED.data`,
 };
+
+/** A case batch's ledger rows, keyed by (case id, measure id). */
+function ledgerBeside(caseId: string, itemId: string | undefined, rows: readonly LedgerRow[]): Beside {
+  return {
+    spec: MEASURE_ROWS,
+    rows: rows.map((m) => measureValues(caseId, itemId, m)),
+    key: (row) => String(row[0]),
+  };
+}
 
 function measureValues(caseId: string, itemId: string | undefined, m: LedgerRow): unknown[] {
   return [
@@ -593,12 +600,17 @@ function deliveriesBeside(rows: readonly NoticeDelivery[]): Beside {
 
 /** Upserts each notice's result per channel (DELIVERY_ROWS), in one transaction. */
 export function recordDeliveries(db: Db, rows: readonly NoticeDelivery[]): Promise<number> {
-  return db.transaction(async (tx) => {
-    let written = 0;
-    for (const row of deliveriesBeside(rows).rows)
-      written += (await tx.query(insertRows(DELIVERY_ROWS, [row], []), row)).rowCount;
-    return written;
-  });
+  return db.transaction((tx) => upsertEach(tx, DELIVERY_ROWS, deliveriesBeside(rows).rows));
+}
+
+/** Upserts rows one statement each, so a later row for the same key sees the earlier one; answers how many were written. */
+async function upsertEach(tx: Queryable, spec: RowSpec, rows: readonly unknown[][]): Promise<number> {
+  let written = 0;
+  for (const row of rows) {
+    const params: unknown[] = [];
+    written += (await tx.query(insertRows(spec, [row], params), params)).rowCount;
+  }
+  return written;
 }
 
 // ---------- reads: items and cases ----------
