@@ -2,9 +2,11 @@
 // Each (notice, channel) pair is idempotent on the notice key (the receivers deduplicate), and the
 // activity heartbeats the pairs it has finished, so a retried attempt skips them instead of sending
 // again. A permanent refusal is a result (`failed`), not an error; a temporary failure of any pair
-// is thrown, once every other pair has been tried, so the workflow's retry policy backs off.
+// is thrown, once every other pair has been tried, so the workflow's retry policy backs off. An
+// attempt that learns it was cancelled (timed out, superseded by a retry, the worker shutting down)
+// sends nothing more: the attempt after it resumes from the heartbeat instead of racing it.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
 import type { BatchProgress, Channel, DeliveryResult, Notice, NoticeRecord } from '../../workflows/types';
@@ -113,10 +115,14 @@ export async function deliverBatch(
   });
   const skipped = done.size;
 
+  // set by a heartbeat that finds the attempt timed out or gone, or by a cancel or a shutdown
+  const stopped = () => ctx?.cancellationSignal.aborted === true;
+
   async function lane(channel: Channel): Promise<void> {
     for (const notice of notices) {
       const id = pairId(notice.key, channel);
       if (done.has(id)) continue;
+      if (stopped()) return;
       const base = { channel, key: notice.key, kind: notice.kind, attempt: ctx?.info.attempt };
       try {
         const result = await send(channel, notice);
@@ -144,6 +150,11 @@ export async function deliverBatch(
     await Promise.all(CHANNELS.map(lane));
   } finally {
     if (ticker) clearInterval(ticker);
+  }
+  if (stopped() && done.size < notices.length * CHANNELS.length) {
+    beat?.heartbeat(progress()); // the next attempt starts from what this one finished
+    const reason: unknown = ctx?.cancellationSignal.reason;
+    throw reason instanceof CancelledFailure ? reason : new CancelledFailure(String(reason ?? 'cancelled'));
   }
 
   if (pending.size > 0) {

@@ -4,7 +4,7 @@
 // previous attempt's last heartbeat, as Temporal does) and by Temporal itself (workflows/notify.ts's
 // deliverAll on a time-skipping server). Receivers count every request, so "exactly once" is
 // measured at the receiver, not inferred from the results.
-import { ApplicationFailure } from '@temporalio/common';
+import { ActivityCancellationDetails, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -285,6 +285,34 @@ describe('deliverNotices (one activity per batch)', () => {
     ).toEqual(
       [`email ${urge.key}`, `webhook ${urge.key}`, `email ${bulletin.key}`, `webhook ${bulletin.key}`].sort(),
     );
+  });
+
+  test('an attempt told it timed out sends nothing more; the next one resumes: each pair once in all', async () => {
+    const [urge, bulletin] = step();
+    const { deliverNotices } = createNotificationActivities(channels);
+    // attempt 1 learns from its first heartbeat that the server gave it up (as after a heartbeat timeout)
+    const first = new MockActivityEnvironment({ attempt: 1 });
+    const beats: BatchProgress[] = [];
+    first.on('heartbeat', (d: unknown) => {
+      beats.push(d as BatchProgress);
+      if (beats.length === 1) first.cancel('TIMED_OUT', new ActivityCancellationDetails({ timedOut: true }));
+    });
+    await expect(first.run(deliverNotices, { notices: [urge, bulletin] })).rejects.toBeInstanceOf(
+      CancelledFailure,
+    );
+    const finished = beats.at(-1)!.done.length;
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(4); // it stopped: what was in flight finished, nothing new began
+    const sent = () => perKey([urge.key, bulletin.key]).reduce((n, k) => n + k.webhook + k.email / 2, 0);
+    expect(sent()).toBe(finished);
+
+    const second = new MockActivityEnvironment({ attempt: 2, heartbeatDetails: beats.at(-1) });
+    const records: NoticeRecord[] = await second.run(deliverNotices, { notices: [urge, bulletin] });
+    expect(records.flatMap((r) => r.deliveries.map((d) => d.status))).toEqual(Array(4).fill('delivered'));
+    expect(perKey([urge.key, bulletin.key])).toEqual([
+      { key: urge.key, webhook: 1, email: 2 },
+      { key: bulletin.key, webhook: 1, email: 2 },
+    ]);
   });
 
   test('heartbeat details that do not read as progress are ignored: everything is sent', async () => {
