@@ -3,8 +3,8 @@
 // activity heartbeats the pairs it has finished, so a retried attempt skips them instead of sending
 // again. A permanent refusal is a result (`failed`), not an error; a temporary failure of any pair
 // is thrown, once every other pair has been tried, so the workflow's retry policy backs off. An
-// attempt that learns it was cancelled (timed out, superseded by a retry, the worker shutting down)
-// sends nothing more: the attempt after it resumes from the heartbeat instead of racing it.
+// attempt that learns it was given up (timed out, the worker shutting down, a cancel) sends nothing
+// more: the attempt after it resumes from the heartbeat instead of racing it.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -153,8 +153,19 @@ export async function deliverBatch(
   }
   if (stopped() && done.size < notices.length * CHANNELS.length) {
     beat?.heartbeat(progress()); // the next attempt starts from what this one finished
-    const reason: unknown = ctx?.cancellationSignal.reason;
-    throw reason instanceof CancelledFailure ? reason : new CancelledFailure(String(reason ?? 'cancelled'));
+    // Only a cancel the workflow asked for is a cancellation. A timeout or a shutdown is a failed
+    // attempt: the in-task attempt's workflow then goes on with the regular activity from its
+    // progress (a CancelledFailure there would read as the workflow's own cancellation).
+    if (ctx?.cancellationDetails?.cancelRequested) {
+      const reason: unknown = ctx.cancellationSignal.reason;
+      throw reason instanceof CancelledFailure ? reason : new CancelledFailure(String(reason ?? 'cancelled'));
+    }
+    throw ApplicationFailure.create({
+      type: 'DeliveryAttemptStopped',
+      message: `delivery attempt stopped (${String(ctx?.cancellationSignal.reason ?? 'cancelled')}) after ${done.size} of ${notices.length * CHANNELS.length} deliveries`,
+      nonRetryable: false,
+      details: [progress()],
+    });
   }
 
   if (pending.size > 0) {

@@ -4,6 +4,8 @@
 // previous attempt's last heartbeat, as Temporal does) and by Temporal itself (workflows/notify.ts's
 // deliverAll on a time-skipping server). Receivers count every request, so "exactly once" is
 // measured at the receiver, not inferred from the results.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ActivityCancellationDetails, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
@@ -297,9 +299,10 @@ describe('deliverNotices (one activity per batch)', () => {
       beats.push(d as BatchProgress);
       if (beats.length === 1) first.cancel('TIMED_OUT', new ActivityCancellationDetails({ timedOut: true }));
     });
-    await expect(first.run(deliverNotices, { notices: [urge, bulletin] })).rejects.toBeInstanceOf(
-      CancelledFailure,
-    );
+    // a failed attempt, not a cancellation (only a cancel the workflow asked for is one), with its progress
+    const stopped = await failureOf(first.run(deliverNotices, { notices: [urge, bulletin] }));
+    expect([stopped.type, stopped.nonRetryable]).toEqual(['DeliveryAttemptStopped', false]);
+    expect(stopped.details?.[0]).toEqual(beats.at(-1));
     const finished = beats.at(-1)!.done.length;
     expect(finished).toBeGreaterThanOrEqual(1);
     expect(finished).toBeLessThan(4); // it stopped: what was in flight finished, nothing new began
@@ -313,6 +316,17 @@ describe('deliverNotices (one activity per batch)', () => {
       { key: urge.key, webhook: 1, email: 2 },
       { key: bulletin.key, webhook: 1, email: 2 },
     ]);
+  });
+
+  test('an attempt whose cancel the workflow asked for stops with a CancelledFailure', async () => {
+    const [urge, bulletin] = step();
+    const env = new MockActivityEnvironment();
+    env.on('heartbeat', () =>
+      env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true })),
+    );
+    await expect(
+      env.run(createNotificationActivities(channels).deliverNotices, { notices: [urge, bulletin] }),
+    ).rejects.toBeInstanceOf(CancelledFailure);
   });
 
   test('heartbeat details that do not read as progress are ignored: everything is sent', async () => {
@@ -389,13 +403,14 @@ describe('deliverAll through Temporal (workflows/notify.ts)', () => {
     notices: Notice[],
     id: string,
     inTask = false,
+    use: NotificationChannels = channels,
   ): Promise<{ records: NoticeRecord[]; events: HistoryEvent[] }> {
     const taskQueue = `batch-${id}`;
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: bundle,
-      activities: createNotificationActivities(channels),
+      activities: createNotificationActivities(use),
     });
     return worker.runUntil(async () => {
       const handle = await env.client.workflow.start<typeof deliverBatch>('deliverBatch', {
@@ -522,6 +537,38 @@ describe('deliverAll through Temporal (workflows/notify.ts)', () => {
     ]);
     expect(smtp.duplicates).toBe(0);
   });
+
+  test('in the task, a webhook slower than the attempt: it times out, stops, and the regular activity delivers all', async () => {
+    const [urge, bulletin] = step();
+    // holds the first request 12 s, past the in-task attempt's 10 s, then accepts every request
+    const seen: string[] = [];
+    const slow = createServer((req, res) => {
+      seen.push(String(req.headers['webhook-id']));
+      req.resume();
+      setTimeout(() => res.writeHead(204).end(), seen.length === 1 ? 12_000 : 0);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hook`;
+    try {
+      const { records, events } = await run([urge, bulletin], 'in-task-slow', true, {
+        ...channels,
+        webhook: { url, secret, timeoutMs: 30_000 },
+      });
+      expect(records.flatMap((r) => r.deliveries.map((d) => `${d.channel}:${d.status}`))).toEqual([
+        'email:delivered',
+        'webhook:delivered',
+        'email:delivered',
+        'webhook:delivered',
+      ]);
+      expect(localActivities(events)).toEqual(['deliverNotices']);
+      // the given-up attempt began nothing after its timeout: the bulletin's webhook went out once
+      expect(seen.filter((k) => k === bulletin.key)).toHaveLength(1);
+      expect(seen.filter((k) => k === urge.key).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  }, 60_000);
 
   test('a bad notice fails once as InvalidInput and every pair is recorded failed with the reason', async () => {
     const [urge] = step();
