@@ -1,6 +1,7 @@
 // Shared pieces of the reliability tests: a drill policy whose whole ladder runs within seconds,
 // items started straight through the client, and reading many items' state in bounded batches.
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { Db } from '../../activities/record/db';
 import { getCase, getItem, listDeliveries } from '../../activities/record/store';
 import { formatDifference, verifyRecords } from '../../scripts/verify-records';
@@ -73,7 +74,40 @@ export async function inBatches<T, R>(
 }
 
 export async function queryStates(client: Client, itemIds: readonly string[]): Promise<SupervisionState[]> {
-  return inBatches(itemIds, 10, (id) => client.workflow.getHandle(itemWorkflowId(id)).query(getItemState));
+  return inBatches(itemIds, 10, (id) => queryState(client, id));
+}
+
+const TASK_FAILED = /Workflow Task in failed state/;
+
+/**
+ * One item's state. A workflow task that failed (the server retries it) cannot answer a query: the
+ * query is asked again for up to a minute, each failure's cause printed; a task still failing then is
+ * an error naming its last failure.
+ */
+async function queryState(client: Client, id: string): Promise<SupervisionState> {
+  const handle = client.workflow.getHandle(itemWorkflowId(id));
+  const until = Date.now() + 60_000;
+  let told = '';
+  for (;;) {
+    try {
+      return await handle.query(getItemState);
+    } catch (err) {
+      const e = err as Error & { cause?: Error };
+      if (!TASK_FAILED.test(`${e.message} ${e.cause?.message ?? ''}`)) throw err;
+      const failure = await lastTaskFailure(handle);
+      if (Date.now() > until) throw new Error(`${id}: its workflow task keeps failing: ${failure}`);
+      if (failure !== told) process.stdout.write(`storm: ${id}: workflow task failed: ${(told = failure)}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function lastTaskFailure(handle: ReturnType<Client['workflow']['getHandle']>): Promise<string> {
+  const { events } = await handle.fetchHistory();
+  const failed = [...(events ?? [])].reverse().find((e) => e.workflowTaskFailedEventAttributes);
+  const a = failed?.workflowTaskFailedEventAttributes;
+  if (!a) return 'no WORKFLOW_TASK_FAILED event (a transient attempt)';
+  return `event ${String(failed.eventId)}, cause ${temporal.api.enums.v1.WorkflowTaskFailedCause[a.cause ?? 0] ?? String(a.cause)}: ${a.failure?.message ?? ''}`;
 }
 
 /**
