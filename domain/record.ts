@@ -106,6 +106,18 @@ export const ItemSummary = z.strictObject({
 });
 export type ItemSummary = z.infer<typeof ItemSummary>;
 
+/**
+ * What a batch written inside its deciding workflow task carries, so that a write from a task that
+ * never completed cannot stand (docs/record.md, "Writes from inside a task"): the task's workflow
+ * time (later for every retry of a task than for the attempt it replaces) and the revision the batch
+ * was computed on.
+ */
+export const TaskFence = z.strictObject({
+  decidedAt: instant,
+  follows: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+export type TaskFence = z.infer<typeof TaskFence>;
+
 export const ItemRecordBatch = z
   .strictObject({
     itemId: id,
@@ -117,6 +129,8 @@ export const ItemRecordBatch = z
     set: ItemSet.optional(),
     upsert: Upsert.optional(),
     events: z.array(RecordEvent).max(1000),
+    /** written inside the workflow task that decided it (patch record-in-task): see TaskFence */
+    fence: TaskFence.optional(),
     /** the results of the notices delivered since the last batch (patch deliveries-in-record-batch) */
     deliveries: z.array(NoticeDelivery).max(1000).optional(),
   })
@@ -174,6 +188,8 @@ export const CaseRecordBatch = z
     set: SetFields.optional(),
     upsert: Upsert.optional(),
     events: z.array(RecordEvent).max(1000),
+    /** written inside the workflow task that decided it (patch record-in-task): see TaskFence */
+    fence: TaskFence.optional(),
     ledger: z.array(LedgerRow).max(500).optional(),
     /** the results of the notices delivered since the last batch (patch deliveries-in-record-batch) */
     deliveries: z.array(NoticeDelivery).max(1000).optional(),

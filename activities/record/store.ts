@@ -14,6 +14,7 @@ import type {
   LedgerRow,
   NoticeDelivery,
   RecordEvent,
+  TaskFence,
   UnitEntry,
 } from '../../domain/record';
 import type { HistoryEntry, LedgerEvent } from '../../workflows/types';
@@ -208,9 +209,10 @@ interface Batch {
   set?: Record<string, unknown>;
   upsert?: Record<string, Array<{ id: string } & Record<string, unknown>>>;
   events: RecordEvent[];
+  fence?: TaskFence;
 }
 
-/** events one statement may carry (7 parameters each, well inside PostgreSQL's 65,535) */
+/** events one statement may carry (8 parameters each, well inside PostgreSQL's 65,535) */
 const EVENTS_PER_STATEMENT = 500;
 /** parameters one statement of a batch may carry; a batch past it takes the chunked transaction */
 const PARAMS_PER_STATEMENT = 30_000;
@@ -225,6 +227,9 @@ interface Beside {
   rows: unknown[][];
   key: (row: unknown[]) => string;
 }
+
+/** A batch's beside rows, given the revision a fenced write could be undone to (undefined: none). */
+type Besides = (base: number | undefined) => Beside[];
 
 interface RowSpec {
   table: string;
@@ -245,35 +250,34 @@ function insertRows(spec: RowSpec, rows: unknown[][], params: unknown[], from?: 
     : `INSERT INTO ${spec.table} (${cols}) VALUES ${tuples.join(', ')} ${spec.conflict}`;
 }
 
-/** The events of a batch after the row named by the CTE `from`, in order, each key once. */
-function insertEventsAfter(t: Target, events: RecordEvent[], params: unknown[], from: string): string {
-  const lines = events.map((e, i) => {
+/** The events of a batch after the row named by the CTE `from`, in order, each key once, tagged with the batch's revision. */
+function insertEventsAfter(t: Target, b: Batch, params: unknown[], from: string): string {
+  params.push(b.revision);
+  const revision = `$${params.length}::bigint`;
+  const lines = b.events.map((e, i) => {
     const first = params.length;
     const p = (k: number) => `$${first + k}`;
     params.push(i, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data));
     return `(${p(1)}::integer, ${p(2)}::text, ${p(3)}::timestamptz, ${p(4)}::text, ${p(5)}::text, ${p(6)}::text, ${p(7)}::text::jsonb)`;
   });
-  return `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
-       SELECT ${from}.id, v.key, v.at, v.actor, v.action, v.detail, v.data
+  return `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data, revision)
+       SELECT ${from}.id, v.key, v.at, v.actor, v.action, v.detail, v.data, ${revision}
        FROM ${from}, (VALUES ${lines.join(', ')}) AS v(n, key, at, actor, action, detail, data)
        ORDER BY v.n
        ON CONFLICT DO NOTHING`;
 }
 
 /** The CTEs that write a batch's events and beside rows once the CTE `from` yields its row. */
-function afterRow(
-  t: Target,
-  events: RecordEvent[],
-  besides: readonly Beside[],
-  params: unknown[],
-  from: string,
-) {
-  const ctes = events.length ? [`lines AS (${insertEventsAfter(t, events, params, from)})`] : [];
-  besides.forEach((b, i) => {
-    if (b.rows.length) ctes.push(`beside${i} AS (${insertRows(b.spec, b.rows, params, from)})`);
+function afterRow(t: Target, b: Batch, besides: readonly Beside[], params: unknown[], from: string) {
+  const ctes = b.events.length ? [`lines AS (${insertEventsAfter(t, b, params, from)})`] : [];
+  besides.forEach((s, i) => {
+    if (s.rows.length) ctes.push(`beside${i} AS (${insertRows(s.spec, s.rows, params, from)})`);
   });
   return ctes.map((c) => `, ${c}`).join('');
 }
+
+/** the fence columns of a row a batch creates: its task's time, and nothing before it (base 0, no view) */
+const createdFence = (b: Batch) => (b.fence ? [b.fence.decidedAt, 0] : [null, null]);
 
 /**
  * The batch that creates the row, its events and its beside rows, in one statement at its own
@@ -288,44 +292,95 @@ async function createRow(
   besides: readonly Beside[] = [],
 ): Promise<ApplyResult | undefined> {
   const view = mergeView(b.created, b.set, b.upsert);
-  const params: unknown[] = [b.id, b.revision, json(view), ...values(view)];
+  const params: unknown[] = [b.id, b.revision, json(view), ...values(view), ...createdFence(b)];
+  const fenceAt = params.length - 1;
   // the events' foreign key is checked at the end of the statement, when the row is there
   const { rows } = await q.query<{ created: number }>(
     `WITH created AS (
-       INSERT INTO ${t.table} (id, revision, view, ${names(t.columns)})
-       VALUES ($1, $2, $3::text::jsonb, ${placeholders(t.columns, 4)})
+       INSERT INTO ${t.table} (id, revision, view, ${names(t.columns)}, task_at, base_revision)
+       VALUES ($1, $2, $3::text::jsonb, ${placeholders(t.columns, 4)}, $${fenceAt}::timestamptz, $${fenceAt + 1}::bigint)
        ON CONFLICT (id) DO NOTHING
        RETURNING id
-     )${afterRow(t, b.events, besides, params, 'created')}
+     )${afterRow(t, b, besides, params, 'created')}
      SELECT count(*)::integer AS created FROM created`,
     params,
   );
   return Number(rows[0]?.created) > 0 ? { applied: true, revision: b.revision } : undefined;
 }
 
+/** What a row holds when a batch meets it. */
+interface StoredRow {
+  stored: number;
+  view: View;
+  /** the workflow time of the newest task that wrote a fenced batch; absent: none has */
+  taskAt?: string;
+  /** the revision and view before that task's first write (revision 0, no view: it created the row) */
+  baseRevision?: number;
+  baseView?: View;
+}
+
 /**
- * The batch on a row read at revision `stored`, with its events and beside rows, in one statement.
- * The UPDATE applies only while the row is still at `stored` (it waits on a concurrent writer's lock
- * and then re-checks), so false means another batch moved the row first: read it again.
+ * How a batch meets its row (docs/record.md, "Writes from inside a task"): `skip` a duplicate or a
+ * late write; `apply` on top; `newTask` applies the first write of a later task, which keeps what
+ * the row was as its base; `restore` undoes the writes of a task that never completed (the row is
+ * above the revision the batch follows, written by an earlier task than the batch's) and applies.
+ */
+type Meeting = 'skip' | 'apply' | 'newTask' | 'restore';
+
+/** A fenced batch the row cannot take: it follows a revision the row neither holds nor can give back. */
+export class RecordFenceError extends Error {
+  override name = 'RecordFenceError';
+}
+
+function meet(t: Target, b: Batch, row: StoredRow): Meeting {
+  const f = b.fence;
+  // Without a fence on both sides, the plain rule: a revision at or below the row's is a duplicate.
+  if (!f || row.taskAt === undefined) return b.revision <= row.stored ? 'skip' : f ? 'newTask' : 'apply';
+  const at = Date.parse(f.decidedAt);
+  const rowAt = Date.parse(row.taskAt);
+  if (at < rowAt) return 'skip'; // from an attempt given up after a later one wrote
+  if (f.follows === row.stored) return at > rowAt ? 'newTask' : 'apply';
+  if (at === rowAt && f.follows < row.stored) return 'skip'; // the same task's write again
+  if (at > rowAt && f.follows === row.baseRevision) return 'restore';
+  throw new RecordFenceError(
+    `${t.table} ${b.id}: revision ${b.revision} follows ${f.follows}, but the row is at ${row.stored} (base ${String(row.baseRevision)})`,
+  );
+}
+
+/** the base a meeting keeps on the row (ledger rows changed above it keep their values from before) */
+function baseAfter(how: Meeting, row: StoredRow): number | undefined {
+  if (how === 'newTask') return row.stored;
+  return row.taskAt === undefined ? undefined : row.baseRevision;
+}
+
+/**
+ * The batch on a row read as `row`, with its events and beside rows, in one statement. The UPDATE
+ * applies only while the row is still at that revision and task time (it waits on a concurrent
+ * writer's lock and then re-checks), so false means another batch moved the row first: read it again.
  */
 async function updateRow(
   q: Queryable,
   t: Target,
   b: Batch,
-  stored: number,
+  row: StoredRow,
+  how: 'apply' | 'newTask',
   view: View,
   values: (view: View) => unknown[],
   besides: readonly Beside[],
 ): Promise<boolean> {
-  const params: unknown[] = [b.id, b.revision, json(view), ...values(view), stored];
-  const storedAt = params.length;
+  const params: unknown[] = [b.id, b.revision, json(view), ...values(view)];
+  params.push(row.stored, row.taskAt ?? null, b.fence?.decidedAt ?? null);
+  const at = params.length - 2;
+  // a new task keeps the row as it was (the old values: SET reads the row before the update)
+  const base = how === 'newTask' ? ', base_revision = revision, base_view = view' : '';
   const { rows } = await q.query<{ updated: number }>(
     `WITH updated AS (
        UPDATE ${t.table} SET (revision, view, updated_at, ${names(t.columns)})
-         = ($2, $3::text::jsonb, now(), ${placeholders(t.columns, 4)})
-       WHERE id = $1 AND revision = $${storedAt}
+         = ($2, $3::text::jsonb, now(), ${placeholders(t.columns, 4)}),
+         task_at = coalesce($${at + 2}::timestamptz, task_at)${base}
+       WHERE id = $1 AND revision = $${at}::bigint AND task_at IS NOT DISTINCT FROM $${at + 1}::timestamptz
        RETURNING id
-     )${afterRow(t, b.events, besides, params, 'updated')}
+     )${afterRow(t, b, besides, params, 'updated')}
      SELECT count(*)::integer AS updated FROM updated`,
     params,
   );
@@ -335,12 +390,40 @@ async function updateRow(
 /** Whether the batch fits one statement: few enough parameters, events and no repeated beside key. */
 function fitsOneStatement(t: Target, b: Batch, besides: readonly Beside[]): boolean {
   if (b.events.length > EVENTS_PER_STATEMENT) return false;
-  let params = 4 + t.columns.length + 7 * b.events.length;
+  let params = 8 + t.columns.length + 7 * b.events.length;
   for (const s of besides) {
     params += s.spec.columns.length * s.rows.length;
     if (new Set(s.rows.map(s.key)).size !== s.rows.length) return false;
   }
   return params <= PARAMS_PER_STATEMENT;
+}
+
+/**
+ * Undoes what was written above the row's base by a task that never completed: its history lines,
+ * and its ledger rows (back to their values from before it, or gone if it added them). Delivery rows
+ * stay: they are facts about notices that were sent. Answers the view to apply the batch on.
+ */
+async function restoreBase(tx: Queryable, t: Target, b: Batch, row: StoredRow): Promise<View> {
+  const base = row.baseRevision ?? 0;
+  await tx.query(`DELETE FROM ${t.events} WHERE ${t.key} = $1 AND revision > $2`, [b.id, base]);
+  if (t.table === 'cases') {
+    const { rows } = await tx.query<{ previous: string | null }>(
+      'DELETE FROM measures WHERE case_id = $1 AND revision > $2 RETURNING previous::text AS previous',
+      [b.id, base],
+    );
+    for (const r of rows)
+      if (r.previous)
+        await tx.query(
+          'INSERT INTO measures SELECT (jsonb_populate_record(NULL::measures, $1::text::jsonb)).*',
+          [r.previous],
+        );
+  }
+  const view = row.baseView ?? b.created;
+  if (!view)
+    throw new RecordFenceError(
+      `${t.table} ${b.id}: the task that created the row never completed, and this batch does not create it`,
+    );
+  return view;
 }
 
 /** The chunked path, in a transaction under the row's lock, beside rows one by one. */
@@ -349,10 +432,10 @@ async function applyBatch(
   t: Target,
   b: Batch,
   values: (view: View) => unknown[],
-  besides: readonly Beside[],
+  besides: Besides,
 ): Promise<ApplyResult> {
-  const besidesOneByOne = async () => {
-    for (const s of besides) await upsertEach(tx, s.spec, s.rows);
+  const besidesOneByOne = async (base: number | undefined) => {
+    for (const s of besides(base)) await upsertEach(tx, s.spec, s.rows);
   };
   if (b.created) {
     // with its events in the same statement, or, past what one carries, in chunks after it
@@ -364,55 +447,72 @@ async function applyBatch(
       values,
     );
     if (created) {
-      if (!whole) await insertEvents(tx, t, b.id, b.events);
-      await besidesOneByOne();
+      if (!whole) await insertEvents(tx, t, b);
+      await besidesOneByOne(b.fence ? 0 : undefined);
       return created;
     }
   }
-  const { stored, view: current } = await storedRow(tx, t, b, 'FOR UPDATE');
-  if (stored >= b.revision) return { applied: false, revision: stored };
+  const row = await storedRow(tx, t, b, 'FOR UPDATE');
+  const how = meet(t, b, row);
+  if (how === 'skip') return { applied: false, revision: row.stored };
 
+  const current = how === 'restore' ? await restoreBase(tx, t, b, row) : row.view;
   const view = mergeView(current, b.set, b.upsert);
-  await insertEvents(tx, t, b.id, b.events);
+  await insertEvents(tx, t, b);
+  const base = how === 'newTask' ? ', base_revision = revision, base_view = view' : '';
   await tx.query(
     `UPDATE ${t.table} SET (revision, view, updated_at, ${names(t.columns)})
-       = ($2, $3::text::jsonb, now(), ${placeholders(t.columns, 4)})
+       = ($2, $3::text::jsonb, now(), ${placeholders(t.columns, 4)}),
+       task_at = coalesce($${4 + t.columns.length}::timestamptz, task_at)${base}
      WHERE id = $1`,
-    [b.id, b.revision, json(view), ...values(view)],
+    [b.id, b.revision, json(view), ...values(view), b.fence?.decidedAt ?? null],
   );
-  await besidesOneByOne();
+  await besidesOneByOne(baseAfter(how, row));
   return { applied: true, revision: b.revision };
 }
 
-/** The row's revision and view (locked with `FOR UPDATE` inside a transaction); a batch for a row not there yet is retried. */
+/** The row's revision, view and fence (locked with `FOR UPDATE` inside a transaction); a batch for a row not there yet is retried. */
 async function storedRow(
   q: Queryable,
   t: Target,
   b: Batch,
   lock: '' | 'FOR UPDATE' = '',
-): Promise<{ stored: number; view: View }> {
-  const { rows } = await q.query<{ revision: unknown; view: View }>(
-    `SELECT revision, view FROM ${t.table} WHERE id = $1 ${lock}`,
+): Promise<StoredRow> {
+  const { rows } = await q.query<{
+    revision: unknown;
+    view: View;
+    task_at: string | null;
+    base_revision: unknown;
+    base_view: View | null;
+  }>(
+    `SELECT revision, view, ${isoSql('task_at')} AS task_at, base_revision, base_view
+     FROM ${t.table} WHERE id = $1 ${lock}`,
     [b.id],
   );
   const row = rows[0];
   if (!row)
     throw new UnknownRecordError(`${t.table} ${b.id}: no record yet, and this batch does not create it`);
-  return { stored: Number(row.revision), view: row.view };
+  return compact({
+    stored: Number(row.revision),
+    view: row.view,
+    taskAt: row.task_at ?? undefined,
+    baseRevision: num(row.base_revision),
+    baseView: row.base_view ?? undefined,
+  });
 }
 
-/** A batch's events, keyed: one multi-row statement per 500 (an event already there is kept). */
-async function insertEvents(tx: Queryable, t: Target, id: string, events: RecordEvent[]): Promise<void> {
-  for (let from = 0; from < events.length; from += EVENTS_PER_STATEMENT) {
-    const chunk = events.slice(from, from + EVENTS_PER_STATEMENT);
+/** A batch's events, keyed and tagged with its revision: one multi-row statement per 500 (an event already there is kept). */
+async function insertEvents(tx: Queryable, t: Target, b: Batch): Promise<void> {
+  for (let from = 0; from < b.events.length; from += EVENTS_PER_STATEMENT) {
+    const chunk = b.events.slice(from, from + EVENTS_PER_STATEMENT);
     const params: unknown[] = [];
     const rows = chunk.map((e, i) => {
-      params.push(id, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data));
-      const p = (k: number) => `$${i * 7 + k}`;
-      return `(${p(1)}, ${p(2)}, ${p(3)}::timestamptz, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::text::jsonb)`;
+      params.push(b.id, e.key, e.at, e.by, e.action, e.detail ?? null, json(e.data), b.revision);
+      const p = (k: number) => `$${i * 8 + k}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}::timestamptz, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::text::jsonb, ${p(8)}::bigint)`;
     });
     await tx.query(
-      `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data)
+      `INSERT INTO ${t.events} (${t.key}, key, at, actor, action, detail, data, revision)
        VALUES ${rows.join(', ')}
        ON CONFLICT DO NOTHING`,
       params,
@@ -437,7 +537,7 @@ export function applyItemBatch(
     { ...batch, id: batch.itemId },
     (view) => itemValues(view, batch.summary),
     options,
-    [deliveriesBeside(batch.deliveries ?? [])],
+    () => [deliveriesBeside(batch.deliveries ?? [])],
   );
 }
 
@@ -453,8 +553,8 @@ export function applyCaseBatch(
     { ...batch, id: batch.caseId },
     (view) => caseValues(view, batch.summary),
     options,
-    [
-      ledgerBeside(batch.caseId, batch.summary.itemId, batch.ledger ?? []),
+    (base) => [
+      ledgerBeside(batch.caseId, batch.summary.itemId, batch.ledger ?? [], batch.revision, base),
       deliveriesBeside(batch.deliveries ?? []),
     ],
   );
@@ -466,10 +566,10 @@ const OPTIMISTIC_TRIES = 3;
 /**
  * One batch, atomically, with the rows beside it (written only when the batch applies). Most batches
  * take two statements and no transaction: read the row's revision and view, then one statement that
- * updates the row if it is still at that revision and inserts the events and beside rows with it (a
- * create is one statement alone). Over a served or remote record each statement is a round trip, so
- * this is a third of the transaction's. A batch too large for one statement, or whose row keeps
- * moving under it, takes the transaction under the row's lock.
+ * updates the row if it is still as read and inserts the events and beside rows with it (a create
+ * is one statement alone). Over a served or remote record each statement is a round trip, so this is
+ * a third of the transaction's. A batch too large for one statement, whose row keeps moving under
+ * it, or that undoes a task that never completed, takes the transaction under the row's lock.
  */
 async function applyOnce(
   db: Db,
@@ -477,59 +577,89 @@ async function applyOnce(
   b: Batch,
   values: (view: View) => unknown[],
   options: ApplyOptions,
-  besides: readonly Beside[],
+  besides: Besides,
 ): Promise<ApplyResult> {
-  if (options.path !== 'transaction' && fitsOneStatement(t, b, besides)) {
+  if (options.path !== 'transaction' && fitsOneStatement(t, b, besides(0))) {
     if (b.created) {
-      const created = await createRow(db, t, { ...b, created: b.created }, values, besides);
+      const created = await createRow(
+        db,
+        t,
+        { ...b, created: b.created },
+        values,
+        besides(b.fence ? 0 : undefined),
+      );
       if (created) return created;
     }
     for (let attempt = 0; attempt < OPTIMISTIC_TRIES; attempt++) {
-      const { stored, view: current } = await storedRow(db, t, b);
-      if (stored >= b.revision) return { applied: false, revision: stored };
-      const view = mergeView(current, b.set, b.upsert);
-      if (await updateRow(db, t, b, stored, view, values, besides))
+      const row = await storedRow(db, t, b);
+      const how = meet(t, b, row);
+      if (how === 'skip') return { applied: false, revision: row.stored };
+      if (how === 'restore') break;
+      const view = mergeView(row.view, b.set, b.upsert);
+      if (await updateRow(db, t, b, row, how, view, values, besides(baseAfter(how, row))))
         return { applied: true, revision: b.revision };
     }
   }
   return db.transaction((tx) => applyBatch(tx, t, b, values, besides));
 }
 
-const MEASURE_ROWS: RowSpec = {
-  table: 'measures',
-  columns: [
-    col('id', 'text'),
-    col('case_id', 'text'),
-    col('measure_id', 'text'),
-    col('item_id', 'text'),
-    col('subject_kind', 'text'),
-    col('subject_id', 'text'),
-    col('subject_name', 'text'),
-    col('unit_id', 'text'),
-    col('code', 'text'),
-    col('amount', 'numeric'),
-    col('status', 'text'),
-    col('decided_by', 'text'),
-    col('decided_at', 'timestamptz'),
-    col('executed_at', 'timestamptz'),
-    col('revoked_at', 'timestamptz'),
-    col('local_date', 'date'),
-    col('year', 'integer'),
-    col('data', 'text::jsonb'),
-  ],
-  conflict: `ON CONFLICT (id) DO UPDATE SET item_id = EXCLUDED.item_id, subject_kind = EXCLUDED.subject_kind,
+/** the ledger's columns, then the revision that wrote the row */
+const MEASURE_COLUMNS: Column[] = [
+  col('id', 'text'),
+  col('case_id', 'text'),
+  col('measure_id', 'text'),
+  col('item_id', 'text'),
+  col('subject_kind', 'text'),
+  col('subject_id', 'text'),
+  col('subject_name', 'text'),
+  col('unit_id', 'text'),
+  col('code', 'text'),
+  col('amount', 'numeric'),
+  col('status', 'text'),
+  col('decided_by', 'text'),
+  col('decided_at', 'timestamptz'),
+  col('executed_at', 'timestamptz'),
+  col('revoked_at', 'timestamptz'),
+  col('local_date', 'date'),
+  col('year', 'integer'),
+  col('data', 'text::jsonb'),
+  col('revision', 'bigint'),
+];
+
+/**
+ * The ledger's upsert. Above a fenced write's base (`base`, an integer from the row) a row's values
+ * from before the first change since the base are kept in `previous`, so a task that never
+ * completed can be undone.
+ */
+function measureRows(base: number | undefined): RowSpec {
+  const previous =
+    base === undefined
+      ? 'NULL'
+      : `CASE WHEN measures.revision IS NULL OR measures.revision <= ${Math.trunc(base)}
+           THEN to_jsonb(measures) - 'previous' ELSE measures.previous END`;
+  return {
+    table: 'measures',
+    columns: MEASURE_COLUMNS,
+    conflict: `ON CONFLICT (id) DO UPDATE SET item_id = EXCLUDED.item_id, subject_kind = EXCLUDED.subject_kind,
        subject_id = EXCLUDED.subject_id, subject_name = EXCLUDED.subject_name, unit_id = EXCLUDED.unit_id,
        code = EXCLUDED.code, amount = EXCLUDED.amount, status = EXCLUDED.status,
        decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at, executed_at = EXCLUDED.executed_at,
        revoked_at = EXCLUDED.revoked_at, local_date = EXCLUDED.local_date, year = EXCLUDED.year,
-       data = EXCLUDED.data`,
-};
+       data = EXCLUDED.data, previous = ${previous}, revision = EXCLUDED.revision`,
+  };
+}
 
 /** A case batch's ledger rows, keyed by (case id, measure id). */
-function ledgerBeside(caseId: string, itemId: string | undefined, rows: readonly LedgerRow[]): Beside {
+function ledgerBeside(
+  caseId: string,
+  itemId: string | undefined,
+  rows: readonly LedgerRow[],
+  revision: number,
+  base: number | undefined,
+): Beside {
   return {
-    spec: MEASURE_ROWS,
-    rows: rows.map((m) => measureValues(caseId, itemId, m)),
+    spec: measureRows(base),
+    rows: rows.map((m) => [...measureValues(caseId, itemId, m), revision]),
     key: (row) => String(row[0]),
   };
 }
