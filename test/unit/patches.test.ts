@@ -9,6 +9,7 @@ import {
   CASE_LINKED_WITH_URGE,
   IMPLIED_BY_NOTICES_IN_TASK,
   NOTICES_IN_TASK,
+  RECORD_IN_TASK,
   RUN_LEVEL,
 } from '../../workflows/shared/patch-ids';
 import { RECORD_AFTER_TASK } from '../../workflows/shared/record-write';
@@ -23,11 +24,12 @@ const history = [
   REPORTING_CLOCK_STOP,
   NOTICES_IN_TASK,
   CASE_LINKED_WITH_URGE,
+  RECORD_IN_TASK,
 ];
 const before = (id: string) => history.slice(0, history.indexOf(id));
 
 test('each run-level patch implies every patch before it and nothing else; the newest comes first', () => {
-  expect(RUN_LEVEL.map((r) => r.id)).toEqual([CASE_LINKED_WITH_URGE, NOTICES_IN_TASK]);
+  expect(RUN_LEVEL.map((r) => r.id)).toEqual([RECORD_IN_TASK, CASE_LINKED_WITH_URGE, NOTICES_IN_TASK]);
   for (const r of RUN_LEVEL) expect([...r.implies].sort()).toEqual(before(r.id).sort());
   expect([...IMPLIED_BY_NOTICES_IN_TASK].sort()).toEqual(before(NOTICES_IN_TASK).sort());
 });

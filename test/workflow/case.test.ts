@@ -386,11 +386,20 @@ describe('accountability case (问责程序)', () => {
           .flatMap((b) => b.deliveries ?? [])
           .every((d) => d.caseId === final.id && d.status === 'skipped'),
       ).toBe(true);
+      // record-in-task: each batch written inside its task, fenced on the revision written before it
+      expect(batches.map((b) => b.fence?.follows)).toEqual([
+        0,
+        ...batches.slice(0, -1).map((b) => b.revision),
+      ]);
+      const { events } = await handle.fetchHistory();
+      const scheduled = events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+      expect(scheduled).not.toContain('recordCase');
       await recordHistory(handle, 'case-full-procedure');
       await recordHistory(handle, 'case-full-procedure-deliveries-in-batch');
       await recordHistory(handle, 'case-full-procedure-notices-in-task');
       await recordHistory(handle, 'case-full-procedure-case-linked-with-urge');
       await recordHistory(handle, 'case-full-procedure-packed-calendar');
+      await recordHistory(handle, 'case-full-procedure-record-in-task');
     });
   });
 
@@ -817,7 +826,7 @@ describe('accountability case (问责程序)', () => {
     await withWorker(async (h) => {
       const handle = await start(
         h,
-        caseInput(h.tag, { stepDue: { investigation: 1 }, continueAsNewAfterEvents: 40 }),
+        caseInput(h.tag, { stepDue: { investigation: 1 }, continueAsNewAfterEvents: 20 }),
       );
       const firstRunId = (await handle.describe()).runId;
       const first = await eventually(

@@ -357,11 +357,17 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
         'urge email',
         'urge webhook',
       ]);
+    // record-in-task: each batch is written inside the task that decided it (a local activity: no
+    // activity events), fenced on the revision written before it
+    expect(batches.map((b) => b.fence?.follows)).toEqual([0, ...batches.slice(0, -1).map((b) => b.revision)]);
+    const scheduled = history.events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(scheduled).not.toContain('recordItem');
     await recordHistory(handle, 'supervision-three-urges');
     await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
     await recordHistory(handle, 'supervision-three-urges-notices-in-task');
     await recordHistory(handle, 'supervision-three-urges-case-linked-with-urge');
     await recordHistory(handle, 'supervision-three-urges-packed-calendar');
+    await recordHistory(handle, 'supervision-three-urges-record-in-task');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });

@@ -15,7 +15,13 @@ import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
 import { NoticeLanes } from '../shared/notice-lanes';
 import { runPatches } from '../shared/patches';
-import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
+import {
+  RECORD_WRITE,
+  RECORD_WRITE_TASK,
+  recordWriteMode,
+  taskFences,
+  written,
+} from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { CaseEnd, CaseInput, CaseState } from '../types';
 import { caseChildren } from './children';
@@ -50,14 +56,17 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   let changed = true;
 
   const notices = new NoticeLanes(patched, (records) => apply(core.noticesDelivered(state, records)), sync);
+  const fence = taskFences(carried?.revision ?? 0);
   const record = new Outbox<CaseRecordBatch>(
     async (batches) => {
       const batch = mergeCaseBatches(batches);
       const summary = `记录第 ${batch.revision} 版`;
+      const mode = recordWriteMode(patched);
+      const fenced = { ...batch, fence: fence(batch.revision) };
       await written(
-        writesAfterTask(patched)
+        mode === 'afterTask'
           ? recordCaseTask.executeWithOptions({ ...RECORD_WRITE_TASK, summary }, [batch])
-          : recordCase.executeWithOptions({ ...RECORD_WRITE, summary }, [batch]),
+          : recordCase.executeWithOptions({ ...RECORD_WRITE, summary }, [mode === 'inTask' ? fenced : batch]),
       );
     },
     20,

@@ -17,6 +17,15 @@ export const NOTICES_IN_TASK = 'notices-in-task';
 export const CASE_LINKED_WITH_URGE = 'case-linked-with-urge';
 
 /**
+ * The record batch is written inside the workflow task that decided it (a local activity, one
+ * marker) instead of by a regular activity that task's completion schedules. Each write carries the
+ * task fence (the writing task's workflow time and the revision written before), with which the
+ * record undoes the writes of a task that never completed (docs/record.md). Implies
+ * CASE_LINKED_WITH_URGE and what it implies.
+ */
+export const RECORD_IN_TASK = 'record-in-task';
+
+/**
  * The patches a NOTICES_IN_TASK run has without asking (ids as their modules export them; a unit
  * test keeps the two in step).
  */
@@ -33,6 +42,10 @@ export const IMPLIED_BY_NOTICES_IN_TASK: readonly string[] = [
  * here is asked where it acts, since runs started before it carry no marker for it.
  */
 export const RUN_LEVEL: readonly { id: string; implies: readonly string[] }[] = [
+  {
+    id: RECORD_IN_TASK,
+    implies: [CASE_LINKED_WITH_URGE, NOTICES_IN_TASK, ...IMPLIED_BY_NOTICES_IN_TASK],
+  },
   { id: CASE_LINKED_WITH_URGE, implies: [NOTICES_IN_TASK, ...IMPLIED_BY_NOTICES_IN_TASK] },
   { id: NOTICES_IN_TASK, implies: IMPLIED_BY_NOTICES_IN_TASK },
 ];

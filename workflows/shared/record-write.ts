@@ -1,9 +1,11 @@
 // How a workflow writes its record batch (PostgreSQL, applied exactly once by revision).
 import { sleep, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import type { TaskFence } from '../../domain/record';
+import { RECORD_IN_TASK } from './patch-ids';
 import type { Patched } from './patches';
 
 /**
- * The write is fast and idempotent, so it runs as a local activity: one marker event carrying only
+ * The write is fast and idempotent, so it can run as a local activity: one marker event carrying only
  * the result, no activity task round-trip. Retried without end (no maximumAttempts), backing off
  * from 1 s to a minute; past `localRetryThreshold` the wait between attempts is a durable timer, so
  * a long outage neither spins the worker nor holds one workflow task. A batch the record refuses
@@ -57,4 +59,32 @@ export const RECORD_WRITE_TASK: ActivityOptions = {
  */
 export function writesAfterTask(patched: Patched): boolean {
   return patched(RECORD_AFTER_TASK);
+}
+
+/**
+ * How this run writes its record: `inTask` (patch record-in-task) a local activity inside the task
+ * that decided the batch, with the task fence; `afterTask` a regular activity (RECORD_AFTER_TASK);
+ * `local` a local activity without a fence, as the runs before both did. Asked at the first write,
+ * so a run recorded before record-in-task replays with its own mode.
+ */
+export type RecordWriteMode = 'inTask' | 'afterTask' | 'local';
+
+export function recordWriteMode(patched: Patched): RecordWriteMode {
+  if (patched(RECORD_IN_TASK)) return 'inTask';
+  return writesAfterTask(patched) ? 'afterTask' : 'local';
+}
+
+/**
+ * The fence of each write a lane makes (docs/record.md, "Writes from inside a task"): the workflow
+ * time of the task that writes it, later for each retry of a task than for the attempt it
+ * replaces, and the revision the lane wrote before (`follows`: 0 before the first batch, or the
+ * revision a continued run carries). The record undoes what an attempt that never completed wrote
+ * when its retry writes the same revisions again.
+ */
+export function taskFences(follows: number): (revision: number) => TaskFence {
+  return (revision) => {
+    const fence = { decidedAt: new Date().toISOString(), follows };
+    follows = revision;
+    return fence;
+  };
 }

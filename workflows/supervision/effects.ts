@@ -19,19 +19,36 @@ import * as sa from '../search-attributes';
 import type { ItemRecordBatch } from '../../domain/record';
 import type { Patched } from '../shared/patches';
 import { mergeChanges } from '../shared/record-diff';
-import { RECORD_WRITE, RECORD_WRITE_TASK, writesAfterTask, written } from '../shared/record-write';
+import {
+  RECORD_WRITE,
+  RECORD_WRITE_TASK,
+  recordWriteMode,
+  taskFences,
+  written,
+} from '../shared/record-write';
 import type { SupervisionState } from '../types';
 import type { Effect } from './transitions';
 
 const { recordItem } = proxyLocalActivities<Activities>(RECORD_WRITE);
 const { recordItem: recordItemTask } = proxyActivities<Activities>(RECORD_WRITE_TASK);
 
-/** Writes what the record lane holds as one batch (the revisions merged, the last summary kept). */
-export async function recordBatches(batches: ItemRecordBatch[], patched: Patched): Promise<void> {
+/**
+ * The record lane's writer: what the lane holds goes as one batch (the revisions merged, the last
+ * summary kept), in the run's write mode; `follows` is the revision the record has before the lane's
+ * first write (0, or what a continued run carries).
+ */
+export function recordBatches(patched: Patched, follows: number) {
+  const fence = taskFences(follows);
   const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
     ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
-  const merged = batches.reduce(merge);
-  await written(writesAfterTask(patched) ? recordItemTask(merged) : recordItem(merged));
+  return async (batches: ItemRecordBatch[]): Promise<void> => {
+    const merged = batches.reduce(merge);
+    const mode = recordWriteMode(patched);
+    const fenced = { ...merged, fence: fence(merged.revision) };
+    await written(
+      mode === 'afterTask' ? recordItemTask(merged) : recordItem(mode === 'inTask' ? fenced : merged),
+    );
+  };
 }
 
 export const { calendarSlice } = proxyActivities<Activities>({

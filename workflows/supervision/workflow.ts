@@ -102,7 +102,7 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
       if (opened) apply(t.caseOpened(state, opened, ctx()));
     }
   });
-  const record = new Outbox<ItemRecordBatch>((b) => recordBatches(b, patched), 50, notices.settled);
+  const record = new Outbox(recordBatches(patched, input.carried ? state.revision : 0), 50, notices.settled);
   const lanes = [notices.byUpdate, notices.byStep, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;
 
