@@ -3,6 +3,7 @@
 // succeed. Everything else (the database unreachable, a batch for an item not yet created) is an
 // ordinary error that Temporal retries with backoff, and the store's revision rule makes the
 // retries harmless.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { CaseRecordBatch, ItemRecordBatch, NoticeDeliveries } from '../../domain/record';
@@ -20,15 +21,37 @@ function parse<S extends z.ZodType>(activity: string, schema: S, input: unknown)
   return parsed.data;
 }
 
+/**
+ * A batch that undid the writes of a workflow task that never completed (the task fence) is worth
+ * an operator's glance: it means a worker died or was given up inside a task. Logged, not failed.
+ */
+function reportUndone(kind: 'item' | 'case', id: string, r: ApplyResult): ApplyResult {
+  if (r.undone === undefined) return r;
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    return r; // called directly (a script, a unit test): no activity log to write to
+  }
+  ctx.log.warn('record: undid the writes of a workflow task that never completed', {
+    [kind === 'item' ? 'itemId' : 'caseId']: id,
+    undoneFrom: r.undone,
+    revision: r.revision,
+  });
+  return r;
+}
+
 export function createRecordActivities(db: Db) {
   return {
     /** writes one step of an item; `applied: false` when the record already had it (a retry) */
     async recordItem(batch: ItemRecordBatch): Promise<ApplyResult> {
-      return applyItemBatch(db, parse('recordItem', ItemRecordBatch, batch));
+      const b = parse('recordItem', ItemRecordBatch, batch);
+      return reportUndone('item', b.itemId, await applyItemBatch(db, b));
     },
     /** writes one step of a case, with the ledger rows it executed, revoked or amended */
     async recordCase(batch: CaseRecordBatch): Promise<ApplyResult> {
-      return applyCaseBatch(db, parse('recordCase', CaseRecordBatch, batch));
+      const b = parse('recordCase', CaseRecordBatch, batch);
+      return reportUndone('case', b.caseId, await applyCaseBatch(db, b));
     },
     /** records each notice's result per channel; returns the rows written */
     async recordDeliveries(rows: z.input<typeof NoticeDeliveries>): Promise<number> {

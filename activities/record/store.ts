@@ -35,6 +35,8 @@ export interface ApplyResult {
   applied: boolean;
   /** the revision the record holds now */
   revision: number;
+  /** the revision the row was at before this batch undid the writes of a task that never completed */
+  undone?: number;
 }
 
 type View = Record<string, unknown>;
@@ -468,7 +470,7 @@ async function applyBatch(
     [b.id, b.revision, json(view), ...values(view), b.fence?.decidedAt ?? null],
   );
   await besidesOneByOne(baseAfter(how, row));
-  return { applied: true, revision: b.revision };
+  return { applied: true, revision: b.revision, ...(how === 'restore' ? { undone: row.stored } : {}) };
 }
 
 /** The row's revision, view and fence (locked with `FOR UPDATE` inside a transaction); a batch for a row not there yet is retried. */

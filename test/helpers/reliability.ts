@@ -29,6 +29,8 @@ export interface WorkerProcessOptions {
   env?: Record<string, string>;
   /** how long to wait for "worker polling" */
   readyTimeoutMs?: number;
+  /** every line the worker writes (stdout and stderr) */
+  onLine?: (line: string) => void;
 }
 
 const TAIL = 30;
@@ -77,6 +79,7 @@ export function spawnWorker(opts: WorkerProcessOptions): WorkerProcess {
       for (const line of parts) {
         lines.push(line);
         if (lines.length > TAIL) lines.shift();
+        opts.onLine?.(line);
         onLine?.(line);
       }
     });

@@ -86,7 +86,7 @@ describe.each(backends)('the task fence on $name', (backend) => {
         set: { stage: 'second' },
         events: [{ key: 'e3-retry', at: T(4), by: 'staff', action: 'step 3 again' }],
       });
-      expect(await apply(retried)).toEqual({ applied: true, revision: 3 });
+      expect(await apply(retried)).toEqual({ applied: true, revision: 3, undone: 4 });
       let item = await getItem(db, id);
       expect(item).toMatchObject({ revision: 3, stage: 'second', note: 'kept', status: 'open', reports: [] });
       expect(item).not.toHaveProperty('lostField');

@@ -57,6 +57,8 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
   connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   const taskQueue = `storm-${randomUUID()}`;
+  // batches with which the record undid a task a kill cut short (patch record-in-task)
+  let undone = 0;
   const startWorker = () => {
     const w = spawnWorker({
       address,
@@ -64,6 +66,9 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
       taskQueue,
       webhook: { url: receiver!.url, secret },
       env: { DUBAN_DATABASE_URL: pg!.url },
+      onLine: (line) => {
+        if (line.includes('record: undid the writes')) undone += 1;
+      },
     });
     workers.push(w);
     return w;
@@ -176,6 +181,7 @@ test(`${ITEMS} items escalate while the worker is SIGKILLed ${KILLS} times: ever
     },
     rejectedRequests: receiver.requests.filter((r) => r.status !== 204).length,
     recordRows: check.rows,
+    tasksUndoneByTheRecord: undone,
     settledAfterLastRestartMs: settledMs,
     totalMs: Date.now() - t0,
   };
