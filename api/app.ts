@@ -19,6 +19,7 @@ import { problemHandler, unknownRoute } from './errors';
 import { createLogger, httpLogger } from './logger';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { startTiming } from './server-timing';
+import { PendingRecordWrites } from './record-writes';
 import { buildOpenApiDocument } from './openapi';
 import { casesRouter } from './routes/cases';
 import { documentsRouter } from './routes/documents';
@@ -68,6 +69,7 @@ export function createApp(deps: ApiDeps): Express {
   const ctx: ApiContext = {
     client: deps.client,
     record: deps.record,
+    recordWrites: new PendingRecordWrites(),
     calendars,
     get calendar() {
       return fixed ?? calendars.current;
@@ -113,6 +115,8 @@ export function createApp(deps: ApiDeps): Express {
 
   const v1 = express.Router();
   v1.use(authenticate(createAuthenticator(deps.tokens)));
+  // a read sees every create this process answered, though its record row is written just after
+  v1.use(ctx.recordWrites.readAfterWrite);
   // before the items router: /items/:id/documents/letter is a document, not an item action
   v1.use(metrics.base, documentsRouter(ctx));
   v1.use('/items', metrics.base, itemsRouter(ctx));
@@ -130,5 +134,10 @@ export function createApp(deps: ApiDeps): Express {
 
   app.use(unknownRoute);
   app.use(problemHandler);
+  app.locals.recordWrites = ctx.recordWrites;
   return app;
 }
+
+/** The record writes an app still has in flight: a shutdown waits for them before closing the record. */
+export const recordWritesOf = (app: Express): PendingRecordWrites =>
+  app.locals.recordWrites as PendingRecordWrites;

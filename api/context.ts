@@ -5,6 +5,7 @@ import type { OfficeHours } from '../domain/calendar/office-hours';
 import type { Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Db } from '../activities/record/db';
+import type { PendingRecordWrites } from './record-writes';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   CaseStageKey,
@@ -40,6 +41,8 @@ export interface ApiContext {
   client: Client;
   /** the record: every item, case, measure and notice, for as long as the office must keep them */
   record: Db;
+  /** the first record batches of creates already answered, still being written */
+  recordWrites: PendingRecordWrites;
   /** the calendar in force (package, office-loaded years, overrides), rebuilt when a year is loaded */
   calendars: CalendarService;
   /** the calendar to compute with now: `calendars.current` */

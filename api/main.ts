@@ -8,7 +8,7 @@ import { loadConfig, loadTokens, type Config, type TokenEntry } from '../config'
 import { loadCalendarOverrides } from '../activities/calendar/overrides';
 import { CalendarService } from '../activities/calendar/service';
 import { openRecord, type Db } from '../activities/record/db';
-import { createApp } from './app';
+import { createApp, recordWritesOf } from './app';
 import { createApiMetrics } from './metrics';
 import type { CalendarPort } from './context';
 import { createLogger } from './logger';
@@ -102,6 +102,7 @@ export async function startApi(opts: StartApiOptions): Promise<RunningApi> {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await recordWritesOf(app).settled();
         if (ownsClient) await client.connection.close();
         if (ownsRecord) await record?.close();
       },

@@ -3,8 +3,9 @@
 // turns in rounds (the order rotating each round), so a noisy moment of the machine lands on all.
 //
 // Two modes:
-//   api        POST /v1/items: auth, zod, policy and calendar planning, workflow.start, the
-//              start's first record batch, and the 201 built from the same pure state at start
+//   api        POST /v1/items: auth, zod, policy and calendar planning, workflow.start and the
+//              201 built from the same pure state at start (the first record batch is written
+//              just after the answer)
 //   raw        client.workflow.start('supervisionItem', …) with the same input (the calendar slice
 //              included); returns when the server has recorded the start
 //
@@ -316,7 +317,7 @@ export function printApiCreate(r: ApiCreateResult): void {
   console.log(table(['topology', 'conc', 'mode', 'ok', 'err', 'p50 ms', 'p99 ms', 'per s'], rows));
   // Where an API create's time goes: the phases of its Server-Timing header (p50 of each), beside
   // what the client saw and the raw start of the same window.
-  const names = ['accept', 'plan', 'start', 'record', 'total'];
+  const names = ['accept', 'plan', 'start', 'total'];
   const phaseRows = r.byTopology.flatMap((t) =>
     t.byConcurrency.map((c) => [
       t.topology,
@@ -327,7 +328,7 @@ export function printApiCreate(r: ApiCreateResult): void {
     ]),
   );
   console.log(
-    '\nAPI create phases, p50 ms (Server-Timing: accept = parse, auth, validation; plan; start; record)',
+    '\nAPI create phases, p50 ms (Server-Timing: accept = parse, auth, validation; plan; start; the record row follows the answer)',
   );
   console.log(table(['topology', 'conc', ...names, 'client saw', 'raw start'], phaseRows));
 }

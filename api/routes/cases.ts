@@ -175,14 +175,16 @@ export function casesRouter(ctx: ApiContext): Router {
     }
     timing.mark('start');
     res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
-    // its first record batch, so the case is listed at once (the workflow's own write of it
-    // then changes nothing); a record that is down only delays the listing
-    await applyCaseBatch(ctx.record, batch!).catch((err: unknown) =>
-      req.log?.warn({ caseId, err: String(err) }, 'the new case waits for its workflow to record it'),
-    );
-    timing.mark('record');
     timing.send(res);
     res.status(201).json(started);
+    // its first record batch, just after the answer (this process's reads wait for it), so the
+    // case is listed at once (the workflow's own write of it then changes nothing); a record that
+    // is down only delays the listing
+    ctx.recordWrites.add(
+      applyCaseBatch(ctx.record, batch!).catch((err: unknown) =>
+        req.log?.warn({ caseId, err: String(err) }, 'the new case waits for its workflow to record it'),
+      ),
+    );
   });
 
   // From the record: closed cases of any age, filtered by stage, subject or item.

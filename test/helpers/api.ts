@@ -1,12 +1,13 @@
 // A running API for integration tests: a real dev server, optionally a real worker running the real
 // workflows and activities, and the Express app on an ephemeral port, called with plain fetch.
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
 import { officialCalendar } from '../../domain/calendar/official';
-import { createApp } from '../../api/app';
+import { createApp, recordWritesOf } from '../../api/app';
 import { openDatabase, type Db } from '../../activities/record/db';
 import type { TokenEntry } from '../../config';
 import type { NotificationChannels } from '../../activities/notifications';
@@ -79,6 +80,7 @@ export async function startApiHarness(opts: {
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let server: Server | undefined;
+  let app: Express | undefined;
   try {
     if (opts.worker) {
       const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
@@ -91,7 +93,7 @@ export async function startApiHarness(opts: {
       });
       running = worker.run();
     }
-    const app = createApp({
+    app = createApp({
       client: env.client,
       calendar,
       tokens: TOKEN_ENTRIES,
@@ -100,8 +102,9 @@ export async function startApiHarness(opts: {
       timeZone: 'Asia/Shanghai',
       record,
     });
+    const listening = app;
     server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      const s = listening.listen(0, '127.0.0.1', () => resolve(s));
     });
   } catch (err) {
     worker?.shutdown();
@@ -141,6 +144,7 @@ export async function startApiHarness(opts: {
         server?.close(() => resolve());
         server?.closeAllConnections();
       });
+      if (app) await recordWritesOf(app).settled();
       if (worker) {
         worker.shutdown();
         await running;

@@ -66,8 +66,9 @@ describe('items', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     // where the create's time went, phase by phase, adding up to at most the total
     const timing = parseServerTiming(res.headers.get('server-timing'));
-    expect(Object.keys(timing)).toEqual(['accept', 'plan', 'start', 'record', 'total']);
-    const phases = timing.accept! + timing.plan! + timing.start! + timing.record!;
+    // (the first record row is written after the answer: api/record-writes.ts)
+    expect(Object.keys(timing)).toEqual(['accept', 'plan', 'start', 'total']);
+    const phases = timing.accept! + timing.plan! + timing.start!;
     expect(phases).toBeGreaterThan(0);
     expect(phases).toBeLessThanOrEqual(timing.total! + 0.05);
     expect(res.body).toMatchObject({
@@ -472,7 +473,6 @@ describe('cases and ledger', () => {
       'accept',
       'plan',
       'start',
-      'record',
       'total',
     ]);
 

@@ -1,0 +1,67 @@
+// The API answers a create before its first record row is written; a GET of the same process
+// waits for such writes, bounded, so whoever was answered reads what they made.
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { PendingRecordWrites } from '../../api/record-writes';
+
+function deferred() {
+  let resolve!: () => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+test('settled waits for every write pending, failed ones included, then nothing is pending', async () => {
+  const w = new PendingRecordWrites();
+  const a = deferred();
+  const b = deferred();
+  w.add(a.promise);
+  w.add(b.promise);
+  let done = false;
+  const settled = w.settled().then(() => (done = true));
+  a.resolve();
+  await new Promise((r) => setImmediate(r));
+  expect(done).toBe(false);
+  b.reject(new Error('record down'));
+  await settled;
+  expect(done).toBe(true);
+  expect(w.size).toBe(0);
+});
+
+test('settled gives up after its bound while a write hangs', async () => {
+  const w = new PendingRecordWrites();
+  w.add(new Promise(() => undefined));
+  const t0 = Date.now();
+  await w.settled(50);
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
+  expect(w.size).toBe(1);
+});
+
+test('a GET waits for a pending write and a POST does not', async () => {
+  const w = new PendingRecordWrites();
+  const app = express();
+  const order: string[] = [];
+  app.use(w.readAfterWrite);
+  app.all('/x', (req, res) => {
+    order.push(req.method);
+    res.sendStatus(204);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`;
+  try {
+    const write = deferred();
+    w.add(write.promise.then(() => order.push('written')));
+    const get = fetch(url);
+    expect((await fetch(url, { method: 'POST' })).status).toBe(204);
+    expect(order).toEqual(['POST']);
+    write.resolve();
+    expect((await get).status).toBe(204);
+    expect(order).toEqual(['POST', 'written', 'GET']);
+  } finally {
+    server.close();
+  }
+});
