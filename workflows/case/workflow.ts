@@ -15,13 +15,7 @@ import { CaseStageKey, CaseSubjectsKey } from '../search-attributes';
 import { Outbox } from '../shared/outbox';
 import { NoticeLanes } from '../shared/notice-lanes';
 import { runPatches } from '../shared/patches';
-import {
-  RECORD_WRITE,
-  RECORD_WRITE_TASK,
-  recordWriteMode,
-  taskFences,
-  written,
-} from '../shared/record-write';
+import { fencedWriter, RECORD_WRITE, RECORD_WRITE_TASK } from '../shared/record-write';
 import { WakeTimer } from '../shared/wake-timer';
 import type { CaseEnd, CaseInput, CaseState } from '../types';
 import { caseChildren } from './children';
@@ -56,19 +50,15 @@ export async function accountabilityCase(input: CaseInput): Promise<CaseEnd> {
   let changed = true;
 
   const notices = new NoticeLanes(patched, (records) => apply(core.noticesDelivered(state, records)), sync);
-  const fence = taskFences(carried?.revision ?? 0);
+  const write = fencedWriter<CaseRecordBatch>({
+    patched,
+    follows: carried?.revision ?? 0,
+    local: recordCase,
+    task: recordCaseTask,
+    summary: (b) => `记录第 ${b.revision} 版`,
+  });
   const record = new Outbox<CaseRecordBatch>(
-    async (batches) => {
-      const batch = mergeCaseBatches(batches);
-      const summary = `记录第 ${batch.revision} 版`;
-      const mode = recordWriteMode(patched);
-      const fenced = { ...batch, fence: fence(batch.revision) };
-      await written(
-        mode === 'afterTask'
-          ? recordCaseTask.executeWithOptions({ ...RECORD_WRITE_TASK, summary }, [batch])
-          : recordCase.executeWithOptions({ ...RECORD_WRITE, summary }, [mode === 'inTask' ? fenced : batch]),
-      );
-    },
+    (batches) => write(mergeCaseBatches(batches)),
     20,
     notices.settled,
   );

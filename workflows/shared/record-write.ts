@@ -1,5 +1,11 @@
 // How a workflow writes its record batch (PostgreSQL, applied exactly once by revision).
-import { sleep, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import {
+  sleep,
+  type ActivityFunctionWithOptions,
+  type ActivityOptions,
+  type LocalActivityFunctionWithOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { TaskFence } from '../../domain/record';
 import { RECORD_IN_TASK } from './patch-ids';
 import type { Patched } from './patches';
@@ -86,5 +92,33 @@ export function taskFences(follows: number): (revision: number) => TaskFence {
     const fence = { decidedAt: new Date().toISOString(), follows };
     follows = revision;
     return fence;
+  };
+}
+
+type WriteBatch<B> = (batch: B) => Promise<unknown>;
+
+/**
+ * A record lane's writer for either workflow: one merged batch per call, written in the run's mode
+ * (asked at each write, settled at the first), fenced when written inside its task. `summary` names
+ * the write in the Temporal UI; the item's writes have none, as since their first run.
+ */
+export function fencedWriter<B extends { revision: number }>(opts: {
+  patched: Patched;
+  /** the revision the record has before the lane's first write (0, or what a continued run carries) */
+  follows: number;
+  local: LocalActivityFunctionWithOptions<WriteBatch<B>>;
+  task: ActivityFunctionWithOptions<WriteBatch<B>>;
+  summary?: (batch: B) => string;
+}): (batch: B) => Promise<void> {
+  const fence = taskFences(opts.follows);
+  return async (batch) => {
+    const mode = recordWriteMode(opts.patched);
+    const summary = opts.summary ? { summary: opts.summary(batch) } : {};
+    const args: [B] = [mode === 'inTask' ? { ...batch, fence: fence(batch.revision) } : batch];
+    await written(
+      mode === 'afterTask'
+        ? opts.task.executeWithOptions({ ...RECORD_WRITE_TASK, ...summary }, args)
+        : opts.local.executeWithOptions({ ...RECORD_WRITE, ...summary }, args),
+    );
   };
 }

@@ -19,13 +19,7 @@ import * as sa from '../search-attributes';
 import type { ItemRecordBatch } from '../../domain/record';
 import type { Patched } from '../shared/patches';
 import { mergeChanges } from '../shared/record-diff';
-import {
-  RECORD_WRITE,
-  RECORD_WRITE_TASK,
-  recordWriteMode,
-  taskFences,
-  written,
-} from '../shared/record-write';
+import { fencedWriter, RECORD_WRITE, RECORD_WRITE_TASK } from '../shared/record-write';
 import type { SupervisionState } from '../types';
 import type { Effect } from './transitions';
 
@@ -38,17 +32,10 @@ const { recordItem: recordItemTask } = proxyActivities<Activities>(RECORD_WRITE_
  * first write (0, or what a continued run carries).
  */
 export function recordBatches(patched: Patched, follows: number) {
-  const fence = taskFences(follows);
+  const write = fencedWriter<ItemRecordBatch>({ patched, follows, local: recordItem, task: recordItemTask });
   const merge = (a: ItemRecordBatch, b: ItemRecordBatch): ItemRecordBatch =>
     ({ itemId: b.itemId, summary: b.summary, ...mergeChanges(a, b) }) as ItemRecordBatch;
-  return async (batches: ItemRecordBatch[]): Promise<void> => {
-    const merged = batches.reduce(merge);
-    const mode = recordWriteMode(patched);
-    const fenced = { ...merged, fence: fence(merged.revision) };
-    await written(
-      mode === 'afterTask' ? recordItemTask(merged) : recordItem(mode === 'inTask' ? fenced : merged),
-    );
-  };
+  return (batches: ItemRecordBatch[]): Promise<void> => write(batches.reduce(merge));
 }
 
 export const { calendarSlice } = proxyActivities<Activities>({
