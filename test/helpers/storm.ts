@@ -80,9 +80,9 @@ export async function queryStates(client: Client, itemIds: readonly string[]): P
 const TASK_FAILED = /Workflow Task in failed state/;
 
 /**
- * One item's state. A workflow task that failed (the server retries it) cannot answer a query: the
- * query is asked again for up to a minute, each failure's cause printed; a task still failing then is
- * an error naming its last failure.
+ * One item's state. While a workflow task that failed or timed out is retried the server answers a
+ * query "Workflow Task in failed state": the query is asked again for up to a minute, each cause
+ * printed; a task still failing then is an error naming its last failure.
  */
 async function queryState(client: Client, id: string): Promise<SupervisionState> {
   const handle = client.workflow.getHandle(itemWorkflowId(id));
@@ -102,12 +102,23 @@ async function queryState(client: Client, id: string): Promise<SupervisionState>
   }
 }
 
+/**
+ * Why the item's workflow task is being retried: its last failed or timed-out task. After a kill it
+ * is a timeout (the dead worker held the task); the server then answers queries "in failed state"
+ * until the retried, transient task completes, which under load may take a while.
+ */
 async function lastTaskFailure(handle: ReturnType<Client['workflow']['getHandle']>): Promise<string> {
   const { events } = await handle.fetchHistory();
-  const failed = [...(events ?? [])].reverse().find((e) => e.workflowTaskFailedEventAttributes);
-  const a = failed?.workflowTaskFailedEventAttributes;
-  if (!a) return 'no WORKFLOW_TASK_FAILED event (a transient attempt)';
-  return `event ${String(failed.eventId)}, cause ${temporal.api.enums.v1.WorkflowTaskFailedCause[a.cause ?? 0] ?? String(a.cause)}: ${a.failure?.message ?? ''}`;
+  const last = [...(events ?? [])]
+    .reverse()
+    .find((e) => e.workflowTaskFailedEventAttributes || e.workflowTaskTimedOutEventAttributes);
+  const failed = last?.workflowTaskFailedEventAttributes;
+  const timedOut = last?.workflowTaskTimedOutEventAttributes;
+  if (failed)
+    return `event ${String(last!.eventId)} WORKFLOW_TASK_FAILED, cause ${temporal.api.enums.v1.WorkflowTaskFailedCause[failed.cause ?? 0] ?? String(failed.cause)}: ${failed.failure?.message ?? ''}`;
+  if (timedOut)
+    return `event ${String(last!.eventId)} WORKFLOW_TASK_TIMED_OUT (${temporal.api.enums.v1.TimeoutType[timedOut.timeoutType ?? 0] ?? String(timedOut.timeoutType)})`;
+  return 'no failed or timed-out workflow task in the history (a transient attempt)';
 }
 
 /**
