@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { officialCalendar } from '../../domain/calendar/official';
 import { createNotificationChannels } from '../../activities/notifications';
-import { createApp } from '../../api/app';
+import { createApp, recordWritesOf } from '../../api/app';
 import type { TokenEntry } from '../../config';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { createLogger, installRuntime } from '../../worker/logger';
@@ -170,11 +170,13 @@ export async function startApi(server: BenchServer, taskQueue: string): Promise<
   return {
     url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
     tokens,
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
-      }),
+      });
+      await recordWritesOf(app).settled(); // the record closes after the API
+    },
   };
 }
 

@@ -44,6 +44,11 @@ test('a GET waits for a pending write and a POST does not', async () => {
   const w = new PendingRecordWrites();
   const app = express();
   const order: string[] = [];
+  const arrived: string[] = [];
+  app.use((req, _res, next) => {
+    arrived.push(req.method);
+    next();
+  });
   app.use(w.readAfterWrite);
   app.all('/x', (req, res) => {
     order.push(req.method);
@@ -57,6 +62,9 @@ test('a GET waits for a pending write and a POST does not', async () => {
     w.add(write.promise.then(() => order.push('written')));
     const get = fetch(url);
     expect((await fetch(url, { method: 'POST' })).status).toBe(204);
+    // the GET has reached the app and is held there; the POST went through
+    while (!arrived.includes('GET')) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 20));
     expect(order).toEqual(['POST']);
     write.resolve();
     expect((await get).status).toBe(204);

@@ -98,9 +98,11 @@ export function taskFences(follows: number): (revision: number) => TaskFence {
 type WriteBatch<B> = (batch: B) => Promise<unknown>;
 
 /**
- * A record lane's writer for either workflow: one merged batch per call, written in the run's mode
- * (asked at each write, settled at the first), fenced when written inside its task. `summary` names
- * the write in the Temporal UI; the item's writes have none, as since their first run.
+ * A record lane's writer for either workflow: one merged batch per call, written in the run's mode,
+ * fenced when written inside its task. `summary` names the write in the Temporal UI; the item's
+ * writes have none, as since their first run. The mode is asked at each write: a run recorded before
+ * record-in-task switches to it at its first live write, so every write, fenced or not, moves
+ * `follows` on, and that first fenced batch follows the revision written last.
  */
 export function fencedWriter<B extends { revision: number }>(opts: {
   patched: Patched;
@@ -114,7 +116,8 @@ export function fencedWriter<B extends { revision: number }>(opts: {
   return async (batch) => {
     const mode = recordWriteMode(opts.patched);
     const summary = opts.summary ? { summary: opts.summary(batch) } : {};
-    const args: [B] = [mode === 'inTask' ? { ...batch, fence: fence(batch.revision) } : batch];
+    const fenced = { ...batch, fence: fence(batch.revision) };
+    const args: [B] = [mode === 'inTask' ? fenced : batch];
     await written(
       mode === 'afterTask'
         ? opts.task.executeWithOptions({ ...RECORD_WRITE_TASK, ...summary }, args)
