@@ -183,7 +183,7 @@ async function openAndDecide(client: Client, taskQueue: string, input: CaseInput
     ],
   });
   // Read from the run's description, not by query: a query that meets a workflow task in flight
-  // (its local activities running) was answered with one more workflow task, and that
+  // (its local activities running) is answered with one more workflow task, and that
   // task stays in the history. The stage is indexed in the task that enters it; every step is
   // then taken once the task is done (no task pending).
   const atStage = (stage: string) =>
