@@ -7,6 +7,9 @@
 import type { NextFunction, Request, Response } from 'express';
 
 export const READ_WAIT_MS = 2000;
+/** past this many writes in flight a create waits for them before it answers: a record that is slow
+ * slows the creates down instead of piling their batches up in memory */
+export const MAX_PENDING = 256;
 
 export class PendingRecordWrites {
   private readonly inFlight = new Set<Promise<void>>();
@@ -23,6 +26,11 @@ export class PendingRecordWrites {
 
   get size(): number {
     return this.inFlight.size;
+  }
+
+  /** Before a create answers: waits (bounded) while `max` or more writes are in flight. */
+  async room(max = MAX_PENDING): Promise<void> {
+    if (this.inFlight.size >= max) await this.settled();
   }
 
   /** Resolves once every write pending now has ended, or after `withinMs`. */

@@ -175,6 +175,7 @@ export function casesRouter(ctx: ApiContext): Router {
     }
     timing.mark('start');
     res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
+    await ctx.recordWrites.room();
     timing.send(res);
     res.status(201).json(started);
     // its first record batch, just after the answer (this process's reads wait for it), so the

@@ -554,6 +554,7 @@ export function itemsRouter(ctx: ApiContext): Router {
     }
     timing.mark('start');
     res.location(`/v1/items/${encodeURIComponent(id)}`);
+    await ctx.recordWrites.room();
     timing.send(res);
     sendState(res, 201, started);
     // The first batch, written once the item exists and just after the answer (api/record-writes.ts:

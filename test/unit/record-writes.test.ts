@@ -73,3 +73,22 @@ test('a GET waits for a pending write and a POST does not', async () => {
     server.close();
   }
 });
+
+test('room: a create waits while the writes in flight reach the limit, and not below it', async () => {
+  const w = new PendingRecordWrites();
+  const a = deferred();
+  const b = deferred();
+  w.add(a.promise);
+  let roomy = false;
+  await w.room(2).then(() => (roomy = true));
+  expect(roomy).toBe(true); // one in flight, limit two: no wait
+  w.add(b.promise);
+  let waited = false;
+  const room = w.room(2).then(() => (waited = true));
+  await new Promise((r) => setTimeout(r, 20));
+  expect(waited).toBe(false);
+  a.resolve();
+  b.resolve();
+  await room;
+  expect(waited).toBe(true);
+});
