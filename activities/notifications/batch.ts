@@ -5,7 +5,7 @@
 // is thrown, once every other pair has been tried, so the workflow's retry policy backs off. An
 // attempt that learns it was given up (timed out, the worker shutting down, a cancel) sends nothing
 // more: the attempt after it resumes from the heartbeat instead of racing it.
-import { Context } from '@temporalio/activity';
+import { currentContext } from '../context';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { z } from 'zod';
@@ -56,14 +56,6 @@ export function batchSchema(notice: z.ZodType) {
         });
       }),
   });
-}
-
-function currentContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined; // called directly (a script, a unit test): nothing to resume or report to
-  }
 }
 
 const pairId = (key: string, channel: Channel): string => `${channel} ${key}`;

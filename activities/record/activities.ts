@@ -3,8 +3,8 @@
 // succeed. Everything else (the database unreachable, a batch for an item not yet created) is an
 // ordinary error that Temporal retries with backoff, and the store's revision rule makes the
 // retries harmless.
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { currentContext } from '../context';
 import type { z } from 'zod';
 import { CaseRecordBatch, ItemRecordBatch, NoticeDeliveries } from '../../domain/record';
 import type { Db } from './db';
@@ -27,13 +27,7 @@ function parse<S extends z.ZodType>(activity: string, schema: S, input: unknown)
  */
 function reportUndone(kind: 'item' | 'case', id: string, r: ApplyResult): ApplyResult {
   if (r.undone === undefined) return r;
-  let ctx: Context | undefined;
-  try {
-    ctx = Context.current();
-  } catch {
-    return r; // called directly (a script, a unit test): no activity log to write to
-  }
-  ctx.log.warn('record: undid the writes of a workflow task that never completed', {
+  currentContext()?.log.warn('record: undid the writes of a workflow task that never completed', {
     [kind === 'item' ? 'itemId' : 'caseId']: id,
     undoneFrom: r.undone,
     revision: r.revision,
