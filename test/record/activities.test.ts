@@ -70,6 +70,21 @@ it('refuses bad input as non-retryable InvalidInput, naming the field', async ()
   );
   expect(f2.message).toMatch(/deliveries/);
   await invalid(a.recordCase(caseBatch('act-3', 1, { deliveries: [{ ...stray, caseId: 'another' }] })));
+  // the task fence (patch record-in-task): an instant and a revision, nothing else
+  const f3 = await invalid(
+    a.recordItem({ ...itemBatch('act-2', 1), fence: { decidedAt: 'yesterday', follows: 0 } }),
+  );
+  expect(f3.message).toMatch(/fence\.decidedAt/);
+  const f4 = await invalid(
+    a.recordCase({ ...caseBatch('act-3', 1), fence: { decidedAt: '2026-03-02T01:00:00.000Z', follows: -1 } }),
+  );
+  expect(f4.message).toMatch(/fence\.follows/);
+  await invalid(
+    a.recordItem({
+      ...itemBatch('act-2', 1),
+      fence: { decidedAt: '2026-03-02T01:00:00.000Z', follows: 0, task: 7 },
+    } as never),
+  );
   expect(await getItem(db, 'act-2')).toBeUndefined();
 });
 
