@@ -8,6 +8,7 @@ import type { BatchProgress, DeliveryBatch, Notice, NoticeRecord } from '../work
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { createCalendarActivities } from './calendar/activities';
+import { createCaseActivities } from './cases/start-case';
 import type { CalendarService } from './calendar/service';
 import { createReplanActivities } from './calendar/replan';
 import { createNotificationActivities, type NotificationChannels } from './notifications';
@@ -25,7 +26,7 @@ export interface ActivityDeps {
   channels: NotificationChannels;
   /** the record (PostgreSQL or the embedded PGlite): every step of every item and case */
   record: Db;
-  /** for the activities that signal workflows (re-planning after a calendar load) */
+  /** for the activities that start or signal workflows (a level's case, re-planning after a calendar load) */
   client?: Client;
 }
 
@@ -36,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...notifications,
     ...createRecordActivities(deps.record),
     ...createReplanActivities(deps),
+    ...createCaseActivities(deps),
     /**
      * Delivers a step's notices. With `inRecordBatch` (every run since deliveries-in-record-batch)
      * that is all: no SQL, so a database that is down delays no notice, and the workflow carries

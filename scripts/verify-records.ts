@@ -10,6 +10,9 @@
 // is still a difference. A workflow whose query gets no answer (no worker polls its queue) is
 // reported as a difference, not a crash: it is work nobody is doing.
 //
+// A level case (escalation) must be listed by its item's row: one that is not was started from a task
+// that never completed (docs/accountability.md, "A level case started from the urge's task").
+//
 // A write still in flight is not a difference: whatever differs is read again after `--settle`
 // seconds (from the workflow itself, not from visibility, which lags) and only what still differs
 // is reported.
@@ -205,6 +208,16 @@ export async function compareCase(
     out.push(diff('measures', recMeasures, measures(s.measures)));
   const h = historyDifference(recorded.history, s.history);
   if (h) out.push(diff('history', h, `${s.history.length} lines`));
+  // A level case its item does not list: started from an urge's task that never completed, whose
+  // retry decided otherwise (a 办结 that arrived meanwhile is applied before the timer). The case is
+  // real and runs; the office decides whether to dismiss it (docs/accountability.md).
+  if (s.escalation && s.itemId) {
+    const item = await getItem(record, s.itemId);
+    if (item && !item.caseIds.includes(id))
+      out.push(
+        diff('item', item.caseIds, `opened by level ${s.escalation.level} of ${s.itemId}, not listed there`),
+      );
+  }
   return out;
 }
 

@@ -3,23 +3,14 @@
 // succeed. Everything else (the database unreachable, a batch for an item not yet created) is an
 // ordinary error that Temporal retries with backoff, and the store's revision rule makes the
 // retries harmless.
-import { ApplicationFailure } from '@temporalio/common';
-import { currentContext } from '../context';
 import type { z } from 'zod';
+import { currentContext } from '../context';
+import { INVALID_INPUT, parseInput } from '../input';
 import { CaseRecordBatch, ItemRecordBatch, NoticeDeliveries } from '../../domain/record';
 import type { Db } from './db';
 import { applyCaseBatch, applyItemBatch, recordDeliveries, type ApplyResult } from './store';
 
-export const INVALID_INPUT = 'InvalidInput';
-
-function parse<S extends z.ZodType>(activity: string, schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
-    throw ApplicationFailure.nonRetryable(`${activity}: invalid input: ${issues.join('; ')}`, INVALID_INPUT);
-  }
-  return parsed.data;
-}
+export { INVALID_INPUT };
 
 /**
  * A batch that undid the writes of a workflow task that never completed (the task fence) is worth
@@ -39,17 +30,17 @@ export function createRecordActivities(db: Db) {
   return {
     /** writes one step of an item; `applied: false` when the record already had it (a retry) */
     async recordItem(batch: ItemRecordBatch): Promise<ApplyResult> {
-      const b = parse('recordItem', ItemRecordBatch, batch);
+      const b = parseInput('recordItem', ItemRecordBatch, batch);
       return reportUndone('item', b.itemId, await applyItemBatch(db, b));
     },
     /** writes one step of a case, with the ledger rows it executed, revoked or amended */
     async recordCase(batch: CaseRecordBatch): Promise<ApplyResult> {
-      const b = parse('recordCase', CaseRecordBatch, batch);
+      const b = parseInput('recordCase', CaseRecordBatch, batch);
       return reportUndone('case', b.caseId, await applyCaseBatch(db, b));
     },
     /** records each notice's result per channel; returns the rows written */
     async recordDeliveries(rows: z.input<typeof NoticeDeliveries>): Promise<number> {
-      return recordDeliveries(db, parse('recordDeliveries', NoticeDeliveries, rows));
+      return recordDeliveries(db, parseInput('recordDeliveries', NoticeDeliveries, rows));
     },
   };
 }

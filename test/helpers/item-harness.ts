@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createCalendarActivities } from '../../activities/calendar/activities';
+import { createCaseActivities } from '../../activities/cases/start-case';
 import { officialCalendar } from '../../domain/calendar/official';
 import type { ItemRecordBatch } from '../../domain/record';
 import { getItemState } from '../../workflows/messages';
@@ -22,6 +23,8 @@ export function itemHarness(env: TestWorkflowEnvironment, bundle: WorkflowBundle
     deliverNotices: jest.fn(batchDeliverer(notices, 'delivered')),
     recordItem: jest.fn(async (b: ItemRecordBatch) => void batches.push(b)),
     recordCase: jest.fn(async () => undefined),
+    // the urges' level cases, started on this server as the worker starts them
+    ...createCaseActivities({ client: env.client }),
   };
   const query = (h: WorkflowHandle) => h.query(getItemState);
   const start = (input: SupervisionInput) =>

@@ -8,11 +8,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { createCaseActivities } from '../../activities/cases/start-case';
 import { openDatabase, type Db } from '../../activities/record/db';
 import { applyItemBatch, getItem } from '../../activities/record/store';
 import { officialCalendar } from '../../domain/calendar/official';
 import { verifyRecords } from '../../scripts/verify-records';
-import { itemWorkflowId } from '../../workflows/ids';
+import { caseWorkflowId, escalationCaseId, itemWorkflowId } from '../../workflows/ids';
 import { completeItem, getItemState } from '../../workflows/messages';
 import { firstBatch, summaryOf } from '../../workflows/supervision/record-view';
 import { stateAtStart } from '../../workflows/supervision/state';
@@ -166,4 +167,52 @@ test('silent while the record follows; names every difference once they part', a
   const badTimeout = await cli(['--query-timeout', '-1']);
   expect(badTimeout.code).toBe(2);
   expect(badTimeout.stderr).toContain('--query-timeout: a number ≥ 0, not "-1"');
+});
+
+test('names a level case its item does not list (started from a task that never completed)', async () => {
+  // the item runs and is in the record, without cases
+  const input = itemInput();
+  const item = env.client.workflow.getHandle(itemWorkflowId(input.itemId));
+  await env.client.workflow.start('supervisionItem', {
+    workflowId: itemWorkflowId(input.itemId),
+    taskQueue,
+    args: [input],
+  });
+  expect(await pollUntil(async () => (await getItem(record, input.itemId)) !== undefined, 30_000)).toBe(true);
+  // its level-1 case, started as an urge's task would have started it, by a task the item never completed
+  const caseId = escalationCaseId(input.itemId, 1);
+  const state = await item.query(getItemState);
+  await createCaseActivities({ client: env.client }).startLevelCase({
+    taskQueue,
+    input: {
+      caseId,
+      itemId: input.itemId,
+      subjects: [{ kind: 'unit', id: state.leadUnit.id, name: state.leadUnit.name }],
+      grounds: ['第一次催办后仍未落实'],
+      source: { kind: state.source.kind, reference: `督办事项 ${input.itemId}` },
+      escalation: { level: 1, proposed: [], itemTitle: state.title, reason: 'deadline' },
+      procedure: 'summary',
+      policy: input.policy!,
+      timeZone: input.timeZone,
+      openedBy: { id: 'system', role: 'system' },
+      openedAt: new Date().toISOString(),
+    },
+  });
+  const unlisted = async () =>
+    (await verifyRecords({ client: env.client, record, taskQueue, settleMs: 500 })).differences.filter(
+      (d) => d.id === caseId,
+    );
+  let found: Awaited<ReturnType<typeof unlisted>> = [];
+  await pollUntil(async () => (found = await unlisted()).length > 0, 30_000);
+  expect(found).toEqual([
+    {
+      kind: 'case',
+      id: caseId,
+      field: 'item',
+      record: [],
+      workflow: `opened by level 1 of ${input.itemId}, not listed there`,
+    },
+  ]);
+  await env.client.workflow.getHandle(caseWorkflowId(caseId)).terminate('verify-records test');
+  await item.terminate('verify-records test');
 });

@@ -7,6 +7,7 @@ import { NO_LINK_BACK } from '../../workflows/case/children';
 import { DELIVERIES_IN_BATCH } from '../../workflows/notify';
 import {
   CASE_LINKED_WITH_URGE,
+  CASE_STARTED_IN_TASK,
   IMPLIED_BY_NOTICES_IN_TASK,
   NOTICES_IN_TASK,
   RECORD_IN_TASK,
@@ -25,11 +26,17 @@ const history = [
   NOTICES_IN_TASK,
   CASE_LINKED_WITH_URGE,
   RECORD_IN_TASK,
+  CASE_STARTED_IN_TASK,
 ];
 const before = (id: string) => history.slice(0, history.indexOf(id));
 
 test('each run-level patch implies every patch before it and nothing else; the newest comes first', () => {
-  expect(RUN_LEVEL.map((r) => r.id)).toEqual([RECORD_IN_TASK, CASE_LINKED_WITH_URGE, NOTICES_IN_TASK]);
+  expect(RUN_LEVEL.map((r) => r.id)).toEqual([
+    CASE_STARTED_IN_TASK,
+    RECORD_IN_TASK,
+    CASE_LINKED_WITH_URGE,
+    NOTICES_IN_TASK,
+  ]);
   for (const r of RUN_LEVEL) expect([...r.implies].sort()).toEqual(before(r.id).sort());
   expect([...IMPLIED_BY_NOTICES_IN_TASK].sort()).toEqual(before(NOTICES_IN_TASK).sort());
 });

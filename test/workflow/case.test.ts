@@ -6,6 +6,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import { createCalendarActivities } from '../../activities/calendar/activities';
+import { createCaseActivities } from '../../activities/cases/start-case';
 import { buildCalendarData, officialCalendar } from '../../domain/calendar/official';
 import { sliceCalendarData } from '../../domain/calendar/working-calendar';
 import { packCalendar, type PackedCalendar } from '../../domain/calendar/packed';
@@ -131,6 +132,8 @@ async function withWorker<T>(
       recordCase: async (b: CaseRecordBatch) => void batches.push(b),
       // the rectification items run here too: their record write, a local activity, must be registered
       recordItem: async () => undefined,
+      // and the level cases of the items' urges
+      ...createCaseActivities({ client: env.client }),
       ...opts.activities,
     },
   });
@@ -400,6 +403,7 @@ describe('accountability case (问责程序)', () => {
       await recordHistory(handle, 'case-full-procedure-case-linked-with-urge');
       await recordHistory(handle, 'case-full-procedure-packed-calendar');
       await recordHistory(handle, 'case-full-procedure-record-in-task');
+      await recordHistory(handle, 'case-full-procedure-case-started-in-task');
     });
   });
 

@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createCalendarActivities } from '../../activities/calendar/activities';
+import { createCaseActivities } from '../../activities/cases/start-case';
 import { officialCalendar } from '../../domain/calendar/official';
 import {
   cancelItem,
@@ -49,6 +50,7 @@ afterEach(async () => {
 });
 
 interface Harness {
+  taskQueue: string;
   notices: Notice[];
   batches: ItemRecordBatch[];
   run<T>(fn: () => Promise<T>): Promise<T>;
@@ -69,9 +71,12 @@ function harness(overrides: Record<string, (...args: never[]) => Promise<unknown
     }),
     // the level cases the ladder opens run on this worker too and write their own steps
     recordCase: jest.fn(async () => undefined),
+    // and are started, as the worker starts them, from the urge's task
+    ...createCaseActivities({ client: env.client }),
     ...overrides,
   };
   return {
+    taskQueue,
     notices,
     batches,
     async run(fn) {
@@ -226,7 +231,9 @@ test('an item started without a calendar answers its query and takes updates whi
 test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and the 10-10 make-up day)', async () => {
   const h = harness();
   await h.run(async () => {
-    // A drill ladder without a case, so nothing outlives the test (time skipping is global).
+    // Assigned in the past: every level of the drill ladder is due at the first task, and each opens
+    // its case in that one task (the case starts, then the notices, then the record, one after
+    // another, so a replay schedules them in the same order; its history is kept for that).
     const handle = await h.start(
       itemInput({ assignedAt: '2026-09-28T01:00:00.000Z', due: { workingDays: 15 }, policy: drillPolicy }),
     );
@@ -238,7 +245,12 @@ test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and
     expect(s.calendar?.version).toMatch(/^chinese-days@/);
     // End cleanly: an activity cut off by a terminate holds the test server's clock for later tests.
     await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
-    await closed(handle);
+    const final = await closed(handle);
+    // both levels of the drill ladder, urged at the first task
+    expect(final.caseIds).toEqual([1, 2].map((l) => `${final.id}-L${l}`));
+    expect(final.reminders.map((r) => r.at)).toEqual([final.history[0]!.at, final.history[0]!.at]);
+    await recordHistory(handle, 'supervision-overdue-at-start-case-started-in-task');
+    for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });
 });
 
@@ -362,12 +374,20 @@ test('three urges: warning, then S4 levels 1, 2 and 3, each opening its own case
     expect(batches.map((b) => b.fence?.follows)).toEqual([0, ...batches.slice(0, -1).map((b) => b.revision)]);
     const scheduled = history.events?.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
     expect(scheduled).not.toContain('recordItem');
+    // case-started-in-task: each level's case started from the urge's task (a local activity), not
+    // as a child, and each is running on the item's task queue
+    expect(history.events?.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    for (const id of final.caseIds) {
+      const d = await env.client.workflow.getHandle(`case-${id}`).describe();
+      expect([d.type, d.status.name, d.taskQueue]).toEqual(['accountabilityCase', 'RUNNING', h.taskQueue]);
+    }
     await recordHistory(handle, 'supervision-three-urges');
     await recordHistory(handle, 'supervision-three-urges-deliveries-in-batch');
     await recordHistory(handle, 'supervision-three-urges-notices-in-task');
     await recordHistory(handle, 'supervision-three-urges-case-linked-with-urge');
     await recordHistory(handle, 'supervision-three-urges-packed-calendar');
     await recordHistory(handle, 'supervision-three-urges-record-in-task');
+    await recordHistory(handle, 'supervision-three-urges-case-started-in-task');
     // The case outlives the item by design; end it so it does not hold the shared clock.
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });

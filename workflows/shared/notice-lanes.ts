@@ -15,12 +15,22 @@ export class NoticeLanes {
    * `delivered` applies the records to the state read after the delivery (it moved on meanwhile);
    * `sync` then hands a step's rows to the record lane before the lane goes idle and frees it.
    */
-  constructor(patched: Patched, delivered: (records: NoticeRecord[]) => void, sync: () => void) {
+  constructor(
+    patched: Patched,
+    delivered: (records: NoticeRecord[]) => void,
+    sync: () => void,
+    /** false holds a step's in-task try (the item's case starts go first, see its shell) */
+    stepReady: () => boolean = () => true,
+  ) {
     const lane = (inTask: boolean) =>
-      new Outbox<Notice>(async (batch) => {
-        delivered(await deliverAll(batch, patched, inTask));
-        if (inTask) sync();
-      });
+      new Outbox<Notice>(
+        async (batch) => {
+          delivered(await deliverAll(batch, patched, inTask));
+          if (inTask) sync();
+        },
+        50,
+        inTask ? stepReady : undefined,
+      );
     this.byUpdate = lane(false);
     this.byStep = patched(NOTICES_IN_TASK) ? lane(true) : this.byUpdate;
   }

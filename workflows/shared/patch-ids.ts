@@ -26,6 +26,14 @@ export const CASE_LINKED_WITH_URGE = 'case-linked-with-urge';
 export const RECORD_IN_TASK = 'record-in-task';
 
 /**
+ * The case an urge's level opens is started from inside the urge's own workflow task (a local
+ * activity on the worker's client, idempotent by the case id) instead of as a child workflow: the
+ * item's history keeps a small marker where the child's start carried the case's whole input, and
+ * no workflow task follows to take note of the start. Implies RECORD_IN_TASK and what it implies.
+ */
+export const CASE_STARTED_IN_TASK = 'case-started-in-task';
+
+/**
  * The patches a NOTICES_IN_TASK run has without asking (ids as their modules export them; a unit
  * test keeps the two in step).
  */
@@ -42,6 +50,10 @@ export const IMPLIED_BY_NOTICES_IN_TASK: readonly string[] = [
  * here is asked where it acts, since runs started before it carry no marker for it.
  */
 export const RUN_LEVEL: readonly { id: string; implies: readonly string[] }[] = [
+  {
+    id: CASE_STARTED_IN_TASK,
+    implies: [RECORD_IN_TASK, CASE_LINKED_WITH_URGE, NOTICES_IN_TASK, ...IMPLIED_BY_NOTICES_IN_TASK],
+  },
   {
     id: RECORD_IN_TASK,
     implies: [CASE_LINKED_WITH_URGE, NOTICES_IN_TASK, ...IMPLIED_BY_NOTICES_IN_TASK],

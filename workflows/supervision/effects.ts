@@ -12,15 +12,15 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import type { Activities } from '../../activities';
-import { startStage } from '../case/state';
+import { levelCaseStart } from '../case/level-case-start';
 import { caseWorkflowId } from '../ids';
 import { rectificationFinished } from '../messages';
 import * as sa from '../search-attributes';
 import type { ItemRecordBatch } from '../../domain/record';
 import type { Patched } from '../shared/patches';
+import { Outbox } from '../shared/outbox';
 import { mergeChanges } from '../shared/record-diff';
 import { fencedWriter, RECORD_WRITE, RECORD_WRITE_TASK } from '../shared/record-write';
-import type { SupervisionState } from '../types';
 import type { Effect } from './transitions';
 
 const { recordItem } = proxyLocalActivities<Activities>(RECORD_WRITE);
@@ -51,28 +51,36 @@ export interface CaseStarted {
   started: boolean;
 }
 
-/** Starts an escalation case (it outlives the item) or tells the origin case the item ended. */
-export async function performChild(e: Effect, s: SupervisionState): Promise<CaseStarted | undefined> {
+/**
+ * A level's case starts from inside the urge's task (case-started-in-task): the same unbounded
+ * backoff as the record write, the long waits on durable timers, a refused request not retried.
+ */
+const { startLevelCase } = proxyLocalActivities<Activities>(RECORD_WRITE);
+
+/**
+ * Starts an escalation case (it outlives the item), from the urge's task (`caseInTask`, patch
+ * case-started-in-task) or as a child, or tells the origin case the item ended.
+ */
+export async function performChild(e: Effect, caseInTask: boolean): Promise<CaseStarted | undefined> {
   if (e.kind === 'openCase') {
     const { caseId } = e.caseInput;
+    const opened = (started: boolean): CaseStarted => ({ caseId, level: e.level, stage: e.stage, started });
+    if (caseInTask) {
+      const { taskQueue } = workflowInfo();
+      return opened((await startLevelCase({ input: e.caseInput, taskQueue })).started);
+    }
+    const { workflowId, ...shown } = levelCaseStart(e.caseInput);
     try {
       await startChild('accountabilityCase', {
-        workflowId: caseWorkflowId(caseId),
+        workflowId,
         args: [e.caseInput],
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `问责：${s.title}`,
-        staticDetails: `督办事项：${s.id}\n承办单位：${s.leadUnit.name}\n触发：第${e.level}级催办`,
-        memo: { title: `问责：${s.title}` },
-        // indexed from the start, so the case's first task has nothing to upsert
-        typedSearchAttributes: [
-          { key: sa.CaseStageKey, value: startStage(e.caseInput) },
-          { key: sa.CaseSubjectsKey, value: e.caseInput.subjects.map((x) => x.id) },
-        ],
+        ...shown,
       });
-      return { caseId, level: e.level, stage: e.stage, started: true };
+      return opened(true);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      return { caseId, level: e.level, stage: e.stage, started: false };
+      return opened(false);
     }
   }
   if (e.kind === 'reportToCase') {
@@ -84,6 +92,16 @@ export async function performChild(e: Effect, s: SupervisionState): Promise<Case
     }
   }
   return undefined;
+}
+
+/** The children lane: its effects performed in order, each case one opened handed back. */
+export function childrenLane(caseInTask: boolean, opened: (c: CaseStarted) => void): Outbox<Effect> {
+  return new Outbox<Effect>(async (batch) => {
+    for (const e of batch) {
+      const c = await performChild(e, caseInTask);
+      if (c) opened(c);
+    }
+  });
 }
 
 const KEYS: sa.AnyKey[] = [

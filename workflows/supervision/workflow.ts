@@ -28,11 +28,12 @@ import { deliveriesInBatch } from '../notify';
 import { recordChanges } from '../shared/record-diff';
 import { Outbox } from '../shared/outbox';
 import { NoticeLanes } from '../shared/notice-lanes';
+import { CASE_STARTED_IN_TASK } from '../shared/patch-ids';
 import { runPatches } from '../shared/patches';
 import { WakeTimer } from '../shared/wake-timer';
 import type { ItemEnd, SupervisionInput } from '../types';
 import { currentDetails, timerSummary } from './details';
-import { calendarSlice, performChild, recordBatches, SearchIndex } from './effects';
+import { calendarSlice, childrenLane, recordBatches, SearchIndex } from './effects';
 import { nextWakeUp } from './next-wake-up';
 import { firstBatch, indexedValues, itemDiff, summaryOf } from './record-view';
 import {
@@ -91,18 +92,19 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   let recorded: ItemState | undefined = input.carried ? state : undefined;
   let changed = false;
 
+  // A step's local activities run one after another (case starts, notices, record), so each is
+  // scheduled in the same order on replay whatever order they finished in live.
+  const casesInTask = patched(CASE_STARTED_IN_TASK);
+  const casesFirst = () => !casesInTask || children.idle;
   const notices = new NoticeLanes(
     patched,
-    (records) => apply(t.noticesDelivered(state, records, ctx())),
+    (r) => apply(t.noticesDelivered(state, r, ctx())),
     sync,
+    casesFirst,
   );
-  const children = new Outbox<t.Effect>(async (batch) => {
-    for (const e of batch) {
-      const opened = await performChild(e, state);
-      if (opened) apply(t.caseOpened(state, opened, ctx()));
-    }
-  });
-  const record = new Outbox(recordBatches(patched, input.carried ? state.revision : 0), 50, notices.settled);
+  const children = childrenLane(casesInTask, (opened) => apply(t.caseOpened(state, opened, ctx())));
+  const follows = input.carried ? state.revision : 0;
+  const record = new Outbox(recordBatches(patched, follows), 50, () => notices.settled() && casesFirst());
   const lanes = [notices.byUpdate, notices.byStep, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;
 

@@ -1,0 +1,15 @@
+// Input checked at the activity boundary: a zod schema per activity, and bad input failing as a
+// non-retryable InvalidInput that names each wrong field, since retrying it can never succeed.
+import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
+
+export const INVALID_INPUT = 'InvalidInput';
+
+export function parseInput<S extends z.ZodType>(activity: string, schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
+    throw ApplicationFailure.nonRetryable(`${activity}: invalid input: ${issues.join('; ')}`, INVALID_INPUT);
+  }
+  return parsed.data;
+}
