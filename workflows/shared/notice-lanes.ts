@@ -15,22 +15,14 @@ export class NoticeLanes {
    * `delivered` applies the records to the state read after the delivery (it moved on meanwhile);
    * `sync` then hands a step's rows to the record lane before the lane goes idle and frees it.
    */
-  constructor(
-    patched: Patched,
-    delivered: (records: NoticeRecord[]) => void,
-    sync: () => void,
-    /** false holds a step's in-task try (the item's case starts go first, see its shell) */
-    stepReady: () => boolean = () => true,
-  ) {
+  constructor(patched: Patched, delivered: (records: NoticeRecord[]) => void, sync: () => void) {
     const lane = (inTask: boolean) =>
-      new Outbox<Notice>(
-        async (batch) => {
-          delivered(await deliverAll(batch, patched, inTask));
-          if (inTask) sync();
-        },
-        50,
-        inTask ? stepReady : undefined,
-      );
+      new Outbox<Notice>(async (batch) => {
+        if (inTask) this.trying = true;
+        const tried = inTask ? () => void (this.trying = false) : undefined;
+        delivered(await deliverAll(batch, patched, inTask, tried));
+        if (inTask) sync();
+      });
     this.byUpdate = lane(false);
     this.byStep = patched(NOTICES_IN_TASK) ? lane(true) : this.byUpdate;
   }
@@ -41,6 +33,15 @@ export class NoticeLanes {
 
   /** the record lane's gate: a step's batch is held while its in-task try runs */
   readonly settled = (): boolean => this.byStep === this.byUpdate || this.byStep.idle;
+
+  /** a step's in-task try is running */
+  private trying = false;
+
+  /**
+   * A step's in-task try is neither queued nor running (what it left undone may still be on its
+   * way): the gate of the item's case starts, which come right after the step's notices.
+   */
+  readonly tried = (): boolean => !this.byStep.queued && !this.trying;
 
   /** Delivers what is queued on both lanes, then ends them. */
   async close(): Promise<void> {

@@ -33,6 +33,11 @@ export class Outbox<E> {
     return this.queue.length === 0 && this.running === 0;
   }
 
+  /** something waits to be handed to the performer */
+  get queued(): boolean {
+    return this.queue.length > 0;
+  }
+
   get failed(): boolean {
     return this.error !== undefined;
   }

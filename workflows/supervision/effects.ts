@@ -94,14 +94,22 @@ export async function performChild(e: Effect, caseInTask: boolean): Promise<Case
   return undefined;
 }
 
-/** The children lane: its effects performed in order, each case one opened handed back. */
-export function childrenLane(caseInTask: boolean, opened: (c: CaseStarted) => void): Outbox<Effect> {
-  return new Outbox<Effect>(async (batch) => {
+/**
+ * The children lane: its effects performed in order, each case one opened handed back. With
+ * `caseInTask` it waits for `ready` (the step's notices tried first).
+ */
+export function childrenLane(
+  caseInTask: boolean,
+  ready: () => boolean,
+  opened: (c: CaseStarted) => void,
+): Outbox<Effect> {
+  const perform = async (batch: Effect[]) => {
     for (const e of batch) {
       const c = await performChild(e, caseInTask);
       if (c) opened(c);
     }
-  });
+  };
+  return new Outbox<Effect>(perform, 50, caseInTask ? ready : undefined);
 }
 
 const KEYS: sa.AnyKey[] = [

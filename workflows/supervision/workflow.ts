@@ -92,19 +92,13 @@ export async function supervisionItem(input: SupervisionInput): Promise<ItemEnd>
   let recorded: ItemState | undefined = input.carried ? state : undefined;
   let changed = false;
 
-  // A step's local activities run one after another (case starts, notices, record), so each is
+  // A step's local activities run one after another (notices, case starts, record), so each is
   // scheduled in the same order on replay whatever order they finished in live.
   const casesInTask = patched(CASE_STARTED_IN_TASK);
-  const casesFirst = () => !casesInTask || children.idle;
-  const notices = new NoticeLanes(
-    patched,
-    (r) => apply(t.noticesDelivered(state, r, ctx())),
-    sync,
-    casesFirst,
-  );
-  const children = childrenLane(casesInTask, (opened) => apply(t.caseOpened(state, opened, ctx())));
-  const follows = input.carried ? state.revision : 0;
-  const record = new Outbox(recordBatches(patched, follows), 50, () => notices.settled() && casesFirst());
+  const notices = new NoticeLanes(patched, (r) => apply(t.noticesDelivered(state, r, ctx())), sync);
+  const children = childrenLane(casesInTask, notices.tried, (c) => apply(t.caseOpened(state, c, ctx())));
+  const recordReady = () => notices.settled() && (!casesInTask || children.idle);
+  const record = new Outbox(recordBatches(patched, input.carried ? state.revision : 0), 50, recordReady);
   const lanes = [notices.byUpdate, notices.byStep, children, record];
   const failure = (): unknown => lanes.find((l) => l.failed)?.error;
 
