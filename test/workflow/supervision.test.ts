@@ -2,6 +2,7 @@
 // each point in time (before the warning, at the deadline, after each urge).
 import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createCalendarActivities } from '../../activities/calendar/activities';
@@ -250,6 +251,40 @@ test('15 working days from Monday 2026-09-28 end on 2026-10-23 (National Day and
     expect(final.caseIds).toEqual([1, 2].map((l) => `${final.id}-L${l}`));
     expect(final.reminders.map((r) => r.at)).toEqual([final.history[0]!.at, final.history[0]!.at]);
     await recordHistory(handle, 'supervision-overdue-at-start-case-started-in-task');
+    for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
+  });
+});
+
+test('a step whose in-task try fails hands its notices on, then starts its cases, and replays so', async () => {
+  // the in-task try (a local activity) fails; the regular deliverNotices activity delivers
+  const kept: Notice[] = [];
+  const deliver = batchDeliverer(kept, 'delivered');
+  const h = harness({
+    deliverNotices: async (batch: { notices: Notice[] }) => {
+      if (Context.current().info.isLocal) throw ApplicationFailure.create({ message: '邮件服务器无响应' });
+      return deliver(batch);
+    },
+  });
+  await h.run(async () => {
+    const handle = await h.start(
+      itemInput({ assignedAt: '2026-09-28T01:00:00.000Z', due: { workingDays: 15 }, policy: drillPolicy }),
+    );
+    const s = await waitFor(handle, (x) => x.caseIds.length === 2 && x.notices.length >= 4, 'both cases');
+    expect(s.notices.every((n) => n.deliveries.every((d) => d.status === 'delivered'))).toBe(true);
+    await handle.executeUpdate(completeItem, { args: [{ actor: manager }] });
+    const final = await closed(handle);
+    const history = await handle.fetchHistory();
+    // the failed try, then the notices' regular activity and the two case starts, then the record
+    const inTask = history.events
+      ?.map((e) => e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data)
+      .filter((d): d is Uint8Array => d instanceof Uint8Array)
+      .map((d) => (JSON.parse(Buffer.from(d).toString()) as { activity_type: string }).activity_type);
+    expect(inTask?.slice(0, 4)).toEqual(['deliverNotices', 'startLevelCase', 'startLevelCase', 'recordItem']);
+    const first = history.events?.find((e) => e.activityTaskScheduledEventAttributes);
+    expect(first?.activityTaskScheduledEventAttributes?.activityType?.name).toBe('deliverNotices');
+    // a replay asks for them in the same order
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, 'notices-fallback');
+    await recordHistory(handle, 'supervision-notices-fallback-case-started-in-task');
     for (const id of final.caseIds) await env.client.workflow.getHandle(`case-${id}`).terminate('test done');
   });
 });
