@@ -5,11 +5,20 @@ import type { z } from 'zod';
 
 export const INVALID_INPUT = 'InvalidInput';
 
-export function parseInput<S extends z.ZodType>(activity: string, schema: S, input: unknown): z.output<S> {
+/** `what` names the input in the message (the calendar activities call theirs a request) */
+export function parseInput<S extends z.ZodType>(
+  activity: string,
+  schema: S,
+  input: unknown,
+  what = 'input',
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`);
-    throw ApplicationFailure.nonRetryable(`${activity}: invalid input: ${issues.join('; ')}`, INVALID_INPUT);
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || `(${what})`}: ${i.message}`);
+    throw ApplicationFailure.nonRetryable(
+      `${activity}: invalid ${what}: ${issues.join('; ')}`,
+      INVALID_INPUT,
+    );
   }
   return parsed.data;
 }

@@ -151,25 +151,22 @@ export async function deliverAll(
   /** told once the in-task try is over, before what it left undone is handed on */
   tried: () => void = () => undefined,
 ): Promise<NoticeRecord[]> {
-  if (notices.length === 0) {
-    tried();
-    return [];
-  }
   let done: BatchProgress['done'] | undefined;
-  if (inTask && patched(NOTICES_IN_TASK)) {
-    try {
-      const records = await deliverNoticesInTask({ notices, inRecordBatch: true });
-      tried();
-      return records;
-    } catch (err) {
-      tried();
-      // a local activity's own failure arrives unwrapped; a timeout comes as an ActivityFailure
-      const failed = err instanceof ActivityFailure || err instanceof ApplicationFailure;
-      if (!failed || isCancellation(err)) throw err;
-      done = progressOf(err)?.done; // a timed-out attempt reports nothing: the receivers deduplicate
+  try {
+    if (notices.length === 0) return [];
+    if (inTask && patched(NOTICES_IN_TASK)) {
+      try {
+        return await deliverNoticesInTask({ notices, inRecordBatch: true });
+      } catch (err) {
+        // a local activity's own failure arrives unwrapped; a timeout comes as an ActivityFailure
+        const failed = err instanceof ActivityFailure || err instanceof ApplicationFailure;
+        if (!failed || isCancellation(err)) throw err;
+        done = progressOf(err)?.done; // a timed-out attempt reports nothing: the receivers deduplicate
+      }
     }
+  } finally {
+    tried();
   }
-  tried();
   try {
     const batch = deliveriesInBatch(patched)
       ? { notices, inRecordBatch: true as const, ...(done?.length ? { done } : {}) }

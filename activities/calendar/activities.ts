@@ -22,8 +22,7 @@ import {
   type WorkingCalendar,
 } from '../../domain/calendar/working-calendar';
 import type { CalendarService } from './service';
-
-export const INVALID_INPUT = 'InvalidInput';
+import { INVALID_INPUT, parseInput } from '../input';
 
 const instant = z.iso.datetime({ offset: true });
 const timeZone = z.string().min(1).max(64).refine(isTimeZone, 'not an IANA time zone');
@@ -84,16 +83,6 @@ function invalid(activity: string, message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`${activity}: ${message}`, INVALID_INPUT);
 }
 
-function validate(activity: string, schema: z.ZodType, input: unknown): void {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (i) => `${i.path.length ? i.path.join('.') : '(request)'}: ${i.message}`,
-    );
-    throw invalid(activity, `invalid request: ${issues.join('; ')}`);
-  }
-}
-
 /** Runs a calendar method; the calendar's own refusals become non-retryable InvalidInput too. */
 function guarded<Req, Res>(
   activity: string,
@@ -101,7 +90,7 @@ function guarded<Req, Res>(
   run: (req: Req) => Res,
 ): (req: Req) => Promise<Res> {
   return async (req: Req) => {
-    validate(activity, schema, req);
+    parseInput(activity, schema, req, 'request');
     try {
       return run(req);
     } catch (err) {

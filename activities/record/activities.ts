@@ -5,12 +5,10 @@
 // retries harmless.
 import type { z } from 'zod';
 import { currentContext } from '../context';
-import { INVALID_INPUT, parseInput } from '../input';
+import { parseInput } from '../input';
 import { CaseRecordBatch, ItemRecordBatch, NoticeDeliveries } from '../../domain/record';
 import type { Db } from './db';
 import { applyCaseBatch, applyItemBatch, recordDeliveries, type ApplyResult } from './store';
-
-export { INVALID_INPUT };
 
 /**
  * A batch that undid the writes of a workflow task that never completed (the task fence) is worth
