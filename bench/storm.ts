@@ -19,6 +19,7 @@ import {
 import { pool, round, sleep, summarize, table, waitFor, type Summary } from './lib/stats';
 import type { Policy } from '../workflows/types';
 import { recordLag } from '../activities/record/store';
+import { cpuWindow, formatCpu, type CpuWindow } from './lib/cpu';
 
 export interface StormOptions {
   items: number;
@@ -81,6 +82,10 @@ export interface PhaseResult {
   bulletinLagMs?: Summary;
   /** from the workflow's decision of a history line to its commit in the record (items phase) */
   recordLagMs?: { n: number; p50: number; p90: number; p99: number; max: number };
+  /** CPU from the deadline until the last notice arrived (both phases) */
+  cpuUntilDelivered?: CpuWindow;
+  /** items: CPU from the deadline until the record held every item's urge line */
+  cpuUntilRecorded?: CpuWindow;
 }
 
 export interface StormResult {
@@ -129,7 +134,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
 
 /** Exported for bench/scale.ts, which runs it against a dev server and against a cluster. */
 export async function itemsPhase(
-  server: Pick<BenchServer, 'client'> & { record?: BenchServer['record'] },
+  server: Pick<BenchServer, 'client'> & { record?: BenchServer['record']; dev?: BenchServer['dev'] },
   receiver: BenchReceiver,
   taskQueue: string,
   run: string,
@@ -161,7 +166,10 @@ export async function itemsPhase(
   );
   const urgeKeys = ids.map((id) => `${id}:L1:urge`);
   const bulletinKeys = ids.map((id) => `${id}:L1:bulletin`);
+  await sleep(Math.max(0, deadline.getTime() - Date.now()));
+  const cpu = cpuWindow(server.dev?.pid);
   await waitForKeys(receiver, [...urgeKeys, ...bulletinKeys], deadline, opts.deliveryTimeoutSeconds);
+  const cpuUntilDelivered = cpu();
   const urge = lags(receiver, urgeKeys, deadline);
   const bulletin = lags(receiver, bulletinKeys, deadline);
   // the record's lag over the storm: each history line decided at or after the deadline, from the
@@ -176,6 +184,7 @@ export async function itemsPhase(
     );
     recordLagMs = await recordLag(record, ids, deadline.toISOString());
   }
+  const cpuUntilRecorded = server.record ? cpu() : undefined;
   return {
     kind: 'items',
     n: ids.length,
@@ -188,6 +197,8 @@ export async function itemsPhase(
     allDeliveredAfterMs: urge.length ? Math.max(...urge) : NaN,
     bulletinLagMs: summarize(bulletin),
     ...(recordLagMs ? { recordLagMs } : {}),
+    cpuUntilDelivered,
+    ...(cpuUntilRecorded ? { cpuUntilRecorded } : {}),
   };
 }
 
@@ -230,7 +241,10 @@ async function baselinePhase(
       (ready ? '' : ' — NOT ready before the deadline: raise --lead'),
   );
   const keys = ids.map((id) => `${id}:baseline`);
+  await sleep(Math.max(0, deadline.getTime() - Date.now()));
+  const cpu = cpuWindow(server.dev.pid);
   await waitForKeys(receiver, keys, deadline, opts.deliveryTimeoutSeconds);
+  const cpuUntilDelivered = cpu();
   const lag = lags(receiver, keys, deadline);
   return {
     kind: 'baseline',
@@ -242,6 +256,7 @@ async function baselinePhase(
     delivered: lag.length,
     lagMs: summarize(lag),
     allDeliveredAfterMs: lag.length ? Math.max(...lag) : NaN,
+    cpuUntilDelivered,
   };
 }
 
@@ -286,6 +301,12 @@ export function printStorm(r: StormResult): void {
     console.log(
       `  record lag (line decided → row committed), ${rec.n} lines: p50 ${rec.p50} ms, p90 ${rec.p90} ms, p99 ${rec.p99} ms, max ${rec.max} ms`,
     );
+  for (const p of r.phases) {
+    if (p.cpuUntilDelivered)
+      console.log(formatCpu(`${p.kind}, deadline → all delivered`, p.n, p.cpuUntilDelivered));
+    if (p.cpuUntilRecorded)
+      console.log(formatCpu(`${p.kind}, deadline → all recorded`, p.n, p.cpuUntilRecorded));
+  }
   console.log(
     `  items ÷ baseline: p50 ${r.ratio.p50.toFixed(2)}, p99 ${r.ratio.p99.toFixed(2)}, all delivered ${r.ratio.allDelivered.toFixed(2)}`,
   );
