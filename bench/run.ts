@@ -21,6 +21,7 @@ const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [ove
   api      --concurrency 1,4,16,64  --requests 100  --rounds 4  --topology one-process,processes
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
            --level-cases yes|no   (no: the urges open no level case, to see what the cases add)
+           --max-cached 1000      (the worker's workflow cache; an item and its case are two runs)
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
   overview --items 10000  --rounds 100   (the record alone: no Temporal)
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
         items,
         ...(flags.has('lead') ? { leadSeconds: int(flags, 'lead', 0) } : {}),
         ...(flags.has('level-cases') ? { levelCases: yesNo(flags, 'level-cases') } : {}),
+        ...(flags.has('max-cached') ? { maxCached: int(flags, 'max-cached', 0) } : {}),
       });
       printStorm(r);
       result = r;

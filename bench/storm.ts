@@ -19,6 +19,7 @@ import {
 import { pool, round, sleep, summarize, table, waitFor, type Summary } from './lib/stats';
 import type { Policy } from '../workflows/types';
 import { recordLag } from '../activities/record/store';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/worker';
 import { cpuWindow, formatCpu, type CpuWindow } from './lib/cpu';
 
 export interface StormOptions {
@@ -33,6 +34,8 @@ export interface StormOptions {
   deliveryTimeoutSeconds: number;
   /** false: the urges name no measures, so no level case opens (what the cases add to the storm) */
   levelCases?: boolean;
+  /** the worker's workflow cache (default: the production worker's, 1,000) */
+  maxCached?: number;
 }
 
 export const STORM_DEFAULTS: StormOptions = { items: 1000, deliveryTimeoutSeconds: 300 };
@@ -105,6 +108,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
     taskQueue,
     workflowBundle: await bundle('bench'),
     webhook: { url: receiver.url, secret },
+    maxCachedWorkflows: opts.maxCached ?? DEFAULT_MAX_CACHED_WORKFLOWS,
   });
   const run = runId();
   const lead = opts.leadSeconds ?? Math.ceil(30 + opts.items / 4);
@@ -115,7 +119,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
     return {
       options: { ...opts, leadSeconds: lead },
       worker: {
-        maxCachedWorkflows: 1000,
+        maxCachedWorkflows: opts.maxCached ?? DEFAULT_MAX_CACHED_WORKFLOWS,
         channels: 'webhook only (no SMTP configured: sendEmail answers not_configured)',
       },
       phases: [items, baseline],

@@ -15,6 +15,9 @@ export interface CreateWorkerOptions {
   activities?: object;
 }
 
+/** about 0.65 MiB a cached run (docs/performance.md §3): 1,000 fits a worker given 2 GiB */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
+
 export function workflowsPath(): string {
   return require.resolve('../workflows');
 }
@@ -26,7 +29,7 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     activities: opts.activities ?? createActivities(opts.deps),
-    maxCachedWorkflows: opts.maxCachedWorkflows ?? 1000,
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     shutdownGraceTime: opts.shutdownGraceTime ?? '10s',
   });
 }
