@@ -63,6 +63,9 @@ const SWAGGER_INIT = `window.onload = function () {
 };
 `;
 
+/** the routes that read items or cases from the record */
+export const RECORD_READS = ['/items', '/cases', '/ledger', '/stats', '/exports', '/documents'];
+
 export function createApp(deps: ApiDeps): Express {
   const calendars = deps.calendars ?? new CalendarService({ record: deps.record });
   const fixed = deps.calendar;
@@ -115,8 +118,9 @@ export function createApp(deps: ApiDeps): Express {
 
   const v1 = express.Router();
   v1.use(authenticate(createAuthenticator(deps.tokens)));
-  // a read sees every create this process answered, though its record row is written just after
-  v1.use(ctx.recordWrites.readAfterWrite);
+  // a read of items and cases sees every create this process answered, though its record row is
+  // written just after (the calendar, the policies, the units and /me read none of them)
+  v1.use(RECORD_READS, ctx.recordWrites.readAfterWrite);
   // before the items router: /items/:id/documents/letter is a document, not an item action
   v1.use(metrics.base, documentsRouter(ctx));
   v1.use('/items', metrics.base, itemsRouter(ctx));

@@ -33,6 +33,20 @@ export class PendingRecordWrites {
     if (this.inFlight.size >= max) await this.settled();
   }
 
+  /**
+   * How a create answers: waits for room, answers (the 201), then starts its first record batch and
+   * tracks it. A failed write is `onFailure`'s to log: the workflow writes the same batch itself.
+   */
+  async answerThenWrite(
+    answer: () => void,
+    write: () => Promise<unknown>,
+    onFailure: (err: unknown) => void,
+  ): Promise<void> {
+    await this.room();
+    answer();
+    this.add(write().catch(onFailure));
+  }
+
   /** Resolves once every write pending now has ended, or after `withinMs`. */
   async settled(withinMs = READ_WAIT_MS): Promise<void> {
     if (this.inFlight.size === 0) return;

@@ -175,16 +175,15 @@ export function casesRouter(ctx: ApiContext): Router {
     }
     timing.mark('start');
     res.location(`/v1/cases/${encodeURIComponent(caseId)}`);
-    await ctx.recordWrites.room();
-    timing.send(res);
-    res.status(201).json(started);
-    // its first record batch, just after the answer (this process's reads wait for it), so the
-    // case is listed at once (the workflow's own write of it then changes nothing); a record that
-    // is down only delays the listing
-    ctx.recordWrites.add(
-      applyCaseBatch(ctx.record, batch!).catch((err: unknown) =>
+    // its first record batch, just after the answer, as for an item
+    await ctx.recordWrites.answerThenWrite(
+      () => {
+        timing.send(res);
+        res.status(201).json(started);
+      },
+      () => applyCaseBatch(ctx.record, batch!),
+      (err) =>
         req.log?.warn({ caseId, err: String(err) }, 'the new case waits for its workflow to record it'),
-      ),
     );
   });
 

@@ -554,16 +554,17 @@ export function itemsRouter(ctx: ApiContext): Router {
     }
     timing.mark('start');
     res.location(`/v1/items/${encodeURIComponent(id)}`);
-    await ctx.recordWrites.room();
-    timing.send(res);
-    sendState(res, 201, started);
     // The first batch, written once the item exists and just after the answer (api/record-writes.ts:
     // this process's reads wait for it), so the item is listed at once; the workflow's own write of
     // the same batch then changes nothing. A record that is down only delays the listing.
-    ctx.recordWrites.add(
-      applyItemBatch(ctx.record, batch).catch((err: unknown) =>
+    await ctx.recordWrites.answerThenWrite(
+      () => {
+        timing.send(res);
+        sendState(res, 201, started);
+      },
+      () => applyItemBatch(ctx.record, batch),
+      (err) =>
         req.log?.warn({ itemId: id, err: String(err) }, 'the new item waits for its workflow to record it'),
-      ),
     );
   });
 

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { spawnSync } from 'node:child_process';
 import { parseServerTiming } from '../../api/server-timing';
 import { officialCalendar } from '../../domain/calendar/official';
-import { createApp } from '../../api/app';
+import { createApp, recordWritesOf } from '../../api/app';
 import { itemBody, startApiHarness, TOKEN_ENTRIES, TOKENS, type ApiHarness } from '../helpers/api';
 import { memoryRecord } from '../helpers/record';
 import { getItem } from '../../activities/record/store';
@@ -784,6 +784,38 @@ describe('when Temporal is unreachable', () => {
     const body = await read.text();
     expect(body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|\.js:\d+/);
   }, 60_000);
+});
+
+describe('read after create', () => {
+  test('a read of the record waits for a create write in flight; the policies and /me do not', async () => {
+    const app = createApp({
+      client: api.env.client,
+      record: await memoryRecord(),
+      calendar: officialCalendar(),
+      tokens: TOKEN_ENTRIES,
+      taskQueue: 'unused',
+      timeZone: 'Asia/Shanghai',
+    });
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const get = (path: string) => fetch(base + path, { headers: { authorization: `Bearer ${TOKENS.ops}` } });
+    try {
+      let written!: () => void;
+      recordWritesOf(app).add(new Promise<void>((resolve) => (written = resolve)));
+      let ledgerAnswered = false;
+      const ledger = get('/v1/ledger?year=2026').then((r) => ((ledgerAnswered = true), r));
+      // answered while the write is still pending: these routes read no item or case
+      expect((await get('/v1/policies')).status).toBe(200);
+      expect((await get('/v1/me')).status).toBe(200);
+      expect(ledgerAnswered).toBe(false);
+      written();
+      expect((await ledger).status).toBe(200);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
 
 describe('logging', () => {

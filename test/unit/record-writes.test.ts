@@ -92,3 +92,24 @@ test('room: a create waits while the writes in flight reach the limit, and not b
   await room;
   expect(waited).toBe(true);
 });
+
+test('answerThenWrite answers first, then writes; a failed write goes to onFailure and ends the wait', async () => {
+  const w = new PendingRecordWrites();
+  const order: string[] = [];
+  const failures: unknown[] = [];
+  const write = deferred();
+  await w.answerThenWrite(
+    () => order.push('answered'),
+    () => {
+      order.push('writing');
+      return write.promise;
+    },
+    (err) => failures.push(err),
+  );
+  expect(order).toEqual(['answered', 'writing']);
+  expect(w.size).toBe(1);
+  write.reject(new Error('record down'));
+  await w.settled();
+  expect(failures).toEqual([new Error('record down')]);
+  expect(w.size).toBe(0);
+});
