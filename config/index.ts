@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ID_PATTERN, TASK_QUEUE_DEFAULT } from '../workflows/ids';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/cache-size';
 import { projectRoot } from './temporal-binaries';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -79,7 +80,7 @@ const Env = z.object({
     .optional(),
   DUBAN_API_TOKENS: z.string().optional(),
   DUBAN_API_TOKENS_FILE: z.string().optional(),
-  DUBAN_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
+  DUBAN_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   DUBAN_SHUTDOWN_GRACE: z.string().default('10s'),
   DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   DUBAN_WEB_UI_URL: z.string().default('http://localhost:8233'),

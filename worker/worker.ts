@@ -2,6 +2,7 @@
 // activities made from injected dependencies. Used by worker/main.ts, the embedded default and tests.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from './cache-size';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -15,8 +16,7 @@ export interface CreateWorkerOptions {
   activities?: object;
 }
 
-/** about 0.65 MiB a cached run (docs/performance.md §3): 1,000 fits a worker given 2 GiB */
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
+export { DEFAULT_MAX_CACHED_WORKFLOWS };
 
 export function workflowsPath(): string {
   return require.resolve('../workflows');
