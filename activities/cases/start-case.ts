@@ -19,6 +19,7 @@ const id = z.string().regex(ID_PATTERN, 'not an id the API can address');
  * case's input is the case workflow's to judge (workflows/case/validate.ts), as for any start.
  */
 export const LevelCaseStartRequest = z.object({
+  /** the item's own task queue, where a child would have run */
   taskQueue: z.string().min(1),
   input: z
     .object({
@@ -31,11 +32,10 @@ export const LevelCaseStartRequest = z.object({
     .passthrough(),
 });
 
-export interface LevelCaseStartRequest {
+/** the checked shape, its `input` typed whole (the case workflow judges the rest of it) */
+export type LevelCaseStartRequest = Omit<z.infer<typeof LevelCaseStartRequest>, 'input'> & {
   input: CaseInput;
-  /** the item's own task queue, where a child would have run */
-  taskQueue: string;
-}
+};
 
 export function createCaseActivities(deps: { client?: Client }) {
   return {
