@@ -165,12 +165,25 @@ export async function compareItem(
   return out;
 }
 
+/** The case ids an item's row lists, read once per item and round (an item opens up to three level cases). */
+export type ItemCaseIds = (itemId: string) => Promise<string[] | undefined>;
+
+export function itemCaseIdsOnce(record: Db): ItemCaseIds {
+  const read = new Map<string, Promise<string[] | undefined>>();
+  return (itemId) => {
+    let ids = read.get(itemId);
+    if (!ids) read.set(itemId, (ids = getItem(record, itemId).then((row) => row?.caseIds)));
+    return ids;
+  };
+}
+
 export async function compareCase(
   client: Client,
   record: Db,
   id: string,
   taskQueue?: string,
   queryTimeoutMs?: number,
+  itemCaseIds: ItemCaseIds = itemCaseIdsOnce(record),
 ): Promise<Difference[]> {
   const diff = (field: string, rec: unknown, wf: unknown): Difference => ({
     kind: 'case',
@@ -212,10 +225,10 @@ export async function compareCase(
   // retry decided otherwise (a 办结 that arrived meanwhile is applied before the timer). The case is
   // real and runs; the office decides whether to dismiss it (docs/accountability.md).
   if (s.escalation && s.itemId) {
-    const item = await getItem(record, s.itemId);
-    if (item && !item.caseIds.includes(id))
+    const listed = await itemCaseIds(s.itemId);
+    if (listed && !listed.includes(id))
       out.push(
-        diff('item', item.caseIds, `opened by level ${s.escalation.level} of ${s.itemId}, not listed there`),
+        diff('item', listed, `opened by level ${s.escalation.level} of ${s.itemId}, not listed there`),
       );
   }
   return out;
@@ -258,18 +271,16 @@ export async function verifyRecords(opts: VerifyOptions): Promise<VerifyReport> 
   const items = [...new Set([...wfItems, ...recItems])].sort();
   const cases = [...new Set([...wfCases, ...recCases])].sort();
   const concurrency = opts.concurrency ?? 10;
-  const check = async (kind: 'item' | 'case', ids: string[]) =>
-    (
+  const check = async (kind: 'item' | 'case', ids: string[]) => {
+    const itemCaseIds = itemCaseIdsOnce(record); // fresh each round: the second reads after the settle
+    return (
       await inBatches(ids, concurrency, (id) =>
-        (kind === 'item' ? compareItem : compareCase)(
-          client,
-          record,
-          id,
-          opts.taskQueue,
-          opts.queryTimeoutMs,
-        ),
+        kind === 'item'
+          ? compareItem(client, record, id, opts.taskQueue, opts.queryTimeoutMs)
+          : compareCase(client, record, id, opts.taskQueue, opts.queryTimeoutMs, itemCaseIds),
       )
     ).flat();
+  };
 
   let differences = [...(await check('item', items)), ...(await check('case', cases))];
   if (differences.length) {
