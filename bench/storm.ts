@@ -6,7 +6,7 @@
 import type { Notice } from '../workflows/types';
 import type { BaselineInput } from './workflows/baseline';
 import { itemInput, itemWorkflowId, leadUnit } from './lib/items';
-import { startBenchReceiver, type BenchReceiver } from './lib/receiver';
+import { startBenchReceiver, tally, type BenchReceiver, type ReceiverTally } from './lib/receiver';
 import {
   bundle,
   newWebhookSecret,
@@ -94,6 +94,8 @@ export interface StormResult {
   worker: { maxCachedWorkflows: number; channels: string };
   phases: PhaseResult[];
   ratio: { p50: number; p99: number; allDelivered: number };
+  /** every notice of both phases (urges, bulletins, the cases' notices, the baseline's posts) */
+  receiver: ReceiverTally;
 }
 
 export async function runStorm(opts: StormOptions): Promise<StormResult> {
@@ -127,6 +129,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
         p99: items.lagMs.p99 / baseline.lagMs.p99,
         allDelivered: items.allDeliveredAfterMs / baseline.allDeliveredAfterMs,
       },
+      receiver: tally(receiver),
     };
   } finally {
     await worker.stop();
@@ -305,6 +308,10 @@ export function printStorm(r: StormResult): void {
   for (const p of r.phases) {
     console.log(formatCpu(`${p.kind}, deadline → all delivered`, p.n, p.cpuUntilDelivered));
   }
+  const t = r.receiver;
+  console.log(
+    `  receiver: ${t.requests} verified requests for ${t.notices} notices (${t.repeated} repeated, ${t.rejected} rejected)`,
+  );
   console.log(
     `  items ÷ baseline: p50 ${r.ratio.p50.toFixed(2)}, p99 ${r.ratio.p99.toFixed(2)}, all delivered ${r.ratio.allDelivered.toFixed(2)}`,
   );

@@ -24,6 +24,26 @@ export interface BenchReceiver {
   close(): Promise<void>;
 }
 
+/** What a receiver has seen: each notice once means `repeated` 0 (a retry is sent with the same webhook-id). */
+export interface ReceiverTally {
+  /** verified requests */
+  requests: number;
+  /** distinct webhook-ids among them */
+  notices: number;
+  /** verified requests beyond the first per webhook-id */
+  repeated: number;
+  rejected: number;
+}
+
+export function tally(r: BenchReceiver): ReceiverTally {
+  return {
+    requests: r.requests,
+    notices: r.arrivals.size,
+    repeated: r.requests - r.arrivals.size,
+    rejected: r.rejected,
+  };
+}
+
 export async function startBenchReceiver(secret: string): Promise<BenchReceiver> {
   const verifier = new Webhook(secret);
   const arrivals = new Map<string, Arrival>();
