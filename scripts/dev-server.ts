@@ -108,6 +108,12 @@ export function searchAttributeArgs(): string[] {
   ]);
 }
 
+/**
+ * Activities a workflow task schedules on its own queue go straight back to the worker that completed
+ * it (eager dispatch), as `npm run cluster` and docker-compose set in config/temporal-cluster-dynamicconfig.yaml.
+ */
+export const DYNAMIC_CONFIG_ARGS = ['--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+
 export async function startDevServer(opts: DevServerOptions = {}): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
   const port = opts.port === 0 ? await freePort(ip) : (opts.port ?? 7233);
@@ -145,9 +151,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     namespace,
     '--log-level',
     opts.logLevel ?? 'warn',
-    // activities scheduled by a workflow task go straight back to the worker that completed it
-    '--dynamic-config-value',
-    'system.enableActivityEagerExecution=true',
+    ...DYNAMIC_CONFIG_ARGS,
     ...searchAttributeArgs(),
   ];
   if (opts.dbFile) {

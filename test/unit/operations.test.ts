@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadTokens, type Config } from '../../config';
-import { searchAttributeArgs } from '../../scripts/dev-server';
+import { DYNAMIC_CONFIG_ARGS, searchAttributeArgs } from '../../scripts/dev-server';
 import { DEV_UNIT, devTokens } from '../../scripts/start';
 import { SEARCH_ATTRIBUTES } from '../../workflows/ids';
 
@@ -23,6 +23,16 @@ test('the dev server is started with every search attribute', () => {
   const args = searchAttributeArgs();
   expect(args.filter((a) => a === '--search-attribute')).toHaveLength(expected.length);
   expect(args.filter((a) => a !== '--search-attribute').sort()).toEqual(expected);
+});
+
+test('eager activity dispatch is on for the dev server, npm run cluster and docker-compose alike', () => {
+  const dynamic = readFileSync(join(root, 'config', 'temporal-cluster-dynamicconfig.yaml'), 'utf8');
+  expect(dynamic).toMatch(/^system\.enableActivityEagerExecution:\n {2}- value: true$/m);
+  const compose = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+  const mounted = / - \.\/config\/temporal-cluster-dynamicconfig\.yaml:(\S+):ro$/m.exec(compose)?.[1];
+  expect(mounted).toBeDefined();
+  expect(compose).toContain(`DYNAMIC_CONFIG_FILE_PATH: ${mounted}`);
+  expect(DYNAMIC_CONFIG_ARGS).toEqual(['--dynamic-config-value', 'system.enableActivityEagerExecution=true']);
 });
 
 describe('dev tokens', () => {
