@@ -4,25 +4,12 @@
 // (test/cluster).
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import {
-  bundleWorkflowCode,
-  NativeConnection,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createNotificationActivities } from '../../activities/notifications';
 import type { Notice } from '../../workflows/types';
 import type { deliverNotice } from '../integration/notifications.workflow';
+import { bundleNotificationWorkflows } from './deliveries';
 import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from './receivers';
-
-const quietLogger = {
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  error: () => undefined,
-  log: () => undefined,
-};
 
 /** a metric's sum over the series of `taskQueue` (Prometheus spells its `-` as `_`) */
 export async function metricSum(metricsUrl: string, metric: string, taskQueue: string): Promise<number> {
@@ -76,10 +63,7 @@ export class EagerProbe {
   static async start(): Promise<EagerProbe> {
     const secret = newWebhookSecret();
     const [bundle, hook] = await Promise.all([
-      bundleWorkflowCode({
-        workflowsPath: require.resolve('../integration/notifications.workflow'),
-        logger: quietLogger,
-      }),
+      bundleNotificationWorkflows(),
       startWebhookReceiver({ secret }),
     ]);
     return new EagerProbe(bundle, hook, secret);

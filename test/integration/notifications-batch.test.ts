@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { ActivityCancellationDetails, ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleNotificationWorkflows } from '../helpers/deliveries';
 import { createNotificationActivities, type NotificationChannels } from '../../activities/notifications';
 import { createEmailChannel } from '../../activities/notifications/email';
 import { batchOptions } from '../../workflows/notify';
@@ -27,15 +28,6 @@ import type { deliverBatch } from './notifications.workflow';
 const liaison = { id: 'p-liaison', name: '李联络', email: 'liaison@jt.example.cn', role: 'liaison' };
 const principal = { id: 'p-principal', name: '王局长', email: 'wang@jt.example.cn', role: 'principal' };
 const noEmail = { id: 'p-direct', name: '赵经办', phone: '13900000000', role: 'direct' };
-
-const quietLogger = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  log: () => undefined,
-};
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -390,10 +382,7 @@ describe('deliverAll through Temporal (workflows/notify.ts)', () => {
   let bundle: WorkflowBundleWithSourceMap;
 
   beforeAll(async () => {
-    [env, bundle] = await Promise.all([
-      createTimeSkippingEnv(),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./notifications.workflow'), logger: quietLogger }),
-    ]);
+    [env, bundle] = await Promise.all([createTimeSkippingEnv(), bundleNotificationWorkflows()]);
   });
   afterAll(async () => {
     await env?.teardown();

@@ -3,7 +3,8 @@
 // sees exactly what a receiver would see on each attempt the workflow's retry policy makes.
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleNotificationWorkflows } from '../helpers/deliveries';
 import { createServer } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import {
@@ -34,15 +35,6 @@ const principal = {
   phone: '13800000000',
 };
 const noEmail = { id: 'p-direct', name: '赵经办', phone: '13900000000', role: 'direct' };
-
-const quietLogger = {
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  log: () => undefined,
-};
 
 let seq = 0;
 function notice(over: Partial<Notice> = {}): Notice {
@@ -510,7 +502,7 @@ describe('through Temporal: workflows/notify.ts retry policy with real receivers
   beforeAll(async () => {
     [env, bundle, smtp, hook] = await Promise.all([
       createTimeSkippingEnv(),
-      bundleWorkflowCode({ workflowsPath: require.resolve('./notifications.workflow'), logger: quietLogger }),
+      bundleNotificationWorkflows(),
       startSmtpReceiver(),
       startWebhookReceiver({ secret }),
     ]);
