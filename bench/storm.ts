@@ -19,7 +19,7 @@ import {
 import { pool, round, sleep, summarize, table, waitFor, type Summary } from './lib/stats';
 import type { Policy } from '../workflows/types';
 import { recordLag } from '../activities/record/store';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/worker';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/cache-size';
 import { cpuWindow, formatCpu, type CpuWindow } from './lib/cpu';
 
 export interface StormOptions {
@@ -172,10 +172,13 @@ export async function itemsPhase(
   );
   const urgeKeys = ids.map((id) => `${id}:L1:urge`);
   const bulletinKeys = ids.map((id) => `${id}:L1:bulletin`);
-  await sleep(Math.max(0, deadline.getTime() - Date.now()));
-  const cpu = cpuWindow(server.dev?.pid);
-  await waitForKeys(receiver, [...urgeKeys, ...bulletinKeys], opts.deliveryTimeoutSeconds);
-  const cpuUntilDelivered = cpu();
+  const cpuUntilDelivered = await deliveredAfter(
+    deadline,
+    receiver,
+    [...urgeKeys, ...bulletinKeys],
+    opts.deliveryTimeoutSeconds,
+    server.dev?.pid,
+  );
   const urge = lags(receiver, urgeKeys, deadline);
   const bulletin = lags(receiver, bulletinKeys, deadline);
   // the record's lag over the storm: each history line decided at or after the deadline, from the
@@ -245,10 +248,13 @@ async function baselinePhase(
       (ready ? '' : ' — NOT ready before the deadline: raise --lead'),
   );
   const keys = ids.map((id) => `${id}:baseline`);
-  await sleep(Math.max(0, deadline.getTime() - Date.now()));
-  const cpu = cpuWindow(server.dev.pid);
-  await waitForKeys(receiver, keys, opts.deliveryTimeoutSeconds);
-  const cpuUntilDelivered = cpu();
+  const cpuUntilDelivered = await deliveredAfter(
+    deadline,
+    receiver,
+    keys,
+    opts.deliveryTimeoutSeconds,
+    server.dev.pid,
+  );
   const lag = lags(receiver, keys, deadline);
   return {
     kind: 'baseline',
@@ -264,13 +270,23 @@ async function baselinePhase(
   };
 }
 
-/** From the deadline (the caller sleeps until it, to open its CPU window there) until every key arrived. */
-async function waitForKeys(receiver: BenchReceiver, keys: string[], timeoutSeconds: number) {
+/** Sleeps to the deadline, then waits until every key arrived: the CPU spent in between. */
+async function deliveredAfter(
+  deadline: Date,
+  receiver: BenchReceiver,
+  keys: string[],
+  timeoutSeconds: number,
+  serverPid: number | undefined,
+): Promise<CpuWindow> {
+  await sleep(Math.max(0, deadline.getTime() - Date.now()));
+  const cpu = cpuWindow(serverPid);
   const ok = await waitFor(() => keys.every((k) => receiver.arrivals.has(k)), timeoutSeconds * 1000, 100);
+  const window = cpu();
   if (!ok) {
     const missing = keys.filter((k) => !receiver.arrivals.has(k)).length;
     console.log(`  ${missing} of ${keys.length} deliveries missing after ${timeoutSeconds} s`);
   }
+  return window;
 }
 
 function lags(receiver: BenchReceiver, keys: string[], deadline: Date): number[] {

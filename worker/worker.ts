@@ -16,8 +16,6 @@ export interface CreateWorkerOptions {
   activities?: object;
 }
 
-export { DEFAULT_MAX_CACHED_WORKFLOWS };
-
 export function workflowsPath(): string {
   return require.resolve('../workflows');
 }

@@ -10,6 +10,7 @@ import type { Notice } from '../../workflows/types';
 import type { deliverNotice } from '../integration/notifications.workflow';
 import { bundleNotificationWorkflows } from './deliveries';
 import { newWebhookSecret, startWebhookReceiver, type WebhookReceiver } from './receivers';
+import { pollUntil } from './reliability';
 
 /** a metric's sum over the series of `taskQueue` (Prometheus spells its `-` as `_`) */
 export async function metricSum(metricsUrl: string, metric: string, taskQueue: string): Promise<number> {
@@ -29,13 +30,8 @@ export async function eagerCountAfter(
   within: number,
 ) {
   const count = () => metricSum(metricsUrl, 'activity_eager_execution', taskQueue);
-  const until = Date.now() + within;
-  let n = await count();
-  while (n < atLeast && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-    n = await count();
-  }
-  return n;
+  await pollUntil(async () => (await count()) >= atLeast, within, 100);
+  return count();
 }
 
 const notice = (key: string): Notice => ({
