@@ -411,15 +411,30 @@ export function temporalEnv(pw: string): NodeJS.ProcessEnv {
   };
 }
 
+/** how each child this script launched ended (exit code or signal), once it has */
+const ended = new Map<number, string>();
+
 /** A detached child writing to its own log file: it outlives this script. */
 function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   const log = join(paths().logs, `${name}.log`);
   const fd = openSync(log, 'a');
   const child = spawn(cmd, args, { cwd: projectRoot, env, detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  if (child.pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
+  child.once('exit', (code, signal) => ended.set(pid, signal ?? `exit code ${code}`));
   child.unref();
-  return { name, pid: child.pid, exe: cmd.split('/').pop() ?? cmd, log };
+  return { name, pid, exe: cmd.split('/').pop() ?? cmd, log };
+}
+
+/**
+ * Throws if a child this script launched has ended, with how it ended (code or signal) and its
+ * log's tail. Asked by the child's own exit event rather than /proc, so a start that fails says why
+ * (one start on 2026-12-08 failed with an empty log and no exit status to read).
+ */
+function throwIfEnded(proc: Proc, what = `${proc.name}`): void {
+  const how = ended.get(proc.pid);
+  if (how !== undefined) throw new Error(`${what} exited (${how}):\n${tail(proc.log)}`);
 }
 
 const tail = (file: string, lines = 30): string => {
@@ -447,7 +462,7 @@ export async function startTemporal(pw: string): Promise<Proc> {
     await waitUntil(
       `Temporal server at ${address}`,
       async () => {
-        if (!alive(proc)) throw new Error(`the Temporal server exited:\n${tail(proc.log)}`);
+        throwIfEnded(proc, 'the Temporal server');
         return temporalAnswers(address);
       },
       120_000,
@@ -511,7 +526,7 @@ async function startWorkerProc(state: ClusterState, i: number): Promise<Proc> {
   await waitUntil(
     proc.name,
     () => {
-      if (!alive(proc)) throw new Error(`${proc.name} exited:\n${tail(proc.log)}`);
+      throwIfEnded(proc);
       return readFileSync(proc.log, 'utf8').slice(mark).includes('"msg":"worker polling"');
     },
     90_000,
@@ -532,7 +547,7 @@ async function startApiProc(state: ClusterState, i: number): Promise<Proc> {
   await waitUntil(
     proc.name,
     async () => {
-      if (!alive(proc)) throw new Error(`${proc.name} exited:\n${tail(proc.log)}`);
+      throwIfEnded(proc);
       const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) }).catch(
         () => undefined,
       );
@@ -564,7 +579,7 @@ async function startUi(state: ClusterState): Promise<Proc | undefined> {
   await waitUntil(
     'Temporal UI',
     async () => {
-      if (!alive(proc)) throw new Error(`the UI server exited:\n${tail(proc.log)}`);
+      throwIfEnded(proc, 'the UI server');
       return portOpen('127.0.0.1', PORTS.ui);
     },
     30_000,
@@ -696,6 +711,13 @@ async function up(): Promise<void> {
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--stop')) return stop();
+  if (args.includes('--build')) {
+    // the Go builds alone, so `npm test` can run them beside its first tier (scripts/test-all.ts)
+    mkdirSync(paths().logs, { recursive: true });
+    buildTemporal();
+    buildUi();
+    return;
+  }
   for (const name of ['temporal', 'postgres'] as const) {
     if (!args.includes(`--restart-${name}`)) continue;
     const down = args.includes('--down') ? Number(args[args.indexOf('--down') + 1]) : 0;
@@ -715,7 +737,7 @@ async function main(): Promise<void> {
   }
   if (args.length)
     throw new Error(
-      `unknown arguments: ${args.join(' ')} (use --stop, --status, --restart-temporal, --restart-postgres)`,
+      `unknown arguments: ${args.join(' ')} (use --build, --stop, --status, --restart-temporal, --restart-postgres)`,
     );
   return up();
 }
