@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  // test/cluster needs `npm run cluster` running: `npm run test:cluster` runs it, never `npm test`
+  // test/cluster needs `npm run cluster` running: npm test runs it as a tier of its own afterwards
+  // (scripts/test-all.ts), as does `npm run test:cluster`
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   testTimeout: 120_000,
   // Each file starts its own Temporal server; sharing one process keeps memory in check on 2 cores.

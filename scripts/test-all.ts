@@ -16,10 +16,20 @@ import { projectRoot } from '../config/temporal-binaries';
 import { clusterDir, serverBinary } from './cluster';
 import { clusterCommand, clusterRunning, jestOnCluster } from './test-cluster';
 
-interface Counts {
+export interface Counts {
   passed: number;
   failed: number;
   skipped: number;
+}
+
+/** The closing line of all tiers: a tier whose jest exited non-zero fails the run, counted or not. */
+export function closingLine(tiers: readonly (Counts & { status: number })[]): { line: string; ok: boolean } {
+  const sum = (k: keyof Counts) => tiers.reduce((n, t) => n + t[k], 0);
+  const failed = tiers.some((t) => t.status !== 0) ? Math.max(1, sum('failed')) : sum('failed');
+  return {
+    line: `jest: ${sum('passed')} passed, ${failed} failed, ${sum('skipped')} skipped\n`,
+    ok: failed === 0,
+  };
 }
 
 const say = (line: string) => process.stdout.write(`\n[npm test] ${line}\n`);
@@ -103,18 +113,19 @@ async function main(): Promise<number> {
     tiers.push(cluster);
   }
   rmSync(dir, { recursive: true, force: true });
-  const sum = (k: keyof Counts) => tiers.reduce((n, t) => n + t[k], 0);
-  const failed = tiers.some((t) => t.status !== 0) ? Math.max(1, sum('failed')) : sum('failed');
+  const verdict = closingLine(tiers);
   say(`all tiers in ${seconds(t0)}`);
   // the run's verdict, last (test/reporters/closing-line.js says why)
-  process.stdout.write(`jest: ${sum('passed')} passed, ${failed} failed, ${sum('skipped')} skipped\n`);
-  return failed === 0 ? 0 : 1;
+  process.stdout.write(verdict.line);
+  return verdict.ok ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`npm test: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`npm test: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,7 +1,7 @@
 // What the cluster tests need of `npm run cluster`: its recorded state (data/cluster/pids.json),
 // API processes of their own (dist/api/main.js) to kill, and a restart of its Temporal server or
 // of its PostgreSQL.
-// `npm run test:cluster` brings the cluster up before jest starts.
+// `npm test` and `npm run test:cluster` bring the cluster up before jest starts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
