@@ -432,7 +432,7 @@ function launch(name: string, cmd: string, args: string[], env: NodeJS.ProcessEn
  * log's tail. Asked by the child's own exit event rather than /proc, so a start that fails says why
  * (one start on 2026-12-08 failed with an empty log and no exit status to read).
  */
-function throwIfEnded(proc: Proc, what = `${proc.name}`): void {
+function throwIfEnded(proc: Proc, what = proc.name): void {
   const how = ended.get(proc.pid);
   if (how !== undefined) throw new Error(`${what} exited (${how}):\n${tail(proc.log)}`);
 }

@@ -8,13 +8,13 @@
 //    then test/cluster against it.
 // One closing line sums both tiers (test/reporters/closing-line.js). Paths on the command line run
 // the main tier on those paths alone.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../config/temporal-binaries';
 import { clusterDir, serverBinary } from './cluster';
-import { clusterCommand, clusterRunning, jestOnCluster } from './test-cluster';
+import { clusterCommand, clusterRunning, jestOnCluster, runJest } from './test-cluster';
 
 export interface Counts {
   passed: number;
@@ -22,12 +22,14 @@ export interface Counts {
   skipped: number;
 }
 
+const countsText = (c: Counts) => `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
+
 /** The closing line of all tiers: a tier whose jest exited non-zero fails the run, counted or not. */
 export function closingLine(tiers: readonly (Counts & { status: number })[]): { line: string; ok: boolean } {
   const sum = (k: keyof Counts) => tiers.reduce((n, t) => n + t[k], 0);
   const failed = tiers.some((t) => t.status !== 0) ? Math.max(1, sum('failed')) : sum('failed');
   return {
-    line: `jest: ${sum('passed')} passed, ${failed} failed, ${sum('skipped')} skipped\n`,
+    line: `jest: ${countsText({ passed: sum('passed'), failed, skipped: sum('skipped') })}\n`,
     ok: failed === 0,
   };
 }
@@ -76,21 +78,8 @@ async function main(): Promise<number> {
   // the tests need no Temporal UI, so a build for them leaves it out (npm run cluster builds it later)
   const clusterEnv = { ...process.env, DUBAN_CLUSTER_UI: process.env.DUBAN_CLUSTER_UI ?? '0' };
   const built = paths.length ? undefined : buildInBackground(clusterEnv);
-  const main = counted(
-    (env) =>
-      spawnSync(
-        process.execPath,
-        [join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'), '--runInBand', ...paths],
-        {
-          cwd: projectRoot,
-          stdio: 'inherit',
-          env,
-        },
-      ).status ?? 1,
-    dir,
-    'main',
-  );
-  say(`main tier: ${main.passed} passed, ${main.failed} failed, ${main.skipped} skipped (${seconds(t0)})`);
+  const main = counted((env) => runJest(paths, env), dir, 'main');
+  say(`main tier: ${countsText(main)} (${seconds(t0)})`);
   const tiers: (Counts & { status: number })[] = [main];
 
   if (built) {
@@ -106,9 +95,7 @@ async function main(): Promise<number> {
       if (up !== 0) say('cluster tier not run: the cluster did not start (its output is above)');
       else cluster = counted((env) => jestOnCluster(['test/cluster'], env), dir, 'cluster');
       if (startedHere) clusterCommand(['--stop']);
-      say(
-        `cluster tier: ${cluster.passed} passed, ${cluster.failed} failed, ${cluster.skipped} skipped (${seconds(t1)})`,
-      );
+      say(`cluster tier: ${countsText(cluster)} (${seconds(t1)})`);
     }
     tiers.push(cluster);
   }

@@ -28,30 +28,30 @@ export function clusterCommand(args: string[], env: NodeJS.ProcessEnv = process.
   return res.status ?? 1;
 }
 
-/** jest, in band, on `paths` against the running cluster; its exit status. */
+/** jest, in band, with `args`, in the foreground; its exit status. */
+export function runJest(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const jest = join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js');
+  const res = spawnSync(process.execPath, [jest, '--runInBand', ...args], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+    env,
+  });
+  return res.status ?? 1;
+}
+
+/** jest on `paths` against the running cluster; its exit status. */
 export function jestOnCluster(paths: string[], env: NodeJS.ProcessEnv = process.env): number {
   const cluster = readState()!;
-  const res = spawnSync(
-    process.execPath,
-    [
-      join(projectRoot, 'node_modules', 'jest', 'bin', 'jest.js'),
-      '--runInBand',
-      ...paths,
-      // replaces jest.config.js's list, which keeps test/cluster out of the main tier; last, because
-      // this option takes every word after it as another pattern
-      '--testPathIgnorePatterns=/node_modules/',
-    ],
+  return runJest(
+    // replaces jest.config.js's list, which keeps test/cluster out of the main tier; last, because
+    // this option takes every word after it as another pattern
+    [...paths, '--testPathIgnorePatterns=/node_modules/'],
     {
-      cwd: projectRoot,
-      stdio: 'inherit',
-      env: {
-        ...env,
-        DUBAN_TEST_TEMPORAL_ADDRESS: cluster.temporalAddress,
-        DUBAN_TEST_TEMPORAL_NAMESPACE: cluster.namespace,
-      },
+      ...env,
+      DUBAN_TEST_TEMPORAL_ADDRESS: cluster.temporalAddress,
+      DUBAN_TEST_TEMPORAL_NAMESPACE: cluster.namespace,
     },
   );
-  return res.status ?? 1;
 }
 
 function main(): number {
