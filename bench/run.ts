@@ -22,6 +22,7 @@ const USAGE = `usage: node dist/bench/run.js [api] [storm] [held] [history] [ove
   storm    --items 1000  --lead <seconds from the first start to the deadline; default 30 + items/4>
            --level-cases yes|no   (no: the urges open no level case, to see what the cases add)
            --max-cached 1000      (the worker's workflow cache; an item and its case are two runs)
+           --task-slots 40        (the worker's workflow tasks at once; each holds its slot through its local activities)
   held     --items 10000  --every 1000  --max-cached 1000
   history  (no flags)
   overview --items 10000  --rounds 100   (the record alone: no Temporal)
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
         ...(flags.has('lead') ? { leadSeconds: int(flags, 'lead', 0) } : {}),
         ...(flags.has('level-cases') ? { levelCases: yesNo(flags, 'level-cases') } : {}),
         ...(flags.has('max-cached') ? { maxCached: int(flags, 'max-cached', 0) } : {}),
+        ...(flags.has('task-slots') ? { taskSlots: int(flags, 'task-slots', 0, 2) } : {}),
       });
       printStorm(r);
       result = r;

@@ -19,7 +19,7 @@ import {
 import { pool, round, sleep, summarize, table, waitFor, type Summary } from './lib/stats';
 import type { Policy } from '../workflows/types';
 import { recordLag } from '../activities/record/store';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/cache-size';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots } from '../worker/cache-size';
 import { cpuWindow, formatCpu, type CpuWindow } from './lib/cpu';
 
 export interface StormOptions {
@@ -36,6 +36,8 @@ export interface StormOptions {
   levelCases?: boolean;
   /** the worker's workflow cache (default: the production worker's, 1,000) */
   maxCached?: number;
+  /** the worker's workflow-task slots (default: the production worker's, 40) */
+  taskSlots?: number;
 }
 
 export const STORM_DEFAULTS: StormOptions = { items: 1000, deliveryTimeoutSeconds: 300 };
@@ -91,7 +93,7 @@ export interface PhaseResult {
 
 export interface StormResult {
   options: StormOptions;
-  worker: { maxCachedWorkflows: number; channels: string };
+  worker: { maxCachedWorkflows: number; workflowTaskSlots: number; channels: string };
   phases: PhaseResult[];
   ratio: { p50: number; p99: number; allDelivered: number };
   /** every notice of both phases (urges, bulletins, the cases' notices, the baseline's posts) */
@@ -104,12 +106,14 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
   const receiver = await startBenchReceiver(secret);
   const taskQueue = `bench-storm-${runId()}`;
   const maxCachedWorkflows = opts.maxCached ?? DEFAULT_MAX_CACHED_WORKFLOWS;
+  const workflowTaskSlots = opts.taskSlots ?? defaultTaskSlots(maxCachedWorkflows);
   const worker = await startWorker({
     server,
     taskQueue,
     workflowBundle: await bundle('bench'),
     webhook: { url: receiver.url, secret },
     maxCachedWorkflows,
+    workflowTaskSlots,
   });
   const run = runId();
   const lead = opts.leadSeconds ?? Math.ceil(30 + opts.items / 4);
@@ -121,6 +125,7 @@ export async function runStorm(opts: StormOptions): Promise<StormResult> {
       options: { ...opts, leadSeconds: lead },
       worker: {
         maxCachedWorkflows,
+        workflowTaskSlots,
         channels: 'webhook only (no SMTP configured: sendEmail answers not_configured)',
       },
       phases: [items, baseline],
@@ -297,6 +302,10 @@ function lags(receiver: BenchReceiver, keys: string[], deadline: Date): number[]
 }
 
 export function printStorm(r: StormResult): void {
+  const w = r.worker;
+  console.log(
+    `  worker: cache ${w.maxCachedWorkflows} runs, ${w.workflowTaskSlots} workflow-task slots; ${w.channels}`,
+  );
   const rows = r.phases.flatMap((p) => {
     const row = (what: string, s: Summary, all: number) => [
       what,

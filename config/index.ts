@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ID_PATTERN, TASK_QUEUE_DEFAULT } from '../workflows/ids';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/cache-size';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots } from '../worker/cache-size';
 import { projectRoot } from './temporal-binaries';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -81,6 +81,8 @@ const Env = z.object({
   DUBAN_API_TOKENS: z.string().optional(),
   DUBAN_API_TOKENS_FILE: z.string().optional(),
   DUBAN_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  // unset: the SDK's default, or the cache's size where the cache is smaller
+  DUBAN_WORKFLOW_TASK_SLOTS: z.coerce.number().int().min(2).optional(),
   DUBAN_SHUTDOWN_GRACE: z.string().default('10s'),
   DUBAN_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   DUBAN_WEB_UI_URL: z.string().default('http://localhost:8233'),
@@ -113,6 +115,8 @@ export type Config = {
   smtp?: { url: string; from: string };
   webhook?: { url: string; secret: string };
   maxCachedWorkflows: number;
+  /** workflow tasks the worker runs at once (no more than the cache holds) */
+  workflowTaskSlots: number;
   shutdownGraceTime: string;
   logLevel: string;
   webUiUrl: string;
@@ -138,6 +142,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DUBAN_WEBHOOK_URL && !e.DUBAN_WEBHOOK_SECRET) {
     throw new ConfigError(
       'invalid configuration:\n  DUBAN_WEBHOOK_SECRET: required when DUBAN_WEBHOOK_URL is set',
+    );
+  }
+  if (
+    e.DUBAN_WORKFLOW_TASK_SLOTS !== undefined &&
+    e.DUBAN_WORKFLOW_TASK_SLOTS > e.DUBAN_MAX_CACHED_WORKFLOWS
+  ) {
+    // a task in progress keeps its run in the cache: more slots than runs would evict runs mid-step
+    throw new ConfigError(
+      `invalid configuration:\n  DUBAN_WORKFLOW_TASK_SLOTS: at most DUBAN_MAX_CACHED_WORKFLOWS (${e.DUBAN_MAX_CACHED_WORKFLOWS})`,
     );
   }
   const read = (name: string, path?: string): Buffer | undefined => {
@@ -176,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { url: e.DUBAN_WEBHOOK_URL, secret: e.DUBAN_WEBHOOK_SECRET }
         : undefined,
     maxCachedWorkflows: e.DUBAN_MAX_CACHED_WORKFLOWS,
+    workflowTaskSlots: e.DUBAN_WORKFLOW_TASK_SLOTS ?? defaultTaskSlots(e.DUBAN_MAX_CACHED_WORKFLOWS),
     shutdownGraceTime: e.DUBAN_SHUTDOWN_GRACE,
     logLevel: e.DUBAN_LOG_LEVEL,
     webUiUrl: e.DUBAN_WEB_UI_URL,

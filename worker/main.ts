@@ -91,6 +91,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
       taskQueue: config.temporal.taskQueue,
       deps: { calendar, calendars, channels, record, client },
       maxCachedWorkflows: config.maxCachedWorkflows,
+      workflowTaskSlots: config.workflowTaskSlots,
       shutdownGraceTime: config.shutdownGraceTime as Parameters<typeof createWorker>[0]['shutdownGraceTime'],
       ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
     });
@@ -105,6 +106,7 @@ export async function startWorker(config: Config, opts: StartWorkerOptions = {})
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       maxCachedWorkflows: config.maxCachedWorkflows,
+      workflowTaskSlots: config.workflowTaskSlots,
       shutdownGraceTime: config.shutdownGraceTime,
       ...(config.workerMetrics ? { metrics: `http://${config.workerMetrics}/metrics` } : {}),
     },

@@ -116,6 +116,7 @@ export async function startWorker(opts: {
   workflowBundle: WorkflowBundle;
   webhook?: { url: string; secret: string };
   maxCachedWorkflows?: number;
+  workflowTaskSlots?: number;
 }): Promise<RunningWorker> {
   const worker = await createWorker({
     connection: opts.server.connection,
@@ -123,6 +124,7 @@ export async function startWorker(opts: {
     taskQueue: opts.taskQueue,
     workflowBundle: opts.workflowBundle,
     maxCachedWorkflows: opts.maxCachedWorkflows,
+    workflowTaskSlots: opts.workflowTaskSlots,
     deps: {
       calendar: officialCalendar(),
       channels: createNotificationChannels(opts.webhook ? { webhook: opts.webhook } : {}),
