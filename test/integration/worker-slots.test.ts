@@ -28,7 +28,7 @@ async function mostDeliveriesAtOnce(slots: number): Promise<{ most: number; deli
   const taskQueue = `slots-${randomUUID()}`;
   const deps = { calendar: officialCalendar(), channels: {}, record: await memoryRecord() };
   const real = createActivities(deps);
-  let now = 0;
+  let holding = 0;
   let most = 0;
   let delivered = 0;
   const held: (() => void)[] = [];
@@ -42,19 +42,19 @@ async function mostDeliveriesAtOnce(slots: number): Promise<{ most: number; deli
     activities: {
       ...real,
       async deliverNotices(batch: DeliveryBatch) {
-        now += 1;
-        most = Math.max(most, now);
+        holding += 1;
+        most = Math.max(most, holding);
         await new Promise<void>((release) => held.push(release));
-        now -= 1;
+        holding -= 1;
         delivered += 1;
         return real.deliverNotices(batch);
       },
     },
   });
   return worker.runUntil(async () => {
-    const ids = Array.from({ length: 5 }, () => itemInput());
+    const inputs = Array.from({ length: 5 }, () => itemInput());
     await Promise.all(
-      ids.map((input) =>
+      inputs.map((input) =>
         env.client.workflow.start('supervisionItem', {
           workflowId: itemWorkflowId(input.itemId),
           taskQueue,
@@ -64,10 +64,10 @@ async function mostDeliveriesAtOnce(slots: number): Promise<{ most: number; deli
     );
     // let every task the slots admit reach its delivery (nothing new for half a second), then release one
     let seen = -1;
-    while (delivered < ids.length) {
+    while (delivered < inputs.length) {
       await new Promise((r) => setTimeout(r, 500));
       const arrived = delivered + held.length;
-      if (arrived === seen || held.length === ids.length - delivered) held.shift()?.();
+      if (arrived === seen || held.length === inputs.length - delivered) held.shift()?.();
       seen = arrived;
     }
     return { most, delivered };
