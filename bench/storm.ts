@@ -19,7 +19,7 @@ import {
 import { pool, round, sleep, summarize, table, waitFor, type Summary } from './lib/stats';
 import type { Policy } from '../workflows/types';
 import { recordLag } from '../activities/record/store';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots } from '../worker/cache-size';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots } from '../worker/sizes';
 import { cpuWindow, formatCpu, type CpuWindow } from './lib/cpu';
 
 export interface StormOptions {

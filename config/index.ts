@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ID_PATTERN, TASK_QUEUE_DEFAULT } from '../workflows/ids';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots } from '../worker/cache-size';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots } from '../worker/sizes';
 import { projectRoot } from './temporal-binaries';
 
 const bool = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');

@@ -2,7 +2,7 @@
 // activities made from injected dependencies. Used by worker/main.ts, the embedded default and tests.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots, MIN_LOCAL_ACTIVITY_SLOTS } from './cache-size';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, defaultTaskSlots, MIN_LOCAL_ACTIVITY_SLOTS } from './sizes';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;

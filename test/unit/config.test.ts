@@ -1,6 +1,6 @@
 // The worker's cache and task-slot settings: one default each, read by the configuration and by a worker built without it.
 import { loadConfig } from '../../config';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, DEFAULT_WORKFLOW_TASK_SLOTS } from '../../worker/cache-size';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, DEFAULT_WORKFLOW_TASK_SLOTS } from '../../worker/sizes';
 
 test('DUBAN_MAX_CACHED_WORKFLOWS defaults to the worker default and takes a positive count', () => {
   expect(loadConfig({ DUBAN_API_TOKENS: '[]' }).maxCachedWorkflows).toBe(DEFAULT_MAX_CACHED_WORKFLOWS);
